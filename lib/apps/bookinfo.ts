@@ -1,0 +1,232 @@
+import { ApiObjectMetadata } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { MeshNamespace } from '../mesh-namespace';
+import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
+import { MeshService } from '../service';
+import { HttpMatch } from '../traffic/http-match';
+import { IngressGateway, IngressTlsOptions } from '../traffic/ingress-gateway';
+import { ServiceSubsets } from '../traffic/service-subsets';
+
+/** Versions of the reviews service that Bookinfo ships. */
+export enum ReviewsVersion {
+  /** No stars. */
+  V1 = 'v1',
+  /** Black stars. */
+  V2 = 'v2',
+  /** Red stars. */
+  V3 = 'v3',
+}
+
+/**
+ * Properties for `BookinfoApp`.
+ */
+export interface BookinfoAppProps {
+  /**
+   * Namespace to deploy into; it is created with sidecar injection enabled.
+   *
+   * @default - no namespace object; resources carry no namespace and land where `kubectl apply` targets
+   */
+  readonly namespace?: string;
+
+  /**
+   * Registry the Bookinfo images are pulled from.
+   *
+   * @default 'registry.istio.io/release'
+   */
+  readonly imageRegistry?: string;
+
+  /**
+   * Tag of the Bookinfo images.
+   *
+   * @default '1.20.3' (the tag of Istio 1.30.3's bookinfo.yaml)
+   */
+  readonly imageTag?: string;
+
+  /**
+   * Replicas of every Deployment.
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Versions of reviews that are deployed; the reviews DestinationRule defines one subset per version.
+   *
+   * @default [ReviewsVersion.V1, ReviewsVersion.V2, ReviewsVersion.V3]
+   */
+  readonly reviewsVersions?: ReviewsVersion[];
+
+  /**
+   * Whether the Gateway and VirtualService that expose productpage on Istio's ingress gateway are defined.
+   *
+   * @default true
+   */
+  readonly ingress?: boolean;
+
+  /**
+   * Serve the ingress over HTTPS with this secret, and redirect HTTP to HTTPS.
+   *
+   * @default - plain HTTP on port 8080, as upstream
+   */
+  readonly ingressTls?: IngressTlsOptions;
+
+  /**
+   * Whether the productpage Service is of type NodePort, as the tutorial exposes it.
+   *
+   * @default false
+   */
+  readonly productpageNodePort?: boolean;
+}
+
+const PORT = 9080;
+
+/** The paths of productpage that upstream's bookinfo-gateway.yaml exposes. */
+const INGRESS_MATCHES = () => [
+  HttpMatch.uriExact('/productpage'),
+  HttpMatch.uriPrefix('/static'),
+  HttpMatch.uriExact('/login'),
+  HttpMatch.uriExact('/logout'),
+  HttpMatch.uriPrefix('/api/v1/products'),
+];
+
+interface WorkloadSpec {
+  readonly versions: string[];
+  readonly env?: k8s.EnvVar[];
+  /** `volume:mountPath` pairs, in upstream's order of volumeMounts. */
+  readonly mounts?: string[];
+  /** emptyDir volumes, in upstream's order (which differs from the mounts' for reviews). */
+  readonly volumes?: string[];
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * Istio's Bookinfo sample application, faithful to `samples/bookinfo/platform/kube/bookinfo.yaml`.
+ *
+ * Defines the four Services, their ServiceAccounts and the six Deployments (productpage v1, details v1,
+ * ratings v1, reviews v1/v2/v3), one DestinationRule per service with a subset per deployed version,
+ * and the ingress of `networking/bookinfo-gateway.yaml`. Exposes a `MeshService` handle per service.
+ *
+ * @see https://istio.io/latest/docs/examples/bookinfo/
+ */
+export class BookinfoApp extends Construct {
+  /** The productpage service (the UI, calls details and reviews). */
+  public readonly productpage: MeshService;
+  /** The details service. */
+  public readonly details: MeshService;
+  /** The reviews service (v1, v2, v3; v2 and v3 call ratings). */
+  public readonly reviews: MeshService;
+  /** The ratings service. */
+  public readonly ratings: MeshService;
+
+  /** Namespace of the app, if one is set. */
+  public readonly namespace?: string;
+
+  /** Service account name of each service (`bookinfo-reviews`). */
+  public readonly serviceAccounts: Record<string, string> = {};
+
+  /** The ingress, when enabled. */
+  public readonly ingress?: IngressGateway;
+
+  private readonly imageRegistry: string;
+  private readonly imageTag: string;
+  private readonly replicas: number;
+
+  public constructor(scope: Construct, id: string, props: BookinfoAppProps = {}) {
+    super(scope, id);
+    this.namespace = props.namespace;
+    this.imageRegistry = props.imageRegistry ?? 'registry.istio.io/release';
+    this.imageTag = props.imageTag ?? '1.20.3';
+    this.replicas = props.replicas ?? 1;
+    assertIntegerInRange('replicas', this.replicas, 0, 1000);
+    if (!/^[\w][\w.-]{0,127}$/.test(this.imageTag)) {
+      throw new Error(`'imageTag' must be a Docker tag (letters, digits, '_', '.', '-'), got '${this.imageTag}'`);
+    }
+    const reviewsVersions = props.reviewsVersions ?? [ReviewsVersion.V1, ReviewsVersion.V2, ReviewsVersion.V3];
+    if (reviewsVersions.length === 0 || new Set(reviewsVersions).size !== reviewsVersions.length) {
+      throw new Error(`'reviewsVersions' must list at least one version, each once, got [${reviewsVersions.join(', ')}]`);
+    }
+    if (props.namespace !== undefined) {
+      new MeshNamespace(this, 'Namespace', { name: props.namespace });
+    }
+    if (props.ingressTls && props.ingress === false) {
+      throw new Error(`'ingressTls' is set but 'ingress' is false`);
+    }
+
+    this.details = this.addService('details', { versions: ['v1'] });
+    this.ratings = this.addService('ratings', { versions: ['v1'] });
+    this.reviews = this.addService('reviews', {
+      versions: reviewsVersions,
+      env: [{ name: 'LOG_DIR', value: '/tmp/logs' }],
+      mounts: ['tmp:/tmp', 'wlp-output:/opt/ibm/wlp/output'],
+      volumes: ['wlp-output', 'tmp'],
+    });
+    this.productpage = this.addService('productpage', {
+      versions: ['v1'],
+      mounts: ['tmp:/tmp'],
+      volumes: ['tmp'],
+      annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': `${PORT}`, 'prometheus.io/path': '/metrics' },
+    }, props.productpageNodePort ? 'NodePort' : undefined);
+
+    if (props.ingress ?? true) {
+      this.ingress = new IngressGateway(this, 'Ingress', {
+        name: 'bookinfo-gateway',
+        namespace: props.namespace,
+        service: this.productpage,
+        matches: INGRESS_MATCHES(),
+        routeName: 'bookinfo',
+        tls: props.ingressTls,
+      });
+    }
+  }
+
+  private addService(name: string, spec: WorkloadSpec, serviceType?: string): MeshService {
+    const labels = { app: name };
+    const account = `bookinfo-${name}`;
+    this.serviceAccounts[name] = account;
+    new k8s.KubeService(this, `${name}-service`, {
+      metadata: this.metadata(name, { app: name, service: name }),
+      spec: { type: serviceType, ports: [{ port: PORT, name: 'http' }], selector: labels },
+    });
+    new k8s.KubeServiceAccount(this, `${name}-account`, { metadata: this.metadata(account, { account: name }) });
+    for (const version of spec.versions) {
+      this.addDeployment(name, version, account, spec);
+    }
+    const service = new MeshService({ host: name, namespace: this.namespace, port: PORT, selector: labels });
+    new ServiceSubsets(this, `${name}-subsets`, { service, subsets: spec.versions });
+    return service;
+  }
+
+  private addDeployment(name: string, version: string, account: string, spec: WorkloadSpec): void {
+    const labels = { app: name, version };
+    const mounts = (spec.mounts ?? []).map(m => m.split(':'));
+    const volumes = spec.volumes ?? [];
+    new k8s.KubeDeployment(this, `${name}-${version}`, {
+      metadata: this.metadata(`${name}-${version}`, labels),
+      spec: {
+        replicas: this.replicas,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels, annotations: spec.annotations },
+          spec: {
+            serviceAccountName: account,
+            containers: [{
+              name,
+              image: `${this.imageRegistry}/examples-bookinfo-${name}-${version}:${this.imageTag}`,
+              imagePullPolicy: 'IfNotPresent',
+              env: spec.env,
+              ports: [{ containerPort: PORT }],
+              volumeMounts: mounts.length > 0 ? mounts.map(([volume, path]) => ({ name: volume, mountPath: path })) : undefined,
+            }],
+            volumes: volumes.length > 0 ? volumes.map(volume => ({ name: volume, emptyDir: {} })) : undefined,
+          },
+        },
+      },
+    });
+  }
+
+  private metadata(name: string, labels: Record<string, string>): ApiObjectMetadata {
+    assertDnsLabel('name', name);
+    return { name, namespace: this.namespace, labels };
+  }
+}

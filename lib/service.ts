@@ -1,0 +1,141 @@
+import { assertDnsLabel } from './private/validate';
+
+/**
+ * Options for `MeshService.fromHost`.
+ */
+export interface MeshServiceOptions {
+  /**
+   * Namespace the service lives in.
+   *
+   * @default - the namespace of whatever construct routes to it
+   */
+  readonly namespace?: string;
+
+  /**
+   * Port that routes send traffic to.
+   *
+   * @default - no port in route destinations; Istio picks the service's only port
+   */
+  readonly port?: number;
+
+  /**
+   * Subsets that a DestinationRule outside this app already defines for the host.
+   *
+   * Routes may only name these (and subsets that a `ServiceSubsets` in this app adds).
+   *
+   * @default - none: routes to this service cannot name a subset until a `ServiceSubsets` defines one
+   */
+  readonly subsets?: string[];
+}
+
+/**
+ * Properties for `MeshService`.
+ */
+export interface MeshServiceProps extends MeshServiceOptions {
+  /**
+   * Short name of the Kubernetes Service, used as the Istio `host`.
+   */
+  readonly host: string;
+
+  /**
+   * Pod labels the Service selects.
+   *
+   * When set, every subset of the service must select at least one Deployment defined in the app.
+   *
+   * @default - workloads live outside this app; subset labels are not checked against Deployments
+   */
+  readonly selector?: Record<string, string>;
+}
+
+/**
+ * A handle on a service in the mesh: the host that traffic constructs route to, and the subsets it has.
+ *
+ * App constructs such as `BookinfoApp` create handles for the services they define; use
+ * `MeshService.fromHost` for a service whose workloads are deployed elsewhere. Traffic constructs take
+ * handles instead of host strings, so a route can only name subsets that a DestinationRule defines.
+ */
+export class MeshService {
+  /**
+   * Refers to an existing service by host name.
+   *
+   * @example MeshService.fromHost('reviews', { namespace: 'bookinfo', subsets: ['v1', 'v2'] })
+   */
+  public static fromHost(host: string, options: MeshServiceOptions = {}): MeshService {
+    return new MeshService({ ...options, host });
+  }
+
+  /** Short host name, as Istio's docs write it (`reviews`). */
+  public readonly host: string;
+
+  /** Namespace of the service, if known. */
+  public readonly namespace?: string;
+
+  /** Port routes send traffic to, if one is pinned. */
+  public readonly port?: number;
+
+  /** Pod labels the Service selects, when its workloads are defined in this app. */
+  public readonly selector?: Record<string, string>;
+
+  private readonly subsetLabels = new Map<string, Record<string, string> | undefined>();
+  private readonly subsetOwners = new Map<string, string>();
+
+  public constructor(props: MeshServiceProps) {
+    assertDnsLabel('host', props.host);
+    if (props.port !== undefined && (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535)) {
+      throw new Error(`'port' must be an integer between 1 and 65535, got ${props.port}`);
+    }
+    this.host = props.host;
+    this.namespace = props.namespace;
+    this.port = props.port;
+    this.selector = props.selector;
+    for (const subset of props.subsets ?? []) {
+      this.registerSubset(subset, undefined, 'fromHost');
+    }
+  }
+
+  /** Fully qualified host name (`reviews.bookinfo.svc.cluster.local`), when the namespace is known. */
+  public get fqdn(): string | undefined {
+    return this.namespace ? `${this.host}.${this.namespace}.svc.cluster.local` : undefined;
+  }
+
+  /** Names of the subsets defined for this host, in definition order. */
+  public get subsets(): string[] {
+    return [...this.subsetLabels.keys()];
+  }
+
+  /** Labels of a subset defined in this app, or `undefined` for subsets declared with `fromHost`. */
+  public labelsOf(subset: string): Record<string, string> | undefined {
+    return this.subsetLabels.get(subset);
+  }
+
+  /**
+   * Records a subset defined by a DestinationRule. Called by `ServiceSubsets`.
+   *
+   * @internal
+   */
+  public _addSubset(name: string, labels: Record<string, string>, definedBy: string): void {
+    this.registerSubset(name, labels, definedBy);
+  }
+
+  /**
+   * Describes why `subset` cannot be routed to, or returns `undefined` when a DestinationRule defines it.
+   *
+   * @internal
+   */
+  public _subsetError(prop: string, subset: string): string | undefined {
+    if (this.subsetLabels.has(subset)) {
+      return undefined;
+    }
+    const defined = this.subsets.length > 0 ? this.subsets.join(', ') : 'none';
+    return `'${prop}' names subset '${subset}', which no DestinationRule defines for host '${this.host}' (defined: ${defined})`;
+  }
+
+  private registerSubset(name: string, labels: Record<string, string> | undefined, definedBy: string): void {
+    const owner = this.subsetOwners.get(name);
+    if (owner !== undefined) {
+      throw new Error(`subset '${name}' of host '${this.host}' is defined twice (by ${owner} and ${definedBy})`);
+    }
+    this.subsetLabels.set(name, labels);
+    this.subsetOwners.set(name, definedBy);
+  }
+}

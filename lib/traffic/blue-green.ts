@@ -1,0 +1,65 @@
+import { Construct } from 'constructs';
+import { VirtualService } from '../../imports/networking.istio.io';
+import { MeshService } from '../service';
+import { HttpMatch, StringMatch } from './http-match';
+import { HttpRouteOptions, ServiceRoute } from './service-route';
+
+/**
+ * Properties for `BlueGreen`.
+ */
+export interface BlueGreenProps {
+  /** The service whose traffic switches between subsets. */
+  readonly service: MeshService;
+
+  /** Subset that receives all traffic; switching is a change of this prop alone. */
+  readonly active: string;
+
+  /**
+   * Subset reachable only by requests that carry the preview match, for testing before the switch.
+   *
+   * @default - no preview route
+   */
+  readonly preview?: string;
+
+  /**
+   * Requests that go to the preview subset.
+   *
+   * @default - requests with header `x-preview: true`, when `preview` is set
+   */
+  readonly previewMatch?: HttpMatch;
+}
+
+/**
+ * Sends all traffic for a service to one subset (`active`), optionally with a header-gated preview subset.
+ *
+ * @example new BlueGreen(chart, 'reviews', { service: bookinfo.reviews, active: 'v1' })
+ */
+export class BlueGreen extends Construct {
+  /** The generated VirtualService: the escape hatch. */
+  public readonly virtualService: VirtualService;
+
+  /** Subset that receives all traffic. */
+  public readonly active: string;
+
+  /** Subset reachable by the preview match, if any. */
+  public readonly preview?: string;
+
+  public constructor(scope: Construct, id: string, props: BlueGreenProps) {
+    super(scope, id);
+    if (props.previewMatch && !props.preview) {
+      throw new Error(`'previewMatch' is set but 'preview' is not: name the subset that preview requests go to`);
+    }
+    if (props.preview !== undefined && props.preview === props.active) {
+      throw new Error(`'preview' must differ from 'active', got '${props.preview}' for both`);
+    }
+    this.active = props.active;
+    this.preview = props.preview;
+    const routes: HttpRouteOptions[] = [];
+    if (props.preview) {
+      const match = props.previewMatch ?? HttpMatch.header('x-preview', StringMatch.exact('true'));
+      routes.push({ matches: [match], destinations: [{ subset: props.preview }] });
+    }
+    routes.push({ destinations: [{ subset: props.active }] });
+    this.virtualService = new ServiceRoute(this, 'Route', { service: props.service, routes }).virtualService;
+  }
+}

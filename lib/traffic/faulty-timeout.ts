@@ -1,0 +1,101 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { VirtualService } from '../../imports/networking.istio.io';
+import { MeshService } from '../service';
+import { ServiceRoute } from './service-route';
+
+/**
+ * Properties for `FaultyTimeout`.
+ */
+export interface FaultyTimeoutProps {
+  /** The service that faults are injected into (ratings in the tutorial). */
+  readonly service: MeshService;
+
+  /** Subset of `service` that receives the traffic. */
+  readonly subset: string;
+
+  /**
+   * Fixed delay injected before requests to `service` are forwarded.
+   *
+   * @default - no delay
+   */
+  readonly delay?: Duration;
+
+  /**
+   * Percentage of requests delayed.
+   *
+   * @default 100
+   */
+  readonly delayPercentage?: number;
+
+  /**
+   * HTTP status that requests to `service` are aborted with.
+   *
+   * @default - no abort
+   */
+  readonly abortHttpStatus?: number;
+
+  /**
+   * Percentage of requests aborted.
+   *
+   * @default 100
+   */
+  readonly abortPercentage?: number;
+
+  /** The service that calls `service` and whose requests time out (reviews in the tutorial). */
+  readonly caller: MeshService;
+
+  /** Subset of `caller` that receives the traffic. */
+  readonly callerSubset: string;
+
+  /** Request timeout on `caller`. */
+  readonly timeout: Duration;
+}
+
+/**
+ * Injects a fault into one service and sets a request timeout on the service that calls it,
+ * to show how the caller behaves when its dependency is slow or failing.
+ *
+ * The tutorial's experiment: ratings v1 delayed 2 s, reviews v2 timing out after 0.5 s.
+ *
+ * @example
+ * new FaultyTimeout(chart, 'ratings-delay', {
+ *   service: bookinfo.ratings, subset: 'v1', delay: Duration.seconds(2),
+ *   caller: bookinfo.reviews, callerSubset: 'v2', timeout: Duration.millis(500),
+ * });
+ */
+export class FaultyTimeout extends Construct {
+  /** The VirtualService that injects the fault. */
+  public readonly faultVirtualService: VirtualService;
+
+  /** The VirtualService that sets the caller's timeout. */
+  public readonly timeoutVirtualService: VirtualService;
+
+  public constructor(scope: Construct, id: string, props: FaultyTimeoutProps) {
+    super(scope, id);
+    if (props.delay === undefined && props.abortHttpStatus === undefined) {
+      throw new Error(`one of 'delay' or 'abortHttpStatus' must be set: a FaultyTimeout without a fault is a plain route`);
+    }
+    if (props.delay === undefined && props.delayPercentage !== undefined) {
+      throw new Error(`'delayPercentage' is set but 'delay' is not`);
+    }
+    if (props.abortHttpStatus === undefined && props.abortPercentage !== undefined) {
+      throw new Error(`'abortPercentage' is set but 'abortHttpStatus' is not`);
+    }
+    if (props.service.host === props.caller.host) {
+      throw new Error(`'caller' must be another service than 'service', got host '${props.caller.host}' for both`);
+    }
+    this.faultVirtualService = new ServiceRoute(this, 'Fault', {
+      service: props.service,
+      routes: [{
+        destinations: [{ subset: props.subset }],
+        delay: props.delay && { fixedDelay: props.delay, percentage: props.delayPercentage },
+        abort: props.abortHttpStatus !== undefined ? { httpStatus: props.abortHttpStatus, percentage: props.abortPercentage } : undefined,
+      }],
+    }).virtualService;
+    this.timeoutVirtualService = new ServiceRoute(this, 'Timeout', {
+      service: props.caller,
+      routes: [{ destinations: [{ subset: props.callerSubset }], timeout: props.timeout }],
+    }).virtualService;
+  }
+}

@@ -1,0 +1,105 @@
+import { ApiObjectMetadata } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DestinationRule } from '../../imports/networking.istio.io';
+import { formatLabels, labelsMatch, renderedObjects } from '../private/objects';
+import { assertDnsLabel } from '../private/validate';
+import { MeshService } from '../service';
+
+/**
+ * A named subset of a service's endpoints.
+ */
+export interface SubsetDefinition {
+  /** Subset name that routes refer to (`v1`). */
+  readonly name: string;
+
+  /**
+   * Pod labels that select the subset's endpoints.
+   *
+   * @default - `{ version: <name> }`, Istio's convention
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * Properties for `ServiceSubsets`.
+ */
+export interface ServiceSubsetsProps {
+  /** The service whose subsets are defined; its handle learns them, so routes may name them. */
+  readonly service: MeshService;
+
+  /** The subsets: names (labelled `version: <name>`) or definitions with explicit labels. */
+  readonly subsets: Array<string | SubsetDefinition>;
+
+  /**
+   * Name of the DestinationRule.
+   *
+   * @default - the service's host
+   */
+  readonly name?: string;
+}
+
+/**
+ * Defines the DestinationRule that names the subsets of one service.
+ *
+ * Routes can only name subsets defined here (or declared with `MeshService.fromHost`). When the service's
+ * workloads are defined in the app, every subset must select at least one of its Deployments.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
+ */
+export class ServiceSubsets extends Construct {
+  /** The generated DestinationRule: the escape hatch. */
+  public readonly destinationRule: DestinationRule;
+
+  /** Name of the DestinationRule. */
+  public readonly name: string;
+
+  /** The subsets with their resolved labels. */
+  public readonly subsets: Required<SubsetDefinition>[];
+
+  public constructor(scope: Construct, id: string, props: ServiceSubsetsProps) {
+    super(scope, id);
+    this.name = props.name ?? props.service.host;
+    assertDnsLabel('name', this.name);
+    if (props.subsets.length === 0) {
+      throw new Error(`'subsets' must name at least one subset for host '${props.service.host}'`);
+    }
+    this.subsets = props.subsets.map(s => resolveSubset(s));
+    for (const subset of this.subsets) {
+      props.service._addSubset(subset.name, subset.labels, this.node.path);
+    }
+
+    const metadata: ApiObjectMetadata = { name: this.name, namespace: props.service.namespace };
+    this.destinationRule = new DestinationRule(this, 'Resource', {
+      metadata,
+      spec: { host: props.service.host, subsets: this.subsets.map(s => ({ name: s.name, labels: s.labels })) },
+    });
+    this.node.addValidation({ validate: () => this.unselectedSubsets(props.service) });
+  }
+
+  private unselectedSubsets(service: MeshService): string[] {
+    const selector = service.selector;
+    if (!selector) {
+      return [];
+    }
+    const podLabels = renderedObjects(this.node.root, 'Deployment')
+      .filter(d => d.manifest.metadata?.namespace === service.namespace)
+      .map(d => ({ name: d.manifest.metadata?.name as string, labels: d.manifest.spec?.template?.metadata?.labels }))
+      .filter(d => labelsMatch(selector, d.labels));
+    return this.subsets
+      .filter(s => !podLabels.some(d => labelsMatch(s.labels, d.labels)))
+      .map(s => `subset '${s.name}' of host '${service.host}' selects no Deployment defined in the app `
+        + `(subset labels: ${formatLabels(s.labels)}; deployments of the service: ${podLabels.map(d => d.name).join(', ') || 'none'})`);
+  }
+}
+
+function resolveSubset(subset: string | SubsetDefinition): Required<SubsetDefinition> {
+  const definition = typeof subset === 'string' ? { name: subset } : subset;
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(definition.name)) {
+    throw new Error(`subset name must be lowercase letters, digits and '-', got '${definition.name}'`);
+  }
+  const labels = definition.labels ?? { version: definition.name };
+  if (Object.keys(labels).length === 0) {
+    throw new Error(`'labels' of subset '${definition.name}' must not be empty (an empty selector matches every endpoint)`);
+  }
+  return { name: definition.name, labels };
+}
