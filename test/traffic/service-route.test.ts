@@ -1,0 +1,88 @@
+import { Chart, Duration, Testing } from 'cdk8s';
+import { Canary, HttpMatch, MeshService, ServiceRoute } from '../../lib';
+import { bookinfoApp, find, synth } from '../util';
+
+describe('ServiceRoute', () => {
+  test('routes a service declared with fromHost to the subsets it declares', () => {
+    const chart = new Chart(Testing.app(), 'routes');
+    const reviews = MeshService.fromHost('reviews', { namespace: 'shop', subsets: ['v1', 'v2'] });
+    new ServiceRoute(chart, 'reviews', {
+      service: reviews,
+      routes: [
+        { matches: [HttpMatch.uriPrefix('/beta')], destinations: [{ subset: 'v2' }], timeout: Duration.seconds(3) },
+        { destinations: [{ subset: 'v1', weight: 70 }, { subset: 'v2', weight: 30 }] },
+      ],
+    });
+    const manifests = synth(chart);
+    const vs = find(manifests, 'VirtualService', 'reviews');
+    expect(vs.metadata.namespace).toBe('shop');
+    expect(vs.spec.http).toEqual([
+      { match: [{ uri: { prefix: '/beta' } }], route: [{ destination: { host: 'reviews', subset: 'v2' } }], timeout: '3s' },
+      { route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: 70 }, { destination: { host: 'reviews', subset: 'v2' }, weight: 30 }] },
+    ]);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('fails if a route names a subset when no DestinationRule defines any (the tutorial applied none)', () => {
+    const chart = new Chart(Testing.app(), 'routes');
+    new ServiceRoute(chart, 'reviews', {
+      service: MeshService.fromHost('reviews'),
+      routes: [{ destinations: [{ subset: 'v1', weight: 90 }, { subset: 'v2', weight: 10 }] }],
+    });
+    expect(() => synth(chart)).toThrow(
+      "[routes/reviews] 'routes[0].destinations' names subset 'v1', which no DestinationRule defines for host 'reviews' (defined: none)");
+  });
+
+  test('throws if weights sum to 110', () => {
+    const { bookinfo, scenario } = bookinfoApp();
+    expect(() => new ServiceRoute(scenario, 'reviews', {
+      service: bookinfo.reviews,
+      routes: [{ destinations: [{ subset: 'v1', weight: 90 }, { subset: 'v2', weight: 20 }] }],
+    })).toThrow("'routes[0].destinations' weights must sum to 100, got 110 (v1=90, v2=20)");
+  });
+
+  test('throws if a weight is not an integer', () => {
+    const { bookinfo, scenario } = bookinfoApp();
+    expect(() => new ServiceRoute(scenario, 'reviews', {
+      service: bookinfo.reviews,
+      routes: [{ destinations: [{ subset: 'v1', weight: 99.5 }, { subset: 'v2', weight: 0.5 }] }],
+    })).toThrow("'routes[0].destinations[0].weight' must be an integer between 0 and 100, got 99.5");
+  });
+
+  test('throws if one of several destinations has no weight', () => {
+    const { bookinfo, scenario } = bookinfoApp();
+    expect(() => new ServiceRoute(scenario, 'reviews', {
+      service: bookinfo.reviews,
+      routes: [{ destinations: [{ subset: 'v1', weight: 100 }, { subset: 'v2' }] }],
+    })).toThrow("'routes[0].destinations[1].weight' is required when a route has several destinations");
+  });
+
+  test('throws if a catch-all route is not last', () => {
+    const { bookinfo, scenario } = bookinfoApp();
+    expect(() => new ServiceRoute(scenario, 'reviews', {
+      service: bookinfo.reviews,
+      routes: [{ destinations: [{ subset: 'v1' }] }, { matches: [HttpMatch.uriPrefix('/')], destinations: [{ subset: 'v2' }] }],
+    })).toThrow("'routes[0]' has no matches, so the routes after it are unreachable");
+  });
+
+  test('throws if there are no routes', () => {
+    const { bookinfo, scenario } = bookinfoApp();
+    expect(() => new ServiceRoute(scenario, 'reviews', { service: bookinfo.reviews, routes: [] }))
+      .toThrow("'routes' must hold at least one route for host 'reviews'");
+  });
+
+  test('fails if two VirtualServices route the same host in one chart', () => {
+    const { bookinfo, scenario } = bookinfoApp();
+    new Canary(scenario, 'canary', { service: bookinfo.reviews, stable: 'v1', canary: 'v2', canaryWeight: 10 });
+    new ServiceRoute(scenario, 'pinned', { service: bookinfo.reviews, name: 'reviews-pinned', routes: [{ destinations: [{ subset: 'v1' }] }] });
+    expect(() => synth(scenario)).toThrow(
+      "host 'reviews' is routed by two VirtualServices in chart 'scenario' (scenario/canary/Route/Resource and scenario/pinned/Resource)");
+  });
+
+  test('the same host in two charts is fine: scenario charts are alternatives', () => {
+    const { app, bookinfo, scenario } = bookinfoApp();
+    new Canary(scenario, 'canary', { service: bookinfo.reviews, stable: 'v1', canary: 'v2', canaryWeight: 10 });
+    new Canary(new Chart(app, 'other'), 'canary', { service: bookinfo.reviews, stable: 'v1', canary: 'v3', canaryWeight: 50 });
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+});

@@ -1,0 +1,83 @@
+import { Chart, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { MeshService, ServiceSubsets } from '../../lib';
+import { bookinfoApp, find, synth } from '../util';
+
+describe('ServiceSubsets', () => {
+  test('defines a DestinationRule with version-labelled subsets and teaches the handle', () => {
+    const chart = new Chart(Testing.app(), 'rules');
+    const service = MeshService.fromHost('reviews', { namespace: 'shop' });
+    new ServiceSubsets(chart, 'reviews', { service, subsets: ['v1', { name: 'canary', labels: { track: 'canary' } }] });
+    const manifests = synth(chart);
+    const rule = find(manifests, 'DestinationRule', 'reviews');
+    expect(rule.apiVersion).toBe('networking.istio.io/v1');
+    expect(rule.metadata.namespace).toBe('shop');
+    expect(rule.spec).toEqual({
+      host: 'reviews',
+      subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'canary', labels: { track: 'canary' } }],
+    });
+    expect(service.subsets).toEqual(['v1', 'canary']);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('fails if a subset selects no Deployment the app defines', () => {
+    // GIVEN reviews with v1..v3 deployed
+    const { bookinfo, scenario } = bookinfoApp();
+    // WHEN a second rule adds a subset for a version that has no Deployment
+    new ServiceSubsets(scenario, 'reviews-v4', { service: bookinfo.reviews, name: 'reviews-v4', subsets: ['v4'] });
+    // THEN
+    expect(() => synth(scenario)).toThrow("[scenario/reviews-v4] subset 'v4' of host 'reviews' selects no Deployment defined in the app "
+      + '(subset labels: version=v4; deployments of the service: reviews-v1, reviews-v2, reviews-v3)');
+  });
+
+  test('a subset is satisfied by a Deployment added in another chart', () => {
+    const { app, bookinfo, scenario } = bookinfoApp();
+    new ServiceSubsets(scenario, 'reviews-v4', { service: bookinfo.reviews, name: 'reviews-v4', subsets: ['v4'] });
+    const labels = { app: 'reviews', version: 'v4' };
+    new k8s.KubeDeployment(scenario, 'reviews-v4-deployment', {
+      metadata: { name: 'reviews-v4', namespace: 'bookinfo' },
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'reviews', image: 'reviews:v4' }] } } },
+    });
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('throws if a subset is defined twice for one host', () => {
+    const { bookinfo, scenario } = bookinfoApp();
+    expect(() => new ServiceSubsets(scenario, 'again', { service: bookinfo.reviews, name: 'reviews-again', subsets: ['v1'] }))
+      .toThrow("subset 'v1' of host 'reviews' is defined twice (by bookinfo/bookinfo/reviews-subsets and scenario/again)");
+  });
+
+  test('throws if there are no subsets', () => {
+    const chart = new Chart(Testing.app(), 'rules');
+    expect(() => new ServiceSubsets(chart, 'r', { service: MeshService.fromHost('reviews'), subsets: [] }))
+      .toThrow("'subsets' must name at least one subset for host 'reviews'");
+  });
+
+  test('throws if a subset name is not a DNS label', () => {
+    const chart = new Chart(Testing.app(), 'rules');
+    expect(() => new ServiceSubsets(chart, 'r', { service: MeshService.fromHost('reviews'), subsets: ['V1'] }))
+      .toThrow("subset name must be lowercase letters, digits and '-', got 'V1'");
+  });
+
+  test('throws if a subset has empty labels', () => {
+    const chart = new Chart(Testing.app(), 'rules');
+    expect(() => new ServiceSubsets(chart, 'r', { service: MeshService.fromHost('reviews'), subsets: [{ name: 'all', labels: {} }] }))
+      .toThrow("'labels' of subset 'all' must not be empty");
+  });
+});
+
+describe('MeshService', () => {
+  test('fromHost keeps host, namespace and port', () => {
+    const service = MeshService.fromHost('ratings', { namespace: 'shop', port: 9080, subsets: ['v1'] });
+    expect([service.host, service.namespace, service.port, service.fqdn, service.subsets])
+      .toEqual(['ratings', 'shop', 9080, 'ratings.shop.svc.cluster.local', ['v1']]);
+  });
+
+  test('throws if the host is not a DNS label', () => {
+    expect(() => MeshService.fromHost('Reviews.Default')).toThrow("'host' must be a DNS label");
+  });
+
+  test('throws if the port is out of range', () => {
+    expect(() => MeshService.fromHost('reviews', { port: 70000 })).toThrow("'port' must be an integer between 1 and 65535, got 70000");
+  });
+});
