@@ -1,0 +1,125 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry } from './checks/conflicts';
+import { checkGateways } from './checks/gateways';
+import { checkInjectionLabels, checkPortNames } from './checks/kubernetes';
+import { checkDestinations, checkMatches, checkWeights } from './checks/routes';
+import { CHECKS, Finding, Severity } from './finding';
+import { Manifest, parseManifests } from './manifest';
+import { Mesh } from './mesh';
+import { ISTIO_GROUPS, SchemaValidator } from './schema';
+
+/** Groups of Kubernetes itself: used to resolve references, never reported as unknown. */
+const KUBERNETES_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling']);
+
+/** Cross-object checks, each reading the indexed mesh. */
+const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
+  checkDestinations, checkWeights, checkMatches, checkGateways,
+  checkDuplicateVirtualServices, checkSubsets, checkMtls, checkTelemetry,
+  checkPortNames, checkInjectionLabels,
+];
+
+/** Manifests read from files, and findings for what could not be read. */
+export interface LoadResult {
+  readonly manifests: Manifest[];
+  readonly findings: Finding[];
+}
+
+/**
+ * Checks Istio configuration offline: each object against its CRD schema and CEL rules, then the
+ * objects against each other the way `istioctl analyze` and Kiali do.
+ *
+ * One analyzer compiles each kind's schema once; reuse it across analyses.
+ */
+export class Analyzer {
+  private readonly schemas = new SchemaValidator();
+
+  /** Analyzes manifests as one mesh: references resolve among them. */
+  public analyze(manifests: readonly Manifest[]): Finding[] {
+    const findings = manifests.flatMap(m => this.checkObject(m));
+    const mesh = new Mesh(manifests);
+    findings.push(...MESH_CHECKS.flatMap(check => check(mesh)));
+    return sortFindings(findings);
+  }
+
+  /**
+   * Analyzes overlays that are alternatives applied on top of a shared base (the tutorial's scenarios
+   * on Bookinfo): each overlay together with the base, never with the other overlays. Findings in the
+   * base are reported once.
+   */
+  public analyzeLayers(base: readonly Manifest[], overlays: ReadonlyArray<readonly Manifest[]>): Finding[] {
+    if (overlays.length === 0) {
+      return this.analyze(base);
+    }
+    const unique = new Map<string, Finding>();
+    for (const overlay of overlays) {
+      for (const f of this.analyze([...base, ...overlay])) {
+        unique.set(`${f.file}|${f.line}|${f.code}|${f.object}|${f.message}`, f);
+      }
+    }
+    return sortFindings([...unique.values()]);
+  }
+
+  private checkObject(m: Manifest): Finding[] {
+    if (ISTIO_GROUPS.has(m.group)) {
+      return this.schemas.validate(m);
+    }
+    if (KUBERNETES_GROUPS.has(m.group) || m.group.endsWith('.k8s.io')) {
+      return [];
+    }
+    return [m.finding(CHECKS.notChecked, `${m.apiVersion} ${m.kind} is not an Istio or Kubernetes core kind; not checked`, ['kind'])];
+  }
+}
+
+/** Reads YAML files and directories (recursively: `.yaml`, `.yml`), in a stable order. */
+export function loadFiles(paths: readonly string[]): LoadResult {
+  const manifests: Manifest[] = [];
+  const findings: Finding[] = [];
+  for (const file of expand(paths, findings)) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      findings.push({ code: CHECKS.unreadable.code, severity: Severity.ERROR, file, line: 1, object: '-', message: `cannot read file: ${(e as Error).message}` });
+      continue;
+    }
+    const parsed = parseManifests(file, text);
+    manifests.push(...parsed.manifests);
+    findings.push(...parsed.findings);
+  }
+  return { manifests, findings };
+}
+
+function expand(paths: readonly string[], findings: Finding[]): string[] {
+  return paths.flatMap(p => {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      findings.push({ code: CHECKS.unreadable.code, severity: Severity.ERROR, file: p, line: 1, object: '-', message: 'no such file or directory' });
+      return [];
+    }
+    if (!stat.isDirectory()) {
+      return [p];
+    }
+    return fs.readdirSync(p).sort()
+      .map(name => path.join(p, name))
+      .filter(child => fs.statSync(child).isDirectory() || /\.ya?ml$/.test(child))
+      .flatMap(child => expand([child], findings));
+  });
+}
+
+/** Orders findings by file, line and code, so output is stable and diffable. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.code.localeCompare(b.code) || a.message.localeCompare(b.message));
+}
+
+/** Whether any finding is an error. */
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some(f => f.severity === Severity.ERROR);
+}
+
+/** Renders findings as `file:line  CODE  severity  kind/namespace/name  message`. */
+export function formatFindings(findings: readonly Finding[]): string {
+  return findings.map(f => `${f.file}:${f.line}  ${f.code}  ${f.severity}  ${f.object}  ${f.message}${f.constructPath ? `  [${f.constructPath}]` : ''}`).join('\n');
+}

@@ -1,0 +1,105 @@
+import { CHECKS, Finding } from '../finding';
+import { Manifest } from '../manifest';
+import { Mesh, ROOT_NAMESPACE } from '../mesh';
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return groups;
+}
+
+/** IST0109 / KIA1106: several VirtualServices for one host on one gateway (or on the mesh). */
+export function checkDuplicateVirtualServices(mesh: Mesh): Finding[] {
+  const bindings = mesh.virtualServices.flatMap(vs => {
+    const gateways: string[] = vs.object.spec?.gateways?.length ? vs.object.spec.gateways : ['mesh'];
+    return gateways.flatMap(g => (vs.object.spec?.hosts ?? []).map((h: string, i: number) => ({
+      vs, index: i, gateway: g === 'mesh' ? 'mesh' : g.includes('/') ? g : `${vs.namespace}/${g}`, host: mesh.fqdn(h, vs.namespace),
+    })));
+  });
+  const findings: Finding[] = [];
+  for (const [, group] of groupBy(bindings, b => `${b.gateway}|${b.host}`)) {
+    const owners = [...new Set(group.map(b => b.vs))];
+    if (owners.length < 2) {
+      continue;
+    }
+    for (const b of group) {
+      const others = owners.filter(o => o !== b.vs).map(o => `${o.id} (${o.file}:${o.lineOf()})`).join(', ');
+      findings.push(b.vs.finding(CHECKS.duplicateVirtualService, `host '${b.host}' on ${b.gateway === 'mesh' ? 'the mesh' : `gateway ${b.gateway}`} is also routed by ${others}; Istio keeps one of them unpredictably`, ['spec', 'hosts', b.index]));
+    }
+  }
+  return findings;
+}
+
+/** KIA0201 / IST0173 / KIA0203: subsets defined twice, and subsets that select no workload. */
+export function checkSubsets(mesh: Mesh): Finding[] {
+  const findings: Finding[] = [];
+  const hosts = new Set(mesh.destinationRules.map(dr => mesh.fqdn(dr.object.spec?.host ?? '', dr.namespace)));
+  for (const host of hosts) {
+    const subsets = mesh.subsetsOf(host).filter(s => mesh.fqdn(s.rule.object.spec.host, s.rule.namespace) === host);
+    for (const [name, group] of groupBy(subsets, s => s.name)) {
+      const rules = [...new Set(group.map(s => s.rule))];
+      if (rules.length > 1) {
+        for (const s of group) {
+          findings.push(s.rule.finding(CHECKS.duplicateSubset, `subset '${name}' of host '${host}' is also defined by ${rules.filter(r => r !== s.rule).map(r => `${r.id} (${r.file}:${r.lineOf()})`).join(', ')}`, ['spec', 'subsets', s.index]));
+        }
+      }
+    }
+    const service = mesh.services.get(host);
+    const selector = service?.object.spec?.selector;
+    if (!service || !selector) {
+      continue;
+    }
+    for (const s of subsets) {
+      if (mesh.workloadsSelectedBy(service.namespace, { ...selector, ...s.labels }).length === 0) {
+        const labels = Object.entries({ ...selector, ...s.labels }).map(([k, v]) => `${k}=${v}`).join(', ');
+        findings.push(s.rule.finding(CHECKS.subsetSelectsNothing, `subset '${s.name}' selects no workload of host '${host}' in the input (pods need ${labels})`, ['spec', 'subsets', s.index]));
+      }
+    }
+  }
+  return findings;
+}
+
+/** The mTLS mode a namespace's workloads accept: its own selector-less policy, else the mesh-wide one. */
+function peerMode(mesh: Mesh, namespace: string): { mode: string; policy?: Manifest } {
+  const wide = (ns: string) => mesh.peerAuthentications.find(pa => pa.namespace === ns && !pa.object.spec?.selector && pa.object.spec?.mtls?.mode);
+  const policy = wide(namespace) ?? wide(ROOT_NAMESPACE);
+  const mode = policy?.object.spec.mtls.mode;
+  return { mode: mode && mode !== 'UNSET' ? mode : 'PERMISSIVE', policy };
+}
+
+/** IST0113: a DestinationRule whose TLS mode the server side's PeerAuthentication refuses. */
+export function checkMtls(mesh: Mesh): Finding[] {
+  const findings: Finding[] = [];
+  for (const dr of mesh.destinationRules) {
+    const namespace = mesh.namespaceOf(mesh.fqdn(dr.object.spec?.host ?? '', dr.namespace));
+    const tlsMode: string | undefined = dr.object.spec?.trafficPolicy?.tls?.mode;
+    if (!namespace || !tlsMode) {
+      continue;
+    }
+    const { mode, policy } = peerMode(mesh, namespace);
+    const conflict = mode === 'STRICT' && tlsMode === 'DISABLE'
+      ? 'sends plaintext to workloads that require mTLS'
+      : mode === 'DISABLE' && tlsMode === 'ISTIO_MUTUAL' ? 'sends mTLS to workloads that accept only plaintext' : undefined;
+    if (conflict) {
+      findings.push(dr.finding(CHECKS.mtlsConflict, `tls.mode ${tlsMode} ${conflict} (${policy!.id} sets mtls.mode ${mode}); requests fail`, ['spec', 'trafficPolicy', 'tls', 'mode']));
+    }
+  }
+  return findings;
+}
+
+/** IST0159 / IST0160: more than one selector-less Telemetry in a namespace. */
+export function checkTelemetry(mesh: Mesh): Finding[] {
+  const wide = mesh.telemetries.filter(t => !t.object.spec?.selector && !t.object.spec?.targetRef && !t.object.spec?.targetRefs);
+  const findings: Finding[] = [];
+  for (const [namespace, group] of groupBy(wide, t => t.namespace)) {
+    if (group.length > 1) {
+      for (const t of group) {
+        findings.push(t.finding(CHECKS.telemetryConflict, `namespace '${namespace}' has ${group.length} Telemetry objects without a selector (${group.map(g => g.name).join(', ')}); Istio applies one of them unpredictably`));
+      }
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,118 @@
+import { isDeepStrictEqual } from 'util';
+import { CHECKS, Finding } from '../finding';
+import { Manifest } from '../manifest';
+import { Mesh } from '../mesh';
+
+type Path = (string | number)[];
+
+interface Destination {
+  readonly vs: Manifest;
+  readonly path: Path;
+  readonly host: string;
+  readonly subset?: string;
+  readonly port?: number;
+}
+
+/** Every destination of a VirtualService: routes of http, tcp and tls rules, and http mirrors. */
+function destinations(vs: Manifest): Destination[] {
+  const found: Destination[] = [];
+  for (const protocol of ['http', 'tcp', 'tls']) {
+    (vs.object.spec?.[protocol] ?? []).forEach((rule: any, i: number) => {
+      (rule.route ?? []).forEach((route: any, j: number) => {
+        if (route.destination?.host) {
+          found.push(destination(vs, ['spec', protocol, i, 'route', j, 'destination'], route.destination));
+        }
+      });
+      if (rule.mirror?.host) {
+        found.push(destination(vs, ['spec', protocol, i, 'mirror'], rule.mirror));
+      }
+    });
+  }
+  return found;
+}
+
+function destination(vs: Manifest, path: Path, d: any): Destination {
+  return { vs, path, host: d.host, subset: d.subset, port: d.port?.number };
+}
+
+/** True when the VirtualService applies to gateways (not only to sidecars). */
+export function boundToGateway(vs: Manifest): boolean {
+  const gateways: string[] = vs.object.spec?.gateways ?? [];
+  return gateways.some(g => g !== 'mesh');
+}
+
+/** IST0101 / KIA1101 / KIA1107 / IST0112: destinations that resolve to nothing, or need a port. */
+export function checkDestinations(mesh: Mesh): Finding[] {
+  const findings: Finding[] = [];
+  for (const vs of mesh.virtualServices) {
+    for (const d of destinations(vs)) {
+      const fqdn = mesh.fqdn(d.host, vs.namespace);
+      if (!mesh.hostDefined(fqdn)) {
+        if (mesh.canResolve(fqdn)) {
+          findings.push(vs.finding(CHECKS.hostNotFound, `destination host '${d.host}' (${fqdn}) is not defined by any Service or ServiceEntry in the input`, [...d.path, 'host']));
+        }
+      }
+      if (d.subset !== undefined) {
+        const defined = mesh.subsetsOf(fqdn).map(s => s.name);
+        if (!defined.includes(d.subset)) {
+          findings.push(vs.finding(CHECKS.subsetNotFound, `destination subset '${d.subset}' of host '${d.host}' is not defined by any DestinationRule `
+            + `(defined: ${defined.length > 0 ? [...new Set(defined)].join(', ') : 'none — no DestinationRule for this host'}); requests get 503`, [...d.path, 'subset']));
+        }
+      }
+      const service = mesh.services.get(fqdn);
+      const ports = service?.object.spec?.ports ?? [];
+      if (boundToGateway(vs) && d.port === undefined && ports.length > 1) {
+        findings.push(vs.finding(CHECKS.portRequired, `destination host '${d.host}' has ${ports.length} ports (${ports.map((p: any) => p.port).join(', ')}); name one with port.number`, d.path));
+      }
+    }
+  }
+  return findings;
+}
+
+/** Route weights that do not add up to 100: Istio normalizes them, which is rarely what was meant. */
+export function checkWeights(mesh: Mesh): Finding[] {
+  const findings: Finding[] = [];
+  for (const vs of mesh.virtualServices) {
+    for (const protocol of ['http', 'tcp', 'tls']) {
+      (vs.object.spec?.[protocol] ?? []).forEach((rule: any, i: number) => {
+        const routes: any[] = rule.route ?? [];
+        if (routes.length < 2 && routes.every(r => r.weight === undefined)) {
+          return;
+        }
+        const total = routes.reduce((sum, r) => sum + (r.weight ?? 0), 0);
+        if (total !== 100) {
+          findings.push(vs.finding(CHECKS.weights, `route weights sum to ${total}, not 100 (${routes.map(r => `${r.destination?.subset ?? r.destination?.host}=${r.weight ?? 0}`).join(', ')}); Istio treats them as relative shares`, ['spec', protocol, i, 'route']));
+        }
+      });
+    }
+  }
+  return findings;
+}
+
+/** IST0130 / IST0131: routes behind a catch-all, and matches repeating an earlier one. */
+export function checkMatches(mesh: Mesh): Finding[] {
+  const findings: Finding[] = [];
+  for (const vs of mesh.virtualServices) {
+    const rules: any[] = vs.object.spec?.http ?? [];
+    const seen: Array<{ match: any; at: string }> = [];
+    let catchAll: number | undefined;
+    rules.forEach((rule, i) => {
+      if (catchAll !== undefined) {
+        findings.push(vs.finding(CHECKS.unreachableRoute, `http[${i}] is unreachable: http[${catchAll}] matches every request`, ['spec', 'http', i]));
+        return;
+      }
+      const matches: any[] = rule.match ?? [];
+      matches.forEach((match, j) => {
+        const earlier = seen.find(s => isDeepStrictEqual(s.match, match));
+        if (earlier) {
+          findings.push(vs.finding(CHECKS.duplicateMatch, `http[${i}].match[${j}] repeats ${earlier.at} and never applies`, ['spec', 'http', i, 'match', j]));
+        }
+        seen.push({ match, at: `http[${i}].match[${j}]` });
+      });
+      if (matches.length === 0 || matches.some(m => Object.keys(m).length === 0)) {
+        catchAll = i;
+      }
+    });
+  }
+  return findings;
+}

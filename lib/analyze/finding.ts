@@ -1,0 +1,69 @@
+/** How serious a finding is; only errors make the analysis fail. */
+export enum Severity {
+  /** The API server or Istio rejects the object, or traffic breaks. */
+  ERROR = 'error',
+  /** Probably a mistake; Istio accepts it. */
+  WARNING = 'warning',
+  /** Worth knowing; no action needed. */
+  INFO = 'info',
+}
+
+/**
+ * One check of the analyzer: its stable code, severity, and the istioctl/Kiali codes it mirrors.
+ */
+export interface Check {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly title: string;
+  /** istioctl analyze / Kiali codes with the same meaning, or `-` when it comes from the CRD itself. */
+  readonly mirrors: string;
+}
+
+function check(code: string, severity: Severity, mirrors: string, title: string): Check {
+  return { code, severity, mirrors, title };
+}
+
+/** Every check the analyzer runs, by code. Codes are stable: tools may match on them. */
+export const CHECKS = {
+  unreadable: check('CI000', Severity.ERROR, '-', 'file cannot be read'),
+  notYaml: check('CI001', Severity.ERROR, '-', 'file or document is not valid YAML'),
+  noKind: check('CI002', Severity.ERROR, '-', 'document has no apiVersion or kind'),
+  unknownKind: check('CI003', Severity.ERROR, '-', 'unknown Istio kind or version'),
+  emptyFile: check('CI004', Severity.WARNING, '-', 'file holds no objects'),
+  notChecked: check('CI005', Severity.INFO, '-', 'kind outside Istio and Kubernetes core, not checked'),
+  schema: check('CI101', Severity.ERROR, 'API server', 'object violates the CRD schema (type, enum, required, unknown field, oneOf)'),
+  cel: check('CI102', Severity.ERROR, 'API server', 'object violates a CEL rule (x-kubernetes-validations) of the CRD'),
+  celNotEvaluated: check('CI103', Severity.WARNING, '-', 'a CEL rule of the CRD could not be evaluated'),
+  hostNotFound: check('CI201', Severity.ERROR, 'IST0101, KIA1101', 'route destination host is not defined by any Service or ServiceEntry'),
+  subsetNotFound: check('CI202', Severity.ERROR, 'IST0101, KIA1107', 'route destination subset is not defined by any DestinationRule for the host'),
+  gatewayNotFound: check('CI203', Severity.ERROR, 'IST0101, KIA1102', 'VirtualService refers to a Gateway that does not exist'),
+  duplicateVirtualService: check('CI204', Severity.ERROR, 'IST0109, KIA1106', 'several VirtualServices route one host on one gateway'),
+  duplicateSubset: check('CI205', Severity.WARNING, 'KIA0201', 'several DestinationRules define the same host and subset'),
+  subsetSelectsNothing: check('CI206', Severity.WARNING, 'IST0173, KIA0203', 'DestinationRule subset selects no workload of the host'),
+  hostNotOnGateway: check('CI207', Severity.WARNING, 'IST0132', 'VirtualService host is not served by its Gateway'),
+  unreachableRoute: check('CI208', Severity.WARNING, 'IST0130', 'HTTP route is unreachable behind an earlier catch-all route'),
+  duplicateMatch: check('CI209', Severity.INFO, 'IST0131', 'HTTP match repeats an earlier match and never applies'),
+  portRequired: check('CI210', Severity.ERROR, 'IST0112', 'gateway route to a multi-port Service names no port'),
+  portName: check('CI211', Severity.INFO, 'IST0118', 'Service port name does not follow <protocol>[-suffix]'),
+  injectionLabels: check('CI212', Severity.WARNING, 'IST0123', 'namespace has both istio-injection and istio.io/rev'),
+  mtlsConflict: check('CI213', Severity.ERROR, 'IST0113', 'DestinationRule TLS mode conflicts with the PeerAuthentication mTLS mode'),
+  weights: check('CI214', Severity.WARNING, '-', 'route weights do not sum to 100 (Istio treats them as relative)'),
+  telemetryConflict: check('CI215', Severity.ERROR, 'IST0159, IST0160', 'several selector-less Telemetry objects in one namespace'),
+} satisfies Record<string, Check>;
+
+/**
+ * A problem found in the input.
+ */
+export interface Finding {
+  readonly code: string;
+  readonly severity: Severity;
+  /** File the object came from. */
+  readonly file: string;
+  /** 1-based line of the offending field, or of the object. */
+  readonly line: number;
+  /** `kind/namespace/name` of the object, or `-` when the problem is the file itself. */
+  readonly object: string;
+  readonly message: string;
+  /** Construct path of the object, when it was synthesized by cdk8s. */
+  readonly constructPath?: string;
+}

@@ -1,0 +1,118 @@
+import { Manifest } from './manifest';
+
+/** Kinds whose pod templates are the workloads that Services and subsets select. */
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+
+/** Istio's root namespace: mesh-wide policies live here. */
+export const ROOT_NAMESPACE = 'istio-system';
+
+/** Pod labels of one workload, in its namespace. */
+export interface Workload {
+  readonly manifest: Manifest;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * The input indexed the way Istio resolves it: hosts to fully qualified names, and every object by
+ * the key other objects refer to it with. Built once per analysis; every check reads it.
+ */
+export class Mesh {
+  public readonly services = new Map<string, Manifest>();
+  public readonly serviceEntryHosts: Array<{ host: string; manifest: Manifest }> = [];
+  public readonly workloads: Workload[] = [];
+  public readonly namespaces = new Map<string, Manifest>();
+  public readonly gateways = new Map<string, Manifest>();
+  public readonly virtualServices: Manifest[] = [];
+  public readonly destinationRules: Manifest[] = [];
+  public readonly peerAuthentications: Manifest[] = [];
+  public readonly telemetries: Manifest[] = [];
+  /** Namespaces the input describes: references into other namespaces cannot be checked. */
+  public readonly knownNamespaces = new Set<string>();
+
+  public constructor(public readonly manifests: readonly Manifest[]) {
+    for (const m of manifests) {
+      this.add(m);
+    }
+  }
+
+  /** Resolves a host as Istio does: a short name is relative to the referring object's namespace. */
+  public fqdn(host: string, namespace: string): string {
+    return host.includes('.') || host.includes('*') ? host : `${host}.${namespace}.svc.cluster.local`;
+  }
+
+  /** Namespace of a cluster-local FQDN (`reviews.bookinfo.svc.cluster.local` → `bookinfo`). */
+  public namespaceOf(fqdn: string): string | undefined {
+    const match = /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn);
+    return match?.[1];
+  }
+
+  /** Whether a Service or ServiceEntry in the input defines `fqdn`. */
+  public hostDefined(fqdn: string): boolean {
+    return this.services.has(fqdn) || this.serviceEntryHosts.some(e => hostMatches(e.host, fqdn));
+  }
+
+  /** Whether a missing definition of `fqdn` is a finding: its namespace is in the input, or it is external. */
+  public canResolve(fqdn: string): boolean {
+    const namespace = this.namespaceOf(fqdn);
+    return namespace === undefined ? !fqdn.includes('*') : this.knownNamespaces.has(namespace);
+  }
+
+  /** Workloads in `namespace` whose pod labels include all of `selector`. */
+  public workloadsSelectedBy(namespace: string, selector: Record<string, string>): Workload[] {
+    return this.workloads.filter(w => w.namespace === namespace && Object.entries(selector).every(([k, v]) => w.labels[k] === v));
+  }
+
+  /** Subsets that DestinationRules define for `fqdn`, with the rule defining each. */
+  public subsetsOf(fqdn: string): Array<{ name: string; labels: Record<string, string>; rule: Manifest; index: number }> {
+    return this.destinationRules
+      .filter(dr => hostMatches(this.fqdn(dr.object.spec?.host ?? '', dr.namespace), fqdn))
+      .flatMap(rule => (rule.object.spec?.subsets ?? []).map((s: any, index: number) => ({ name: s.name, labels: s.labels ?? {}, rule, index })));
+  }
+
+  private add(m: Manifest): void {
+    if (m.group === '' && m.kind === 'Service') {
+      this.services.set(this.fqdn(m.name, m.namespace), m);
+      this.knownNamespaces.add(m.namespace);
+    } else if (m.group === '' && m.kind === 'Namespace') {
+      this.namespaces.set(m.name, m);
+      this.knownNamespaces.add(m.name);
+    } else if (WORKLOAD_KINDS.has(m.kind) && m.group === 'apps' || m.kind === 'Job' && m.group === 'batch') {
+      this.workloads.push({ manifest: m, namespace: m.namespace, labels: m.object.spec?.template?.metadata?.labels ?? {} });
+      this.knownNamespaces.add(m.namespace);
+    } else if (m.group === '' && m.kind === 'Pod') {
+      this.workloads.push({ manifest: m, namespace: m.namespace, labels: m.object.metadata?.labels ?? {} });
+      this.knownNamespaces.add(m.namespace);
+    } else if (m.group === 'networking.istio.io') {
+      this.addNetworking(m);
+    } else if (m.group === 'security.istio.io' && m.kind === 'PeerAuthentication') {
+      this.peerAuthentications.push(m);
+    } else if (m.group === 'telemetry.istio.io' && m.kind === 'Telemetry') {
+      this.telemetries.push(m);
+    }
+  }
+
+  private addNetworking(m: Manifest): void {
+    switch (m.kind) {
+      case 'VirtualService': this.virtualServices.push(m); break;
+      case 'DestinationRule': this.destinationRules.push(m); break;
+      case 'Gateway': this.gateways.set(`${m.namespace}/${m.name}`, m); break;
+      case 'ServiceEntry':
+        for (const host of m.object.spec?.hosts ?? []) {
+          this.serviceEntryHosts.push({ host: this.fqdn(host, m.namespace), manifest: m });
+        }
+        break;
+    }
+  }
+}
+
+/** Whether host `pattern` (possibly `*` or `*.suffix`) covers `host`, as Istio matches hosts. */
+export function hostMatches(pattern: string, host: string): boolean {
+  if (pattern === '*' || pattern === host) {
+    return true;
+  }
+  if (pattern.startsWith('*.')) {
+    return host.endsWith(pattern.slice(1)) || host.startsWith('*.') && host.endsWith(pattern.slice(1));
+  }
+  return host.startsWith('*.') && pattern.endsWith(host.slice(1));
+}
