@@ -7,7 +7,8 @@ import { checkDestinations, checkMatches, checkWeights } from './checks/routes';
 import { CHECKS, Finding, Severity } from './finding';
 import { Manifest, parseManifests } from './manifest';
 import { Mesh } from './mesh';
-import { ISTIO_GROUPS, SchemaValidator } from './schema';
+import { SchemaValidator } from './schema';
+import { ISTIO_GROUPS } from './schema-table';
 
 /** Groups of Kubernetes itself: used to resolve references, never reported as unknown. */
 const KUBERNETES_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling']);

@@ -78,3 +78,39 @@ function makeProgram(rule: string): CelProgram {
     }
   };
 }
+
+/** A CEL rule that failed, or could not be evaluated, at a path of the object. */
+export interface CelViolation {
+  readonly path: (string | number)[];
+  readonly rule: string;
+  readonly message: string;
+  readonly evaluated: boolean;
+}
+
+/**
+ * Evaluates every `x-kubernetes-validations` rule of `schema` on `data`, as the API server does:
+ * each rule on each field that is present, with the field as `self`.
+ */
+export function celViolations(schema: any, data: unknown, path: (string | number)[] = []): CelViolation[] {
+  if (data === undefined || data === null || !schema) {
+    return [];
+  }
+  const found: CelViolation[] = [];
+  for (const { rule, message } of schema['x-kubernetes-validations'] ?? []) {
+    const outcome = compileCel(rule)(data);
+    if ('error' in outcome) {
+      found.push({ path, rule, evaluated: false, message: `rule \`${rule}\` could not be evaluated: ${outcome.error}` });
+    } else if (!outcome.result) {
+      found.push({ path, rule, evaluated: true, message: message ?? `failed rule: ${rule}` });
+    }
+  }
+  if (Array.isArray(data)) {
+    data.forEach((item, i) => found.push(...celViolations(schema.items, item, [...path, i])));
+  } else if (typeof data === 'object') {
+    for (const [key, value] of Object.entries(data as object)) {
+      const child = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      found.push(...celViolations(child, value, [...path, key]));
+    }
+  }
+  return found;
+}

@@ -1,0 +1,89 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/lib/plugins/validation';
+import { Analyzer, hasErrors } from './analyzer';
+import { CHECKS, Finding, Severity } from './finding';
+import { Manifest, parseManifests } from './manifest';
+
+/**
+ * Properties for `IstioAnalyzerPlugin`, set under `properties:` in `cdk8s.yaml`.
+ */
+export interface IstioAnalyzerPluginProps {
+  /**
+   * Manifest files (names in the output directory, e.g. `bookinfo.k8s.yaml`) that every other manifest
+   * is applied on top of. The others are alternatives: each is analyzed with the base, not with each other.
+   *
+   * @default - every manifest is analyzed together as one mesh
+   */
+  readonly base?: string[];
+}
+
+/**
+ * A cdk8s validation plugin that runs the Istio analyzer on the synthesized manifests, so `cdk8s synth`
+ * fails on what the API server or `istioctl analyze` would reject.
+ *
+ * @example
+ * # cdk8s.yaml
+ * validations:
+ *   - package: ./node_modules/cdk8s-istio/build/lib/analyze/plugin.js
+ *     class: IstioAnalyzerPlugin
+ *     version: 0.1.0
+ *     properties: { base: [bookinfo.k8s.yaml] }
+ */
+export class IstioAnalyzerPlugin implements Validation {
+  private readonly base: Set<string>;
+
+  public constructor(props: IstioAnalyzerPluginProps = {}) {
+    this.base = new Set(props.base ?? []);
+  }
+
+  public async validate(context: ValidationContext): Promise<void> {
+    const files = context.manifests.map(file => ({ file, ...read(file, context) }));
+    const missing = [...this.base].filter(b => !files.some(f => path.basename(f.file) === b));
+    if (missing.length > 0) {
+      throw new Error(`IstioAnalyzerPlugin: 'base' names ${missing.join(', ')}, which the app did not synthesize (synthesized: ${files.map(f => path.basename(f.file)).join(', ')})`);
+    }
+    const isBase = (file: string) => this.base.size === 0 || this.base.has(path.basename(file));
+    const base = files.filter(f => isBase(f.file)).flatMap(f => f.manifests);
+    const overlays = files.filter(f => !isBase(f.file)).map(f => f.manifests);
+    const findings = [...files.flatMap(f => f.findings), ...new Analyzer().analyzeLayers(base, overlays)];
+
+    for (const check of Object.values(CHECKS)) {
+      const violations = findings.filter(f => f.code === check.code && f.severity !== Severity.INFO);
+      if (violations.length > 0) {
+        context.report.addViolation({
+          ruleName: `${check.code} ${check.title} (${check.severity}${check.mirrors === '-' ? '' : `; ${check.mirrors}`})`,
+          recommendation: [...new Set(violations.map(v => v.message))].join('; '),
+          fix: 'fix the construct props named in the message, or the escape-hatch override that produced the field',
+          violatingResources: violations.map(toResource),
+        });
+      }
+    }
+    const count = (s: Severity) => String(findings.filter(f => f.severity === s).length);
+    context.report.submit(hasErrors(findings) ? 'failure' : 'success', {
+      errors: count(Severity.ERROR), warnings: count(Severity.WARNING), infos: count(Severity.INFO),
+    });
+  }
+}
+
+/** Parses one synthesized manifest file, attaching construct paths where cdk8s' metadata pins them. */
+function read(file: string, context: ValidationContext): { manifests: Manifest[]; findings: Finding[] } {
+  const parsed = parseManifests(file, fs.readFileSync(file, 'utf8'));
+  const chart = path.basename(file).replace(/\.k8s\.yaml$/, '');
+  const names = parsed.manifests.map(m => m.name);
+  const manifests = parsed.manifests.map(m => {
+    // cdk8s keys construct metadata by object name alone; trust it only when it cannot be another object
+    const recorded = context.metadata[m.name]?.path;
+    const unique = names.filter(n => n === m.name).length === 1 && recorded?.startsWith(`${chart}/`);
+    return new Manifest(m.file, m.object, p => m.lineOf(p), unique ? recorded : `chart ${chart}`);
+  });
+  return { manifests, findings: parsed.findings };
+}
+
+function toResource(f: Finding): ValidationViolatingResource {
+  return {
+    resourceName: f.object,
+    manifestPath: f.file,
+    locations: [`line ${f.line}: ${f.message}${f.constructPath ? ` [construct ${f.constructPath}]` : ''}`],
+  };
+}
