@@ -1,8 +1,12 @@
-// swc transpiles without type-checking: `npm run build` (tsc) type-checks once, so tests stay fast.
+// swc transpiles without type-checking: `npm test` runs tsc once before jest, so tests stay fast.
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
+  // cel-js ships only ES modules; jest (unlike node 20) cannot require() them untransformed
+  transform: { '^.+\\.ts$': swc, '/node_modules/@marcbachmann/cel-js/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
 };

@@ -12,6 +12,12 @@ export type CelProgram = (self: unknown) => CelOutcome;
  *
  * @see https://kubernetes.io/docs/reference/using-api/cel/#kubernetes-url-library
  */
+/**
+ * Marks errors that Kubernetes' own CEL functions raise (`url('not a url')`): the API server rejects
+ * the object when they happen, so they are rule failures, not rules we could not evaluate.
+ */
+const RUNTIME_ERROR = 'kubernetes cel runtime error: ';
+
 class KubernetesUrl {
   public constructor(public readonly url: URL) {}
 }
@@ -32,7 +38,7 @@ function kubernetesEnvironment(): Environment {
     .registerFunction('url(string): URL', (s: string) => {
       const url = parseUrl(s);
       if (!url) {
-        throw new Error(`URL parse error: ${s}`);
+        throw new Error(`${RUNTIME_ERROR}URL parse error: ${s}`);
       }
       return new KubernetesUrl(url);
     })
@@ -74,7 +80,8 @@ function makeProgram(rule: string): CelProgram {
       const result = parsed({ self });
       return typeof result === 'boolean' ? { result } : { error: `evaluates to ${typeof result}, not bool` };
     } catch (e) {
-      return { error: (e as Error).message.split('\n')[0] };
+      const message = (e as Error).message;
+      return message.includes(RUNTIME_ERROR) ? { result: false } : { error: message.split('\n')[0] };
     }
   };
 }

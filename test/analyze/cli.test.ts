@@ -1,0 +1,124 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../lib/analyze/cli';
+
+// The tutorial's own files, as its readers typed them: weight under destination, and a 90/10 split
+// applied without any DestinationRule.
+const TUTORIAL_CANARY = `apiVersion: networking.istio.io/v1alpha3
+kind: VirtualService
+metadata:
+  name: reviews
+spec:
+  hosts:
+  - reviews
+  http:
+  - route:
+    - destination:
+        host: reviews
+        subset: v1
+        weight: 90
+    - destination:
+        host: reviews
+        subset: v2
+        weight: 10
+`;
+const TUTORIAL_90_10 = `apiVersion: networking.istio.io/v1alpha3
+kind: VirtualService
+metadata:
+  name: reviews
+spec:
+  hosts:
+  - reviews
+  http:
+  - route:
+    - destination:
+        host: reviews
+        subset: v1
+      weight: 90
+    - destination:
+        host: reviews
+        subset: v2
+      weight: 10
+`;
+
+function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = main(argv, s => { stdout += s; }, s => { stderr += s; });
+  return { code, stdout, stderr };
+}
+
+function write(name: string, text: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-cli-')), name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe('cdk8s-istio analyze', () => {
+  test("flags the tutorial's canary file: weight under destination, subsets without DestinationRule", () => {
+    const file = write('canary.yaml', TUTORIAL_CANARY);
+    const { code, stdout, stderr } = run('analyze', file);
+    expect(code).toBe(1);
+    expect(stdout.split('\n')).toEqual(expect.arrayContaining([
+      `${file}:12  CI202  error  VirtualService/default/reviews  destination subset 'v1' of host 'reviews' is not defined by any DestinationRule (defined: none — no DestinationRule for this host); requests get 503`,
+      `${file}:13  CI101  error  VirtualService/default/reviews  spec.http[0].route[0].destination.weight: unknown field 'weight' (kubectl rejects it)`,
+      `${file}:17  CI101  error  VirtualService/default/reviews  spec.http[0].route[1].destination.weight: unknown field 'weight' (kubectl rejects it)`,
+    ]));
+    expect(stderr).toMatch(/^1 objects analyzed: 4 errors, 1 warnings, 0 infos/);
+  });
+
+  test("flags the tutorial's correct 90/10 split when no DestinationRule is applied", () => {
+    const { code, stdout } = run('analyze', write('90-10.yaml', TUTORIAL_90_10));
+    expect(code).toBe(1);
+    expect(stdout.trim().split('\n').map(l => l.split('  ')[1])).toEqual(['CI202', 'CI202']);
+  });
+
+  test('passes the 90/10 split once Bookinfo and its DestinationRules are in the input', () => {
+    const samples = path.join(__dirname, '../../../shared/istio-1.30.3/samples/bookinfo');
+    const { code, stdout } = run('analyze', path.join(samples, 'platform/kube/bookinfo.yaml'), path.join(samples, 'networking/destination-rule-all.yaml'), write('90-10.yaml', TUTORIAL_90_10));
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/ error /);
+  });
+
+  test('--json prints findings for machines', () => {
+    const { code, stdout } = run('analyze', '--json', write('canary.yaml', TUTORIAL_CANARY));
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.errors).toBe(4);
+    expect(report.findings[0]).toEqual(expect.objectContaining({ code: expect.any(String), severity: expect.any(String), file: expect.any(String), line: expect.any(Number), object: 'VirtualService/default/reviews' }));
+  });
+
+  test('--base analyzes each scenario of dist/ on top of bookinfo and exits 0', () => {
+    const dist = path.join(__dirname, '../../dist');
+    const { code, stderr } = run('analyze', '--base', path.join(dist, 'bookinfo.k8s.yaml'), dist);
+    expect(stderr).toMatch(/ 0 errors/);
+    expect(code).toBe(0);
+  });
+
+  test('without --base, the alternative scenarios of dist/ conflict (IST0109)', () => {
+    const { code, stdout } = run('analyze', path.join(__dirname, '../../dist'));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/CI204  error/);
+  });
+
+  test('warnings alone exit 0', () => {
+    const rule = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: r }\nspec: { host: reviews }\n---\n'
+      + 'apiVersion: v1\nkind: Service\nmetadata: { name: reviews }\nspec: { ports: [{ port: 80, name: web }] }\n';
+    const { code, stdout } = run('analyze', write('info.yaml', rule));
+    expect(stdout).toMatch(/CI211  info/);
+    expect(code).toBe(0);
+  });
+
+  test('--checks lists every check with the code it mirrors', () => {
+    const { code, stdout } = run('--checks');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^CI202 {2}error {4}IST0101, KIA1107 {2}route destination subset/m);
+  });
+
+  test.each([[[]], [['analyze']], [['lint', 'x.yaml']], [['analyze', '--fix', 'x.yaml']]])('usage errors exit 2: %p', argv => {
+    const { code, stderr } = run(...argv);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/usage: cdk8s-istio analyze/);
+  });
+});

@@ -1,0 +1,39 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Analyzer, loadFiles } from '../../lib/analyze/analyzer';
+import { Severity } from '../../lib/analyze/finding';
+
+const ROOT = path.join(__dirname, '../..');
+const SAMPLES = path.join(ROOT, '../shared/istio-1.30.3/samples/bookinfo');
+const BOOKINFO = path.join(SAMPLES, 'platform/kube/bookinfo.yaml');
+const RULES = path.join(SAMPLES, 'networking/destination-rule-all.yaml');
+const NETWORKING = fs.readdirSync(path.join(SAMPLES, 'networking')).filter(f => f.endsWith('.yaml'));
+
+function errorsOf(files: string[]) {
+  const loaded = loadFiles(files);
+  return [...loaded.findings, ...new Analyzer().analyze(loaded.manifests)].filter(f => f.severity === Severity.ERROR);
+}
+
+describe("Istio's own samples", () => {
+  test('there are 21 networking samples', () => {
+    expect(NETWORKING).toHaveLength(21);
+  });
+
+  test.each(NETWORKING)('%s produces no errors', file => {
+    const sample = path.join(SAMPLES, 'networking', file);
+    const inputs = file.startsWith('destination-rule') ? [BOOKINFO, sample] : [BOOKINFO, RULES, sample];
+    expect(errorsOf(inputs)).toEqual([]);
+  });
+});
+
+describe('dist/', () => {
+  test('every scenario on top of bookinfo produces no errors', () => {
+    const dist = path.join(ROOT, 'dist');
+    const base = loadFiles([path.join(dist, 'bookinfo.k8s.yaml')]);
+    const scenarios = fs.readdirSync(dist).filter(f => f.endsWith('.k8s.yaml') && f !== 'bookinfo.k8s.yaml');
+    expect(scenarios.length).toBeGreaterThanOrEqual(4);
+    const overlays = scenarios.map(f => loadFiles([path.join(dist, f)]).manifests);
+    const findings = new Analyzer().analyzeLayers(base.manifests, overlays);
+    expect(findings.filter(f => f.severity === Severity.ERROR)).toEqual([]);
+  });
+});
