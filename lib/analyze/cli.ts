@@ -1,5 +1,6 @@
 import { Analyzer, formatFindings, hasErrors, loadFiles, sortFindings } from './analyzer';
 import { CHECKS, Severity } from './finding';
+import { groupBy } from './mesh';
 
 const USAGE = `usage: cdk8s-istio analyze [--json] [--base <file>]... <file or directory>...
 
@@ -26,7 +27,7 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
   const base = loadFiles(bases);
   const baseFiles = new Set(base.manifests.map(m => m.file));
   const loaded = loadFiles(paths);
-  const overlays = bases.length === 0 ? [] : groupByFile(loaded.manifests.filter(m => !baseFiles.has(m.file)));
+  const overlays = bases.length === 0 ? [] : [...groupBy(loaded.manifests.filter(m => !baseFiles.has(m.file)), m => m.file).values()];
   const analyzer = new Analyzer();
   const analyzed = bases.length === 0 ? analyzer.analyze(loaded.manifests) : analyzer.analyzeLayers(base.manifests, overlays);
   const findings = sortFindings([...base.findings, ...loaded.findings.filter(f => !baseFiles.has(f.file)), ...analyzed]);
@@ -58,12 +59,4 @@ function parseArgs(args: readonly string[]) {
     }
   }
   return { json, bases, paths, unknown };
-}
-
-function groupByFile<T extends { file: string }>(items: T[]): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    groups.set(item.file, [...(groups.get(item.file) ?? []), item]);
-  }
-  return [...groups.values()];
 }

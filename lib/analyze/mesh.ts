@@ -1,7 +1,7 @@
 import { Manifest } from './manifest';
 
 /** Kinds whose pod templates are the workloads that Services and subsets select. */
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+const WORKLOAD_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job']);
 
 /** Istio's root namespace: mesh-wide policies live here. */
 export const ROOT_NAMESPACE = 'istio-system';
@@ -29,6 +29,12 @@ export class Mesh {
   public readonly telemetries: Manifest[] = [];
   /** Namespaces the input describes: references into other namespaces cannot be checked. */
   public readonly knownNamespaces = new Set<string>();
+
+  /** Workloads by `namespace|label=value`, so selectors are resolved without scanning every workload. */
+  private readonly workloadIndex = new Map<string, Workload[]>();
+  /** DestinationRules by exact FQDN host, and those with wildcard hosts. */
+  private readonly rulesByHost = new Map<string, Manifest[]>();
+  private readonly wildcardRules: Manifest[] = [];
 
   public constructor(public readonly manifests: readonly Manifest[]) {
     for (const m of manifests) {
@@ -60,14 +66,43 @@ export class Mesh {
 
   /** Workloads in `namespace` whose pod labels include all of `selector`. */
   public workloadsSelectedBy(namespace: string, selector: Record<string, string>): Workload[] {
-    return this.workloads.filter(w => w.namespace === namespace && Object.entries(selector).every(([k, v]) => w.labels[k] === v));
+    const entries = Object.entries(selector);
+    const candidates = entries.length === 0
+      ? this.workloads.filter(w => w.namespace === namespace)
+      : entries.map(([k, v]) => this.workloadIndex.get(`${namespace}|${k}=${v}`) ?? [])
+        .reduce((smallest, list) => list.length < smallest.length ? list : smallest);
+    return candidates.filter(w => entries.every(([k, v]) => w.labels[k] === v));
   }
 
   /** Subsets that DestinationRules define for `fqdn`, with the rule defining each. */
   public subsetsOf(fqdn: string): Array<{ name: string; labels: Record<string, string>; rule: Manifest; index: number }> {
-    return this.destinationRules
-      .filter(dr => hostMatches(this.fqdn(dr.object.spec?.host ?? '', dr.namespace), fqdn))
+    return [...(this.rulesByHost.get(fqdn) ?? []), ...this.wildcardRules]
+      .filter(dr => hostMatches(this.ruleHost(dr), fqdn))
       .flatMap(rule => (rule.object.spec?.subsets ?? []).map((s: any, index: number) => ({ name: s.name, labels: s.labels ?? {}, rule, index })));
+  }
+
+  /** The FQDN a DestinationRule applies to. */
+  public ruleHost(dr: Manifest): string {
+    return this.fqdn(dr.object.spec?.host ?? '', dr.namespace);
+  }
+
+  private addWorkload(manifest: Manifest, labels: Record<string, string>): void {
+    const workload = { manifest, namespace: manifest.namespace, labels };
+    this.workloads.push(workload);
+    this.knownNamespaces.add(manifest.namespace);
+    for (const [k, v] of Object.entries(labels)) {
+      append(this.workloadIndex, `${manifest.namespace}|${k}=${v}`, workload);
+    }
+  }
+
+  private addRule(dr: Manifest): void {
+    this.destinationRules.push(dr);
+    const host = this.ruleHost(dr);
+    if (host.includes('*')) {
+      this.wildcardRules.push(dr);
+    } else {
+      append(this.rulesByHost, host, dr);
+    }
   }
 
   private add(m: Manifest): void {
@@ -77,12 +112,10 @@ export class Mesh {
     } else if (m.group === '' && m.kind === 'Namespace') {
       this.namespaces.set(m.name, m);
       this.knownNamespaces.add(m.name);
-    } else if (WORKLOAD_KINDS.has(m.kind) && m.group === 'apps' || m.kind === 'Job' && m.group === 'batch') {
-      this.workloads.push({ manifest: m, namespace: m.namespace, labels: m.object.spec?.template?.metadata?.labels ?? {} });
-      this.knownNamespaces.add(m.namespace);
+    } else if (WORKLOAD_KINDS.has(`${m.group}/${m.kind}`)) {
+      this.addWorkload(m, m.object.spec?.template?.metadata?.labels ?? {});
     } else if (m.group === '' && m.kind === 'Pod') {
-      this.workloads.push({ manifest: m, namespace: m.namespace, labels: m.object.metadata?.labels ?? {} });
-      this.knownNamespaces.add(m.namespace);
+      this.addWorkload(m, m.object.metadata?.labels ?? {});
     } else if (m.group === 'networking.istio.io') {
       this.addNetworking(m);
     } else if (m.group === 'security.istio.io' && m.kind === 'PeerAuthentication') {
@@ -95,7 +128,7 @@ export class Mesh {
   private addNetworking(m: Manifest): void {
     switch (m.kind) {
       case 'VirtualService': this.virtualServices.push(m); break;
-      case 'DestinationRule': this.destinationRules.push(m); break;
+      case 'DestinationRule': this.addRule(m); break;
       case 'Gateway': this.gateways.set(`${m.namespace}/${m.name}`, m); break;
       case 'ServiceEntry':
         for (const host of m.object.spec?.hosts ?? []) {
@@ -115,4 +148,21 @@ export function hostMatches(pattern: string, host: string): boolean {
     return host.endsWith(pattern.slice(1)) || host.startsWith('*.') && host.endsWith(pattern.slice(1));
   }
   return host.startsWith('*.') && pattern.endsWith(host.slice(1));
+}
+
+/** Adds `value` to the list under `key`, creating it. */
+export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
+}
+
+/** Groups items by a key, keeping their order. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  items.forEach(item => append(groups, key(item), item));
+  return groups;
 }

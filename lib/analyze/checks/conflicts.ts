@@ -1,15 +1,6 @@
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
-import { Mesh, ROOT_NAMESPACE } from '../mesh';
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    groups.set(k, [...(groups.get(k) ?? []), item]);
-  }
-  return groups;
-}
+import { groupBy, Mesh, ROOT_NAMESPACE } from '../mesh';
 
 /** IST0109 / KIA1106: several VirtualServices for one host on one gateway (or on the mesh). */
 export function checkDuplicateVirtualServices(mesh: Mesh): Finding[] {
@@ -36,9 +27,9 @@ export function checkDuplicateVirtualServices(mesh: Mesh): Finding[] {
 /** KIA0201 / IST0173 / KIA0203: subsets defined twice, and subsets that select no workload. */
 export function checkSubsets(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
-  const hosts = new Set(mesh.destinationRules.map(dr => mesh.fqdn(dr.object.spec?.host ?? '', dr.namespace)));
+  const hosts = new Set(mesh.destinationRules.map(dr => mesh.ruleHost(dr)));
   for (const host of hosts) {
-    const subsets = mesh.subsetsOf(host).filter(s => mesh.fqdn(s.rule.object.spec.host, s.rule.namespace) === host);
+    const subsets = mesh.subsetsOf(host).filter(s => mesh.ruleHost(s.rule) === host);
     for (const [name, group] of groupBy(subsets, s => s.name)) {
       const rules = [...new Set(group.map(s => s.rule))];
       if (rules.length > 1) {
@@ -74,7 +65,7 @@ function peerMode(mesh: Mesh, namespace: string): { mode: string; policy?: Manif
 export function checkMtls(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
   for (const dr of mesh.destinationRules) {
-    const namespace = mesh.namespaceOf(mesh.fqdn(dr.object.spec?.host ?? '', dr.namespace));
+    const namespace = mesh.namespaceOf(mesh.ruleHost(dr));
     const tlsMode: string | undefined = dr.object.spec?.trafficPolicy?.tls?.mode;
     if (!namespace || !tlsMode) {
       continue;
