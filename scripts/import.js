@@ -38,7 +38,8 @@ try {
   const out = path.join(tmp, 'imports');
   execFileSync(path.join(root, 'node_modules', '.bin', 'cdk8s'),
     ['import', firstVersions, '--no-check-upgrade', '--language', 'typescript', '--output', out],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    // run in the temp dir: cdk8s import records its source in the cdk8s.yaml of its working directory
+    { cwd: tmp, stdio: ['ignore', 'ignore', 'inherit'] });
   const target = path.join(root, 'imports');
   const files = fs.readdirSync(out).sort();
   if (check) {
