@@ -1,6 +1,10 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BookinfoApp, BookinfoAppProps } from './apps/bookinfo';
+import { JwtEdge } from './security/jwt-edge';
+import { MtlsPolicy } from './security/mtls-policy';
+import { ZeroTrust } from './security/zero-trust';
+import { AccessLogs, MeshTelemetry } from './telemetry';
 import { BlueGreen } from './traffic/blue-green';
 import { Canary } from './traffic/canary';
 import { FaultyTimeout } from './traffic/faulty-timeout';
@@ -12,7 +16,7 @@ import { HttpMatch, StringMatch } from './traffic/http-match';
 export interface BookinfoChartProps extends ChartProps, BookinfoAppProps {}
 
 /**
- * The base chart of the tutorial: Bookinfo in namespace `bookinfo`, with DestinationRules and ingress.
+ * The base chart of the tutorial: Bookinfo in namespace `bookinfo`, hardened, with DestinationRules and ingress.
  */
 export class BookinfoChart extends Chart {
   /** The app, whose service handles the scenario charts route. */
@@ -20,7 +24,7 @@ export class BookinfoChart extends Chart {
 
   public constructor(scope: Construct, id: string, props: BookinfoChartProps = {}) {
     super(scope, id, props);
-    this.bookinfo = new BookinfoApp(this, 'bookinfo', { namespace: 'bookinfo', ...props });
+    this.bookinfo = new BookinfoApp(this, 'bookinfo', { namespace: 'bookinfo', hardening: true, ...props });
   }
 }
 
@@ -90,5 +94,41 @@ export class FaultyTimeoutChart extends Chart {
       callerSubset: 'v2',
       timeout: Duration.millis(500),
     });
+  }
+}
+
+/** Strict mTLS: every Bookinfo workload accepts only mutual TLS. */
+export class MtlsStrictChart extends Chart {
+  public constructor(scope: Construct, id: string, props: ScenarioChartProps) {
+    super(scope, id, props);
+    new MtlsPolicy(this, 'mtls', { namespace: props.bookinfo.namespace });
+  }
+}
+
+/** Zero trust: allow nothing in `bookinfo`, then exactly Bookinfo's call graph. */
+export class ZeroTrustChart extends Chart {
+  public constructor(scope: Construct, id: string, props: ScenarioChartProps) {
+    super(scope, id, props);
+    new ZeroTrust(this, 'zero-trust', { namespace: props.bookinfo.namespace ?? 'default', edges: props.bookinfo.callGraph() });
+  }
+}
+
+/** JWT at the edge: the products API behind the ingress gateway requires a token from Istio's test issuer. */
+export class JwtEdgeChart extends Chart {
+  public constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    new JwtEdge(this, 'ingress', {
+      issuer: 'testing@secure.istio.io',
+      jwksUri: 'https://raw.githubusercontent.com/istio/istio/release-1.30/security/tools/jwt/samples/jwks.json',
+      paths: ['/api/v1/products*'],
+    });
+  }
+}
+
+/** Telemetry: Prometheus metrics, access logs for errors, 10% of requests traced, mesh-wide. */
+export class TelemetryChart extends Chart {
+  public constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    new MeshTelemetry(this, 'mesh', { accessLogs: AccessLogs.ERRORS_ONLY, tracingSamplingPercentage: 10 });
   }
 }

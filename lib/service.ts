@@ -19,6 +19,14 @@ export interface MeshServiceOptions {
   readonly port?: number;
 
   /**
+   * Kubernetes ServiceAccount the service's workloads run as: their mTLS identity, which
+   * authorization policies match.
+   *
+   * @default - unknown: the service cannot be a caller in a `ZeroTrust` graph
+   */
+  readonly serviceAccount?: string;
+
+  /**
    * Subsets that a DestinationRule outside this app already defines for the host.
    *
    * Routes may only name these (and subsets that a `ServiceSubsets` in this app adds).
@@ -76,6 +84,9 @@ export class MeshService {
   /** Pod labels the Service selects, when its workloads are defined in this app. */
   public readonly selector?: Record<string, string>;
 
+  /** ServiceAccount of the service's workloads, if known. */
+  public readonly serviceAccount?: string;
+
   private readonly subsetLabels = new Map<string, Record<string, string> | undefined>();
   private readonly subsetOwners = new Map<string, string>();
 
@@ -88,6 +99,7 @@ export class MeshService {
     this.namespace = props.namespace;
     this.port = props.port;
     this.selector = props.selector;
+    this.serviceAccount = props.serviceAccount;
     for (const subset of props.subsets ?? []) {
       this.registerSubset(subset, undefined, 'fromHost');
     }
@@ -96,6 +108,14 @@ export class MeshService {
   /** Fully qualified host name (`reviews.bookinfo.svc.cluster.local`), when the namespace is known. */
   public get fqdn(): string | undefined {
     return this.namespace ? `${this.host}.${this.namespace}.svc.cluster.local` : undefined;
+  }
+
+  /**
+   * SPIFFE principal of the service's workloads (`cluster.local/ns/<namespace>/sa/<account>`), as
+   * AuthorizationPolicy `principals` match it; `undefined` unless namespace and ServiceAccount are known.
+   */
+  public get principal(): string | undefined {
+    return this.namespace && this.serviceAccount ? `cluster.local/ns/${this.namespace}/sa/${this.serviceAccount}` : undefined;
   }
 
   /** Names of the subsets defined for this host, in definition order. */

@@ -5,6 +5,7 @@ import { MeshNamespace } from '../mesh-namespace';
 import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
 import { MeshService } from '../service';
 import { HttpMatch } from '../traffic/http-match';
+import { CallEdge, WorkloadIdentity } from '../security/zero-trust';
 import { IngressGateway, IngressTlsOptions } from '../traffic/ingress-gateway';
 import { ServiceSubsets } from '../traffic/service-subsets';
 
@@ -72,6 +73,15 @@ export interface BookinfoAppProps {
   readonly ingressTls?: IngressTlsOptions;
 
   /**
+   * Harden the workloads where it cannot break the app: ServiceAccounts without API tokens, resource
+   * requests and limits on every container, and a restricted security context (non-root, no privilege
+   * escalation, no capabilities) on the images known to run as a non-root user.
+   *
+   * @default false (upstream's manifests, unchanged)
+   */
+  readonly hardening?: boolean;
+
+  /**
    * Whether the productpage Service is of type NodePort, as the tutorial exposes it.
    *
    * @default false
@@ -80,6 +90,20 @@ export interface BookinfoAppProps {
 }
 
 const PORT = 9080;
+
+/** The restricted security context, for images that run as a non-root user. */
+const RESTRICTED: k8s.SecurityContext = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+};
+
+function sized(cpu: string, memory: string, memoryLimit: string): k8s.ResourceRequirements {
+  return {
+    requests: { cpu: k8s.Quantity.fromString(cpu), memory: k8s.Quantity.fromString(memory) },
+    limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString(memoryLimit) },
+  };
+}
 
 /** The paths of productpage that upstream's bookinfo-gateway.yaml exposes. */
 const INGRESS_MATCHES = () => [
@@ -92,6 +116,10 @@ const INGRESS_MATCHES = () => [
 
 interface WorkloadSpec {
   readonly versions: string[];
+  /** Requests and limits applied by `hardening`, sized for the runtime (the JVM of reviews needs most). */
+  readonly resources: k8s.ResourceRequirements;
+  /** Whether the upstream image runs as a non-root user (see README), so `runAsNonRoot` cannot break it. */
+  readonly nonRootImage: boolean;
   readonly env?: k8s.EnvVar[];
   /** `volume:mountPath` pairs, in upstream's order of volumeMounts. */
   readonly mounts?: string[];
@@ -131,6 +159,7 @@ export class BookinfoApp extends Construct {
   private readonly imageRegistry: string;
   private readonly imageTag: string;
   private readonly replicas: number;
+  private readonly hardening: boolean;
 
   public constructor(scope: Construct, id: string, props: BookinfoAppProps = {}) {
     super(scope, id);
@@ -138,6 +167,7 @@ export class BookinfoApp extends Construct {
     this.imageRegistry = props.imageRegistry ?? 'registry.istio.io/release';
     this.imageTag = props.imageTag ?? '1.20.3';
     this.replicas = props.replicas ?? 1;
+    this.hardening = props.hardening ?? false;
     assertIntegerInRange('replicas', this.replicas, 0, 1000);
     if (!/^[\w][\w.-]{0,127}$/.test(this.imageTag)) {
       throw new Error(`'imageTag' must be a Docker tag (letters, digits, '_', '.', '-'), got '${this.imageTag}'`);
@@ -153,16 +183,20 @@ export class BookinfoApp extends Construct {
       throw new Error(`'ingressTls' is set but 'ingress' is false`);
     }
 
-    this.details = this.addService('details', { versions: ['v1'] });
-    this.ratings = this.addService('ratings', { versions: ['v1'] });
+    this.details = this.addService('details', { versions: ['v1'], resources: sized('50m', '64Mi', '128Mi'), nonRootImage: true });
+    this.ratings = this.addService('ratings', { versions: ['v1'], resources: sized('50m', '64Mi', '128Mi'), nonRootImage: false });
     this.reviews = this.addService('reviews', {
       versions: reviewsVersions,
+      resources: sized('100m', '256Mi', '1Gi'),
+      nonRootImage: false,
       env: [{ name: 'LOG_DIR', value: '/tmp/logs' }],
       mounts: ['tmp:/tmp', 'wlp-output:/opt/ibm/wlp/output'],
       volumes: ['wlp-output', 'tmp'],
     });
     this.productpage = this.addService('productpage', {
       versions: ['v1'],
+      resources: sized('50m', '64Mi', '256Mi'),
+      nonRootImage: false,
       mounts: ['tmp:/tmp'],
       volumes: ['tmp'],
       annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': `${PORT}`, 'prometheus.io/path': '/metrics' },
@@ -180,6 +214,21 @@ export class BookinfoApp extends Construct {
     }
   }
 
+  /**
+   * Who calls whom in Bookinfo: the ingress gateway calls productpage, productpage calls details and
+   * reviews, reviews calls ratings. `ZeroTrust` turns this graph into least-privilege policies.
+   *
+   * @param ingress identity of the ingress gateway
+   */
+  public callGraph(ingress: WorkloadIdentity = WorkloadIdentity.ingressGateway()): CallEdge[] {
+    return [
+      { from: ingress, to: this.productpage },
+      { from: this.productpage, to: this.details },
+      { from: this.productpage, to: this.reviews },
+      { from: this.reviews, to: this.ratings },
+    ];
+  }
+
   private addService(name: string, spec: WorkloadSpec, serviceType?: string): MeshService {
     const labels = { app: name };
     const account = `bookinfo-${name}`;
@@ -188,11 +237,15 @@ export class BookinfoApp extends Construct {
       metadata: this.metadata(name, { app: name, service: name }),
       spec: { type: serviceType, ports: [{ port: PORT, name: 'http' }], selector: labels },
     });
-    new k8s.KubeServiceAccount(this, `${name}-account`, { metadata: this.metadata(account, { account: name }) });
+    new k8s.KubeServiceAccount(this, `${name}-account`, {
+      metadata: this.metadata(account, { account: name }),
+      // the sidecar authenticates with its own projected token; the app never calls the API server
+      automountServiceAccountToken: this.hardening ? false : undefined,
+    });
     for (const version of spec.versions) {
       this.addDeployment(name, version, account, spec);
     }
-    const service = new MeshService({ host: name, namespace: this.namespace, port: PORT, selector: labels });
+    const service = new MeshService({ host: name, namespace: this.namespace, port: PORT, selector: labels, serviceAccount: account });
     new ServiceSubsets(this, `${name}-subsets`, { service, subsets: spec.versions });
     return service;
   }
@@ -217,6 +270,8 @@ export class BookinfoApp extends Construct {
               env: spec.env,
               ports: [{ containerPort: PORT }],
               volumeMounts: mounts.length > 0 ? mounts.map(([volume, path]) => ({ name: volume, mountPath: path })) : undefined,
+              resources: this.hardening ? spec.resources : undefined,
+              securityContext: this.hardening && spec.nonRootImage ? RESTRICTED : undefined,
             }],
             volumes: volumes.length > 0 ? volumes.map(volume => ({ name: volume, emptyDir: {} })) : undefined,
           },
