@@ -1,6 +1,9 @@
 import { Testing } from 'cdk8s';
 import { VirtualServiceSpecHttpRoute } from '../imports/networking.istio.io';
-import { BlueGreenChart, BookinfoChart, CanaryByHeaderChart, CanaryChart, FaultyTimeoutChart } from '../lib';
+import {
+  BlueGreenChart, BookinfoChart, CanaryByHeaderChart, CanaryChart, FaultyTimeoutChart,
+  JwtEdgeChart, MtlsStrictChart, TelemetryChart, ZeroTrustChart,
+} from '../lib';
 import { find, synth } from './util';
 
 // The tutorial's app, built as main.ts builds it but without writing dist/.
@@ -14,6 +17,10 @@ function tutorial() {
     canary: new CanaryChart(app, 'canary', { bookinfo }),
     canaryByHeader: new CanaryByHeaderChart(app, 'canary-by-header', { bookinfo }),
     faultyTimeout: new FaultyTimeoutChart(app, 'faulty-timeout', { bookinfo }),
+    mtlsStrict: new MtlsStrictChart(app, 'mtls-strict', { bookinfo }),
+    zeroTrust: new ZeroTrustChart(app, 'zero-trust', { bookinfo }),
+    jwtEdge: new JwtEdgeChart(app, 'jwt-edge'),
+    telemetry: new TelemetryChart(app, 'telemetry'),
   };
 }
 
@@ -61,6 +68,34 @@ describe('tutorial scenarios', () => {
     const reviews = find(manifests, 'VirtualService', 'reviews').spec.http[0];
     expect(reviews.timeout).toBe('0.5s');
     expect(reviews.route[0].destination).toEqual({ host: 'reviews', subset: 'v2' });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('mtls-strict: PeerAuthentication default in bookinfo, STRICT', () => {
+    const manifests = synth(tutorial().mtlsStrict);
+    expect(manifests.map(m => [m.kind, m.metadata.namespace, m.metadata.name, m.spec.mtls.mode])).toEqual([['PeerAuthentication', 'bookinfo', 'default', 'STRICT']]);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('zero-trust: allow-nothing plus one ALLOW policy per callee of the Bookinfo graph', () => {
+    const manifests = synth(tutorial().zeroTrust);
+    expect(manifests.map(m => m.metadata.name)).toEqual(['allow-nothing', 'allow-productpage', 'allow-details', 'allow-reviews', 'allow-ratings']);
+    expect(manifests.every(m => m.metadata.namespace === 'bookinfo')).toBe(true);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('jwt-edge: RequestAuthentication and require-JWT policy on the ingress gateway', () => {
+    const manifests = synth(tutorial().jwtEdge);
+    expect(manifests.map(m => [m.kind, m.metadata.namespace])).toEqual([['RequestAuthentication', 'istio-system'], ['AuthorizationPolicy', 'istio-system']]);
+    expect(manifests[0].spec.jwtRules[0].jwksUri).toMatch(/^https:\/\//);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('telemetry: mesh-wide Prometheus, error access logs, 10% tracing', () => {
+    const manifests = synth(tutorial().telemetry);
+    const spec = find(manifests, 'Telemetry', 'mesh-default').spec;
+    expect([spec.metrics[0].providers[0].name, spec.accessLogging[0].filter.expression, spec.tracing[0].randomSamplingPercentage])
+      .toEqual(['prometheus', 'response.code >= 400', 10]);
     expect(manifests).toMatchSnapshot();
   });
 

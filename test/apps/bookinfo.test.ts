@@ -122,6 +122,59 @@ describe('BookinfoApp', () => {
     });
   });
 
+  test('hardening: no API tokens, requests and limits everywhere, restricted context only on non-root images', () => {
+    const { manifests } = bookinfo({ namespace: 'bookinfo', hardening: true });
+    const accounts = manifests.filter(m => m.kind === 'ServiceAccount');
+    expect(accounts.map(a => a.automountServiceAccountToken)).toEqual([false, false, false, false]);
+    const containers = manifests.filter(m => m.kind === 'Deployment').flatMap(d => d.spec.template.spec.containers.map((c: any) => ({ app: d.metadata.labels.app, ...c })));
+    expect(containers).toHaveLength(6);
+    for (const c of containers) {
+      expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
+      expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
+    }
+    expect(containers.filter(c => c.securityContext).map(c => c.app)).toEqual(['details']);
+    expect(find(manifests, 'Deployment', 'details-v1').spec.template.spec.containers[0].securityContext)
+      .toEqual({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  });
+
+  test('hardening changes nothing but those fields', () => {
+    const strip = (m: any) => {
+      const copy = JSON.parse(JSON.stringify(m));
+      delete copy.automountServiceAccountToken;
+      for (const c of copy.spec?.template?.spec?.containers ?? []) {
+        delete c.resources;
+        delete c.securityContext;
+      }
+      return copy;
+    };
+    expect(bookinfo({ hardening: true }).manifests.map(strip)).toEqual(bookinfo().manifests);
+  });
+
+  test('ingressTls serves HTTPS with the secret and redirects HTTP', () => {
+    const { manifests } = bookinfo({ ingressTls: { credentialName: 'bookinfo-cert' } });
+    expect(find(manifests, 'Gateway', 'bookinfo-gateway').spec.servers).toEqual([
+      { port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*'], tls: { httpsRedirect: true } },
+      { port: { number: 8443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialName: 'bookinfo-cert' } },
+    ]);
+  });
+
+  test('ingressTls can keep plain HTTP without redirect', () => {
+    const { manifests } = bookinfo({ ingressTls: { credentialName: 'bookinfo-cert', httpsRedirect: false, port: 443 } });
+    const servers = find(manifests, 'Gateway', 'bookinfo-gateway').spec.servers;
+    expect(servers[0].tls).toBeUndefined();
+    expect(servers[1].port.number).toBe(443);
+  });
+
+  test('throws if the TLS secret name is not a Kubernetes name', () => {
+    expect(() => bookinfo({ ingressTls: { credentialName: 'Bookinfo Cert' } })).toThrow("'tls.credentialName' must be a DNS label");
+  });
+
+  test('declares the call graph of the sample', () => {
+    const { app } = bookinfo({ namespace: 'bookinfo' });
+    expect(app.callGraph().map(e => `${'host' in e.from ? e.from.host : e.from.name}->${e.to.host}`))
+      .toEqual(['ingress gateway->productpage', 'productpage->details', 'productpage->reviews', 'reviews->ratings']);
+  });
+
   test('throws if replicas is negative', () => {
     expect(() => bookinfo({ replicas: -1 })).toThrow("'replicas' must be an integer between 0 and 1000, got -1");
   });

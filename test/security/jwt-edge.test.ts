@@ -1,0 +1,55 @@
+import { Chart, Testing } from 'cdk8s';
+import { JwtEdge, JwtEdgeProps } from '../../lib';
+import { Analyzer } from '../../lib/analyze/analyzer';
+import { parseManifests } from '../../lib/analyze/manifest';
+import { find, synth } from '../util';
+
+const PROPS: JwtEdgeProps = { issuer: 'https://accounts.example.com', jwksUri: 'https://accounts.example.com/.well-known/jwks.json', paths: ['/api/*'] };
+
+function jwt(props: Partial<JwtEdgeProps> = {}) {
+  const chart = new Chart(Testing.app(), 'jwt');
+  new JwtEdge(chart, 'ingress', { ...PROPS, ...props });
+  return synth(chart);
+}
+
+describe('JwtEdge', () => {
+  test('validates tokens on the ingress gateway and emits the canonical jwksUri key', () => {
+    const manifests = jwt();
+    const ra = find(manifests, 'RequestAuthentication', 'ingress-jwt');
+    expect(ra.apiVersion).toBe('security.istio.io/v1');
+    expect(ra.metadata.namespace).toBe('istio-system');
+    expect(ra.spec).toEqual({
+      selector: { matchLabels: { istio: 'ingressgateway' } },
+      jwtRules: [{ issuer: 'https://accounts.example.com', jwksUri: 'https://accounts.example.com/.well-known/jwks.json' }],
+    });
+    expect(JSON.stringify(manifests)).not.toContain('jwks_uri');
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('denies requests to the chosen paths that carry no request principal', () => {
+    const policy = find(jwt(), 'AuthorizationPolicy', 'ingress-require-jwt');
+    expect(policy.spec).toEqual({
+      selector: { matchLabels: { istio: 'ingressgateway' } },
+      action: 'DENY',
+      rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*'] } }] }],
+    });
+  });
+
+  test('passes the analyzer, CEL rules on jwksUri included', () => {
+    const text = require('yaml').stringify(jwt()[0]);
+    const { manifests } = parseManifests('jwt.yaml', text);
+    expect(new Analyzer().analyze(manifests)).toEqual([]);
+  });
+
+  test('throws if jwksUri is not https', () => {
+    expect(() => jwt({ jwksUri: 'http://keys.example.com/jwks.json' })).toThrow("'jwksUri' must be a URL with scheme https, got 'http://keys.example.com/jwks.json'");
+  });
+
+  test('throws if no path is protected', () => {
+    expect(() => jwt({ paths: [] })).toThrow("'paths' must list paths starting with '/'");
+  });
+
+  test('throws if the issuer is empty', () => {
+    expect(() => jwt({ issuer: ' ' })).toThrow("'issuer' must not be empty");
+  });
+});
