@@ -34,6 +34,8 @@ export interface LoadResult {
  */
 export class Analyzer {
   private readonly schemas = new SchemaValidator();
+  /** Per-object findings depend on the object alone: layers share a base, so each is checked once. */
+  private readonly objectFindings = new WeakMap<Manifest, Finding[]>();
 
   /** Analyzes manifests as one mesh: references resolve among them. */
   public analyze(manifests: readonly Manifest[]): Finding[] {
@@ -62,6 +64,15 @@ export class Analyzer {
   }
 
   private checkObject(m: Manifest): Finding[] {
+    let findings = this.objectFindings.get(m);
+    if (!findings) {
+      findings = this.checkObjectOnce(m);
+      this.objectFindings.set(m, findings);
+    }
+    return findings;
+  }
+
+  private checkObjectOnce(m: Manifest): Finding[] {
     if (ISTIO_GROUPS.has(m.group)) {
       return this.schemas.validate(m);
     }

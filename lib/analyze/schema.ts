@@ -5,16 +5,16 @@ import { AJV_OPTIONS, objectSchema } from './json-schema';
 import { Manifest } from './manifest';
 import { KINDS, validatorFingerprint } from './schema-table';
 
-type Validators = Record<string, ValidateFunction>;
 
 /**
  * Validates Istio objects against the openAPIV3Schema of their kind (ajv) and its CEL rules (cel-js).
  *
- * Validators come precompiled from `generated/validators.js` when it was generated from this table,
- * else each kind is compiled by ajv on first use, with the same options.
+ * Each kind's validator comes precompiled from `generated/<Kind>.js` when those were generated from this
+ * table, else ajv compiles it on first use, with the same options.
  */
 export class SchemaValidator {
-  private readonly validators: Validators = loadGenerated() ?? {};
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly precompiled = hasPrecompiled();
   private ajv?: Ajv;
 
   /** Whether `apiVersion`/`kind` name an Istio kind and version that the bundle serves. */
@@ -36,21 +36,26 @@ export class SchemaValidator {
   }
 
   private validatorFor(kind: string): ValidateFunction {
-    if (!this.validators[kind]) {
-      this.ajv ??= new Ajv(AJV_OPTIONS);
-      this.validators[kind] = this.ajv.compile(objectSchema(KINDS[kind].schema));
+    let validate = this.validators.get(kind);
+    if (!validate) {
+      validate = this.precompiled ? require(`./generated/${kind}.js`) as ValidateFunction : this.compile(kind);
+      this.validators.set(kind, validate);
     }
-    return this.validators[kind];
+    return validate;
+  }
+
+  private compile(kind: string): ValidateFunction {
+    this.ajv ??= new Ajv(AJV_OPTIONS);
+    return this.ajv.compile(objectSchema(KINDS[kind].schema));
   }
 }
 
-function loadGenerated(): Validators | undefined {
+function hasPrecompiled(): boolean {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const generated = require('./generated/validators.js');
-    return generated.fingerprint === validatorFingerprint() ? generated : undefined;
+    return require('./generated/index.js').fingerprint === validatorFingerprint();
   } catch {
-    return undefined; // not generated (install scripts skipped): compile on demand
+    return false; // not generated (install scripts skipped): compile on demand
   }
 }
 
