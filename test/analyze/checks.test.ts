@@ -1,4 +1,4 @@
-import { analyzeYaml, codes, GOOD, lineOf, REVIEWS_RULE, REVIEWS_SERVICE, REVIEWS_V1, REVIEWS_V2, reviewsRoute } from './helpers';
+import { analyzeYaml, codes, gateway, GOOD, lineOf, REVIEWS_RULE, REVIEWS_SERVICE, REVIEWS_V1, REVIEWS_V2, reviewsRoute } from './helpers';
 
 const WORKLOADS = [REVIEWS_SERVICE, REVIEWS_V1, REVIEWS_V2];
 
@@ -128,14 +128,7 @@ spec:
     });
 
     test('passes when the gateway exists and serves the host', () => {
-      const gateway = `
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: gw }
-spec:
-  selector: { istio: ingressgateway }
-  servers: [{ port: { number: 8080, name: http, protocol: HTTP }, hosts: ['*'] }]`;
-      expect(analyzeYaml(...GOOD.slice(0, 4), gateway, reviewsRoute('  - route: [{ destination: { host: reviews, subset: v1 } }]', '\n  gateways: [gw]'))).toEqual([]);
+      expect(analyzeYaml(...GOOD.slice(0, 4), gateway(), reviewsRoute('  - route: [{ destination: { host: reviews, subset: v1 } }]', '\n  gateways: [gw]'))).toEqual([]);
     });
   });
 
@@ -171,15 +164,8 @@ spec:
 
   describe('CI207 host not served by the gateway (IST0132)', () => {
     test('flags a VirtualService host the gateway does not list', () => {
-      const gateway = `
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: gw }
-spec:
-  selector: { istio: ingressgateway }
-  servers: [{ port: { number: 8080, name: http, protocol: HTTP }, hosts: [shop.example.com] }]`;
       const vs = reviewsRoute('  - route: [{ destination: { host: reviews, subset: v1, port: { number: 9080 } } }]', '\n  gateways: [gw]').replace('hosts: [reviews]', 'hosts: [books.example.com]');
-      const findings = analyzeYaml(...GOOD.slice(0, 4), gateway, vs);
+      const findings = analyzeYaml(...GOOD.slice(0, 4), gateway('shop.example.com'), vs);
       expect(findings.map(f => [f.code, f.message])).toEqual([['CI207', "host 'books.example.com' is not served by gateway 'gw' (serves: shop.example.com)"]]);
     });
   });
@@ -202,22 +188,14 @@ spec:
 
   describe('CI210 gateway route to a multi-port Service without a port (IST0112)', () => {
     const twoPorts = REVIEWS_SERVICE.replace('ports: [{ port: 9080, name: http }]', 'ports: [{ port: 9080, name: http }, { port: 9443, name: https }]');
-    const gateway = `
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: gw }
-spec:
-  selector: { istio: ingressgateway }
-  servers: [{ port: { number: 8080, name: http, protocol: HTTP }, hosts: ['*'] }]`;
-
     test('flags the destination', () => {
       const vs = reviewsRoute('  - route: [{ destination: { host: reviews } }]', '\n  gateways: [gw]').replace('hosts: [reviews]', "hosts: ['*']");
-      expect(codes(analyzeYaml(twoPorts, REVIEWS_V1, gateway, vs))).toEqual(['CI210']);
+      expect(codes(analyzeYaml(twoPorts, REVIEWS_V1, gateway(), vs))).toEqual(['CI210']);
     });
 
     test('passes when the port is named', () => {
       const vs = reviewsRoute('  - route: [{ destination: { host: reviews, port: { number: 9080 } } }]', '\n  gateways: [gw]').replace('hosts: [reviews]', "hosts: ['*']");
-      expect(codes(analyzeYaml(twoPorts, REVIEWS_V1, gateway, vs))).toEqual([]);
+      expect(codes(analyzeYaml(twoPorts, REVIEWS_V1, gateway(), vs))).toEqual([]);
     });
   });
 

@@ -23,24 +23,8 @@ spec:
         subset: v2
         weight: 10
 `;
-const TUTORIAL_90_10 = `apiVersion: networking.istio.io/v1alpha3
-kind: VirtualService
-metadata:
-  name: reviews
-spec:
-  hosts:
-  - reviews
-  http:
-  - route:
-    - destination:
-        host: reviews
-        subset: v1
-      weight: 90
-    - destination:
-        host: reviews
-        subset: v2
-      weight: 10
-`;
+// the same split with weight where it belongs, beside destination
+const TUTORIAL_90_10 = TUTORIAL_CANARY.replace(/\n {8}weight: (\d+)/g, '\n      weight: $1');
 
 function run(...argv: string[]) {
   let stdout = '';

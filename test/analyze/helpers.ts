@@ -67,3 +67,14 @@ export const GOOD = [REVIEWS_SERVICE, REVIEWS_V1, REVIEWS_V2, REVIEWS_RULE, revi
   - route:
     - { destination: { host: reviews, subset: v1 }, weight: 90 }
     - { destination: { host: reviews, subset: v2 }, weight: 10 }`)];
+
+/** A Gateway named `gw` on Istio's ingress gateway, serving `hosts` over HTTP. */
+export function gateway(hosts = "'*'"): string {
+  return `
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: gw }
+spec:
+  selector: { istio: ingressgateway }
+  servers: [{ port: { number: 8080, name: http, protocol: HTTP }, hosts: [${hosts}] }]`;
+}
