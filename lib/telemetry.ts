@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Telemetry } from '../imports/telemetry.istio.io';
-import { ROOT_NAMESPACE } from './analyze/mesh';
+import { ROOT_NAMESPACE } from './private/mesh-defaults';
 import { renderedObjects } from './private/objects';
 import { assertDnsLabel, assertPercentage } from './private/validate';
 

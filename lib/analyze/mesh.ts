@@ -3,8 +3,7 @@ import { Manifest } from './manifest';
 /** Kinds whose pod templates are the workloads that Services and subsets select. */
 const WORKLOAD_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job']);
 
-/** Istio's root namespace: mesh-wide policies live here. */
-export const ROOT_NAMESPACE = 'istio-system';
+export { ROOT_NAMESPACE } from '../private/mesh-defaults';
 
 /** Pod labels of one workload, in its namespace. */
 export interface Workload {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtlsMode } from '../../imports/security.istio.io';
-import { ROOT_NAMESPACE } from '../analyze/mesh';
+import { ROOT_NAMESPACE } from '../private/mesh-defaults';
 import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
 
 /** How workloads accept traffic from their peers. */

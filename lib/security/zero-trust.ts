@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules } from '../../imports/security.istio.io';
-import { ROOT_NAMESPACE } from '../analyze/mesh';
+import { ROOT_NAMESPACE } from '../private/mesh-defaults';
 import { assertDnsLabel } from '../private/validate';
 import { MeshService } from '../service';
 
