@@ -79,7 +79,7 @@ export function parseManifests(file: string, text: string): { manifests: Manifes
     }
     const items: any[] = object.kind.endsWith('List') && Array.isArray(object.items) ? object.items : [object];
     for (const item of items) {
-      manifests.push(new Manifest(file, item, path => locate(doc, lines, items.length > 1 || item !== object ? [] : path, start)));
+      manifests.push(new Manifest(file, item, path => locate(doc, lines, item === object ? path : [], start)));
     }
   }
   if (manifests.length === 0 && findings.length === 0) {
