@@ -1,5 +1,8 @@
 import { assertDnsLabel } from './private/validate';
 
+/** Marks the props of a host outside the cluster, which is a DNS name rather than a Service name. */
+const EXTERNAL = Symbol('cdk8s-istio.external');
+
 /**
  * Options for `MeshService.fromHost`.
  */
@@ -72,6 +75,15 @@ export class MeshService {
     return new MeshService({ ...options, host });
   }
 
+  /**
+   * A handle on a host outside the cluster, whose name is a DNS name rather than a Service name.
+   *
+   * @internal
+   */
+  public static _external(host: string, namespace: string | undefined, port: number): MeshService {
+    return new MeshService({ host, namespace, port, [EXTERNAL]: true } as MeshServiceProps);
+  }
+
   /** Short host name, as Istio's docs write it (`reviews`). */
   public readonly host: string;
 
@@ -87,11 +99,18 @@ export class MeshService {
   /** ServiceAccount of the service's workloads, if known. */
   public readonly serviceAccount?: string;
 
+  private readonly external: boolean;
   private readonly subsetLabels = new Map<string, Record<string, string> | undefined>();
   private readonly subsetOwners = new Map<string, string>();
 
   public constructor(props: MeshServiceProps) {
-    assertDnsLabel('host', props.host);
+    this.external = (props as any)[EXTERNAL] === true;
+    if (!this.external) {
+      assertDnsLabel('host', props.host);
+    }
+    if (props.namespace !== undefined) {
+      assertDnsLabel('namespace', props.namespace);
+    }
     if (props.port !== undefined && (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535)) {
       throw new Error(`'port' must be an integer between 1 and 65535, got ${props.port}`);
     }
@@ -107,6 +126,9 @@ export class MeshService {
 
   /** Fully qualified host name (`reviews.bookinfo.svc.cluster.local`), when the namespace is known. */
   public get fqdn(): string | undefined {
+    if (this.external) {
+      return this.host;
+    }
     return this.namespace ? `${this.host}.${this.namespace}.svc.cluster.local` : undefined;
   }
 

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { VirtualService } from '../../imports/networking.istio.io';
 import { MeshService } from '../service';
 import { HttpMatch, StringMatch } from './http-match';
-import { HttpRouteOptions, ServiceRoute } from './service-route';
+import { HostTraffic } from './host-traffic';
 
 /**
  * Properties for `BlueGreen`.
@@ -35,7 +35,7 @@ export interface BlueGreenProps {
  * @example new BlueGreen(chart, 'reviews', { service: bookinfo.reviews, active: 'v1' })
  */
 export class BlueGreen extends Construct {
-  /** The generated VirtualService: the escape hatch. */
+  /** The host's VirtualService, shared with the other blocks on the host in this chart: the escape hatch. */
   public readonly virtualService: VirtualService;
 
   /** Subset that receives all traffic. */
@@ -54,12 +54,11 @@ export class BlueGreen extends Construct {
     }
     this.active = props.active;
     this.preview = props.preview;
-    const routes: HttpRouteOptions[] = [];
+    const model = HostTraffic.of(this, props.service);
     if (props.preview) {
       const match = props.previewMatch ?? HttpMatch.header('x-preview', StringMatch.exact('true'));
-      routes.push({ matches: [match], destinations: [{ subset: props.preview }] });
+      model._addRoute(this, { matches: [match], targets: [{ service: props.service, subset: props.preview, prop: 'preview' }] });
     }
-    routes.push({ destinations: [{ subset: props.active }] });
-    this.virtualService = new ServiceRoute(this, 'Route', { service: props.service, routes }).virtualService;
+    this.virtualService = model._addRoute(this, { matches: [], targets: [{ service: props.service, subset: props.active, prop: 'active' }] });
   }
 }

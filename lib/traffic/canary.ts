@@ -3,7 +3,8 @@ import { VirtualService } from '../../imports/networking.istio.io';
 import { assertIntegerInRange } from '../private/validate';
 import { MeshService } from '../service';
 import { HttpMatch } from './http-match';
-import { HttpRouteOptions, ServiceRoute } from './service-route';
+import { HostTraffic } from './host-traffic';
+import { routeTargets } from './service-route';
 
 /**
  * Properties for `Canary`.
@@ -44,7 +45,7 @@ export interface CanaryProps {
  * @example new Canary(chart, 'reviews', { service: bookinfo.reviews, stable: 'v1', canary: 'v2', canaryWeight: 10 })
  */
 export class Canary extends Construct {
-  /** The generated VirtualService: the escape hatch. */
+  /** The host's VirtualService, shared with the other blocks on the host in this chart: the escape hatch. */
   public readonly virtualService: VirtualService;
 
   /** Percentage of unmatched traffic sent to the canary. */
@@ -65,16 +66,11 @@ export class Canary extends Construct {
       throw new Error(`'canaryMatch' must hold at least one match when set`);
     }
 
-    const routes: HttpRouteOptions[] = [];
+    const model = HostTraffic.of(this, props.service);
     if (props.canaryMatch) {
-      routes.push({ matches: props.canaryMatch, destinations: [{ subset: props.canary }] });
+      model._addRoute(this, { matches: props.canaryMatch, targets: [{ service: props.service, subset: props.canary, prop: 'canary' }] });
     }
-    routes.push({
-      destinations: [
-        { subset: props.stable, weight: this.stableWeight },
-        { subset: props.canary, weight: this.canaryWeight },
-      ],
-    });
-    this.virtualService = new ServiceRoute(this, 'Route', { service: props.service, routes }).virtualService;
+    const split = [{ subset: props.stable, weight: this.stableWeight }, { subset: props.canary, weight: this.canaryWeight }];
+    this.virtualService = model._addRoute(this, { matches: [], targets: routeTargets('canaryWeight', split, props.service, ['stable', 'canary']) });
   }
 }

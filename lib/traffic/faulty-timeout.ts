@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { VirtualService } from '../../imports/networking.istio.io';
 import { MeshService } from '../service';
-import { ServiceRoute } from './service-route';
+import { HostTraffic } from './host-traffic';
+import { FaultInjection, RequestTimeout } from './resilience';
 
 /**
  * Properties for `FaultyTimeout`.
@@ -56,6 +57,10 @@ export interface FaultyTimeoutProps {
  * Injects a fault into one service and sets a request timeout on the service that calls it,
  * to show how the caller behaves when its dependency is slow or failing.
  *
+ * The composition of `FaultInjection` on `service` and `RequestTimeout` on `caller`, with every request
+ * of each routed to one subset. The timeout sits on the caller's route because Envoy ignores the timeout
+ * of a route that injects a fault.
+ *
  * The tutorial's experiment: ratings v1 delayed 2 s, reviews v2 timing out after 0.5 s.
  *
  * @example
@@ -73,29 +78,21 @@ export class FaultyTimeout extends Construct {
 
   public constructor(scope: Construct, id: string, props: FaultyTimeoutProps) {
     super(scope, id);
-    if (props.delay === undefined && props.abortHttpStatus === undefined) {
-      throw new Error(`one of 'delay' or 'abortHttpStatus' must be set: a FaultyTimeout without a fault is a plain route`);
-    }
-    if (props.delay === undefined && props.delayPercentage !== undefined) {
-      throw new Error(`'delayPercentage' is set but 'delay' is not`);
-    }
-    if (props.abortHttpStatus === undefined && props.abortPercentage !== undefined) {
-      throw new Error(`'abortPercentage' is set but 'abortHttpStatus' is not`);
-    }
     if (props.service.host === props.caller.host) {
       throw new Error(`'caller' must be another service than 'service', got host '${props.caller.host}' for both`);
     }
-    this.faultVirtualService = new ServiceRoute(this, 'Fault', {
+    new FaultInjection(this, 'Fault', {
       service: props.service,
-      routes: [{
-        destinations: [{ subset: props.subset }],
-        delay: props.delay && { fixedDelay: props.delay, percentage: props.delayPercentage },
-        abort: props.abortHttpStatus !== undefined ? { httpStatus: props.abortHttpStatus, percentage: props.abortPercentage } : undefined,
-      }],
-    }).virtualService;
-    this.timeoutVirtualService = new ServiceRoute(this, 'Timeout', {
-      service: props.caller,
-      routes: [{ destinations: [{ subset: props.callerSubset }], timeout: props.timeout }],
-    }).virtualService;
+      delay: props.delay,
+      delayPercentage: props.delayPercentage,
+      abortHttpStatus: props.abortHttpStatus,
+      abortPercentage: props.abortPercentage,
+    });
+    this.faultVirtualService = HostTraffic.of(this, props.service)._addRoute(this, {
+      matches: [],
+      targets: [{ service: props.service, subset: props.subset, prop: 'subset' }],
+    });
+    HostTraffic.of(this, props.caller)._addRoute(this, { matches: [], targets: [{ service: props.caller, subset: props.callerSubset, prop: 'callerSubset' }] });
+    this.timeoutVirtualService = new RequestTimeout(this, 'Timeout', { service: props.caller, timeout: props.timeout }).virtualService;
   }
 }

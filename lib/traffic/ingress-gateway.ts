@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Gateway, GatewaySpecServers, GatewaySpecServersTlsMode, VirtualService } from '../../imports/networking.istio.io';
 import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
 import { MeshService } from '../service';
+import { HostTraffic } from './host-traffic';
 import { HttpMatch } from './http-match';
 
 /**
@@ -113,16 +114,11 @@ export class IngressGateway extends Construct {
       metadata,
       spec: { selector: props.selector ?? { istio: 'ingressgateway' }, servers: servers(hosts, props) },
     });
-    this.virtualService = new VirtualService(this, 'Route', {
-      metadata: { name: props.routeName ?? props.service.host, namespace: props.namespace },
-      spec: {
-        hosts,
-        gateways: [props.name],
-        http: [{
-          match: props.matches.map(m => m._toIstio()),
-          route: [{ destination: { host: props.service.host, port: { number: props.service.port } } }],
-        }],
-      },
+    const model = HostTraffic._ofGateway(this, props.service, { namespace: props.namespace, hosts, gateways: [props.name] });
+    model._nameRoute(this, props.routeName ?? props.service.host);
+    this.virtualService = model._addRoute(this, {
+      matches: props.matches,
+      targets: [{ service: props.service, port: props.service.port, prop: 'service' }],
     });
   }
 }

@@ -1,10 +1,11 @@
-import { Chart, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { VirtualService, VirtualServiceSpecHttp } from '../../imports/networking.istio.io';
-import { renderedObjects } from '../private/objects';
-import { assertDnsLabel, assertIntegerInRange, assertPercentage, istioDuration } from '../private/validate';
+import { VirtualService } from '../../imports/networking.istio.io';
+import { assertDnsLabel, assertIntegerInRange, istioDuration } from '../private/validate';
 import { MeshService } from '../service';
+import { HostTraffic, RouteContribution, RouteTarget } from './host-traffic';
 import { HttpMatch } from './http-match';
+import { RetryPolicy, renderFault, renderRetries } from './policies';
 
 /**
  * A destination of an HTTP route: one subset of the routed service, with its share of the traffic.
@@ -85,6 +86,13 @@ export interface HttpRouteOptions {
    * @default - no abort
    */
   readonly abort?: FaultAbort;
+
+  /**
+   * How failed requests are retried.
+   *
+   * @default - Istio's default retry policy
+   */
+  readonly retries?: RetryPolicy;
 }
 
 /**
@@ -106,16 +114,17 @@ export interface ServiceRouteProps {
 }
 
 /**
- * Defines the VirtualService that routes one mesh service's HTTP traffic to its subsets.
+ * Routes one mesh service's HTTP traffic to its subsets with an explicit list of routes.
  *
- * The building block under `BlueGreen`, `Canary` and `FaultyTimeout`. It checks at synth time what
- * Istio would only show as 503s: weights that do not sum to 100, subsets that no DestinationRule
- * defines, and a second VirtualService for the same host in the chart.
+ * The general building block: `BlueGreen`, `Canary` and `FaultyTimeout` are patterns over the same host
+ * model (`HostTraffic`), so a `ServiceRoute` composes with them and with `Retries`, `RequestTimeout` and
+ * the other blocks on the same host. It checks at synth time what Istio would only show as 503s: weights
+ * that do not sum to 100, and subsets that no DestinationRule defines.
  *
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
  */
 export class ServiceRoute extends Construct {
-  /** The generated VirtualService: the escape hatch. */
+  /** The host's VirtualService, shared with every block that routes the host in this chart: the escape hatch. */
   public readonly virtualService: VirtualService;
 
   /** Name of the VirtualService. */
@@ -132,97 +141,62 @@ export class ServiceRoute extends Construct {
     if (props.routes.length === 0) {
       throw new Error(`'routes' must hold at least one route for host '${props.service.host}'`);
     }
-    const http = props.routes.map((route, i) => this.renderRoute(route, i, props.routes.length));
-    this.virtualService = new VirtualService(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.service.namespace },
-      spec: { hosts: [props.service.host], http },
-    });
-    this.node.addValidation({ validate: () => this.validateReferences(props.routes) });
-  }
-
-  private renderRoute(route: HttpRouteOptions, index: number, count: number): VirtualServiceSpecHttp {
-    const prop = `routes[${index}]`;
-    const matches = route.matches ?? [];
-    if (matches.length === 0 && index < count - 1) {
-      throw new Error(`'${prop}' has no matches, so the routes after it are unreachable; only the last route may match every request`);
-    }
-    return {
-      match: matches.length > 0 ? matches.map(m => m._toIstio()) : undefined,
-      route: renderDestinations(prop, route.destinations, this.service),
-      timeout: route.timeout && istioDuration(`${prop}.timeout`, route.timeout),
-      fault: renderFault(prop, route),
-    };
-  }
-
-  private validateReferences(routes: HttpRouteOptions[]): string[] {
-    const errors = routes.flatMap((route, i) => route.destinations
-      .map(d => this.service._subsetError(`routes[${i}].destinations`, d.subset))
-      .filter((e): e is string => e !== undefined));
-    return [...errors, ...this.duplicateHosts()];
-  }
-
-  private duplicateHosts(): string[] {
-    const own = this.virtualService.toJson();
-    const others = renderedObjects(Chart.of(this), 'VirtualService')
-      .filter(vs => vs.object !== this.virtualService)
-      .filter(vs => sameKey(vs.manifest.spec?.gateways) === sameKey(own.spec.gateways))
-      .filter(vs => (vs.manifest.metadata?.namespace) === own.metadata.namespace)
-      .filter(vs => (vs.manifest.spec?.hosts ?? []).includes(this.service.host));
-    return others.map(vs => `host '${this.service.host}' is routed by two VirtualServices in chart '${Chart.of(this).node.id}' `
-      + `(${this.virtualService.node.path} and ${vs.object.node.path}); Istio merges neither predictably, so define one route per host`);
+    const contributions = props.routes.map((route, i) => routeContribution(`routes[${i}]`, route, props.service, i < props.routes.length - 1));
+    const model = HostTraffic.of(this, props.service);
+    model._nameRoute(this, this.name);
+    contributions.forEach(c => model._addRoute(this, c));
+    this.virtualService = model.virtualService!;
   }
 }
 
-function sameKey(gateways: string[] | undefined): string {
-  return [...(gateways ?? ['mesh'])].sort().join(',');
+/**
+ * Validates one route of a block's props and turns it into a contribution to the host model.
+ *
+ * @param prop how the user wrote the route (`routes[0]`), prefixed to every message
+ * @internal
+ */
+export function routeContribution(prop: string, route: HttpRouteOptions, service: MeshService, hasLaterRoutes: boolean): RouteContribution {
+  const matches = route.matches ?? [];
+  if (matches.length === 0 && hasLaterRoutes) {
+    throw new Error(`'${prop}' has no matches, so the routes after it are unreachable; only the last route may match every request`);
+  }
+  const fault = renderFault({
+    delay: route.delay && { prop: `${prop}.delay.fixedDelay`, fixedDelay: route.delay.fixedDelay, percentage: route.delay.percentage, percentageProp: `${prop}.delay.percentage` },
+    abort: route.abort && { prop: `${prop}.abort.httpStatus`, httpStatus: route.abort.httpStatus, percentage: route.abort.percentage, percentageProp: `${prop}.abort.percentage` },
+  });
+  const behaviour = {
+    timeout: route.timeout && istioDuration(`${prop}.timeout`, route.timeout),
+    retries: route.retries && renderRetries(`${prop}.retries.`, route.retries),
+    fault,
+  };
+  return {
+    matches,
+    targets: routeTargets(`${prop}.destinations`, route.destinations, service),
+    behaviour: Object.fromEntries(Object.entries(behaviour).filter(([, v]) => v !== undefined)),
+  };
 }
 
-function renderDestinations(prop: string, destinations: RouteDestination[], service: MeshService) {
+/**
+ * Validates weighted destinations: integers 0..100 that sum to 100, a weight on each when there are several.
+ *
+ * @internal
+ */
+export function routeTargets(prop: string, destinations: RouteDestination[], service: MeshService, subsetProps?: string[]): RouteTarget[] {
   if (destinations.length === 0) {
-    throw new Error(`'${prop}.destinations' must hold at least one destination`);
+    throw new Error(`'${prop}' must hold at least one destination`);
   }
   const weighted = destinations.length > 1;
   destinations.forEach((d, i) => {
     if (d.weight === undefined && weighted) {
-      throw new Error(`'${prop}.destinations[${i}].weight' is required when a route has several destinations`);
+      throw new Error(`'${prop}[${i}].weight' is required when a route has several destinations`);
     }
     if (d.weight !== undefined) {
-      assertIntegerInRange(`${prop}.destinations[${i}].weight`, d.weight, 0, 100);
+      assertIntegerInRange(`${prop}[${i}].weight`, d.weight, 0, 100);
     }
   });
   const total = destinations.reduce((sum, d) => sum + (d.weight ?? 100), 0);
   if (total !== 100) {
-    throw new Error(`'${prop}.destinations' weights must sum to 100, got ${total} (${destinations.map(d => `${d.subset}=${d.weight}`).join(', ')})`);
+    throw new Error(`'${prop}' weights must sum to 100, got ${total} (${destinations.map(d => `${d.subset}=${d.weight}`).join(', ')})`);
   }
-  return destinations.map(d => ({
-    destination: { host: service.host, subset: d.subset },
-    weight: weighted ? d.weight : undefined,
-  }));
-}
-
-function renderFault(prop: string, route: HttpRouteOptions) {
-  if (!route.delay && !route.abort) {
-    return undefined;
-  }
-  return {
-    delay: route.delay && {
-      fixedDelay: istioDuration(`${prop}.delay.fixedDelay`, route.delay.fixedDelay),
-      percentage: { value: percentage(`${prop}.delay.percentage`, route.delay.percentage) },
-    },
-    abort: route.abort && {
-      httpStatus: httpStatus(`${prop}.abort.httpStatus`, route.abort.httpStatus),
-      percentage: { value: percentage(`${prop}.abort.percentage`, route.abort.percentage) },
-    },
-  };
-}
-
-function percentage(prop: string, value: number | undefined): number {
-  const resolved = value ?? 100;
-  assertPercentage(prop, resolved);
-  return resolved;
-}
-
-function httpStatus(prop: string, value: number): number {
-  assertIntegerInRange(prop, value, 200, 599);
-  return value;
+  return destinations.map((d, i) => ({ service, subset: d.subset, weight: d.weight, prop: subsetProps?.[i] ?? `${prop}[${i}].subset` }));
 }

@@ -1,9 +1,10 @@
-import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DestinationRule } from '../../imports/networking.istio.io';
-import { formatLabels, labelsMatch, renderedObjects } from '../private/objects';
+import { formatLabels, labelsMatch } from '../private/objects';
+import { SynthIndex } from '../private/synth-index';
 import { assertDnsLabel } from '../private/validate';
 import { MeshService } from '../service';
+import { HostTraffic } from './host-traffic';
 
 /**
  * A named subset of a service's endpoints.
@@ -47,7 +48,7 @@ export interface ServiceSubsetsProps {
  * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
  */
 export class ServiceSubsets extends Construct {
-  /** The generated DestinationRule: the escape hatch. */
+  /** The host's DestinationRule, shared with the policy blocks on the host in this chart: the escape hatch. */
   public readonly destinationRule: DestinationRule;
 
   /** Name of the DestinationRule. */
@@ -64,15 +65,9 @@ export class ServiceSubsets extends Construct {
       throw new Error(`'subsets' must name at least one subset for host '${props.service.host}'`);
     }
     this.subsets = props.subsets.map(s => resolveSubset(s));
-    for (const subset of this.subsets) {
-      props.service._addSubset(subset.name, subset.labels, this.node.path);
-    }
-
-    const metadata: ApiObjectMetadata = { name: this.name, namespace: props.service.namespace };
-    this.destinationRule = new DestinationRule(this, 'Resource', {
-      metadata,
-      spec: { host: props.service.host, subsets: this.subsets.map(s => ({ name: s.name, labels: s.labels })) },
-    });
+    const model = HostTraffic.of(this, props.service);
+    model._namePolicy(this, this.name);
+    this.destinationRule = model._addSubsets(this, this.subsets);
     this.node.addValidation({ validate: () => this.unselectedSubsets(props.service) });
   }
 
@@ -81,15 +76,28 @@ export class ServiceSubsets extends Construct {
     if (!selector) {
       return [];
     }
-    const podLabels = renderedObjects(this.node.root, 'Deployment')
-      .filter(d => d.manifest.metadata?.namespace === service.namespace)
-      .map(d => ({ name: d.manifest.metadata?.name as string, labels: d.manifest.spec?.template?.metadata?.labels }))
-      .filter(d => labelsMatch(selector, d.labels));
+    const podLabels = deploymentsIn(this, service.namespace).filter(d => labelsMatch(selector, d.labels));
     return this.subsets
       .filter(s => !podLabels.some(d => labelsMatch(s.labels, d.labels)))
       .map(s => `subset '${s.name}' of host '${service.host}' selects no Deployment defined in the app `
         + `(subset labels: ${formatLabels(s.labels)}; deployments of the service: ${podLabels.map(d => d.name).join(', ') || 'none'})`);
   }
+}
+
+/** The pod labels of the app's Deployments in `namespace`, grouped once per validation pass. */
+function deploymentsIn(scope: Construct, namespace: string | undefined): Array<{ name: string; labels?: Record<string, string> }> {
+  const index = SynthIndex.of(scope);
+  const byNamespace = index.memo('deployments-by-namespace', () => {
+    const map = new Map<string, Array<{ name: string; labels?: Record<string, string> }>>();
+    for (const d of index.objectsOf('Deployment')) {
+      const ns = d.manifest.metadata?.namespace ?? '';
+      const list = map.get(ns) ?? [];
+      list.push({ name: d.manifest.metadata?.name, labels: d.manifest.spec?.template?.metadata?.labels });
+      map.set(ns, list);
+    }
+    return map;
+  });
+  return byNamespace.get(namespace ?? '') ?? [];
 }
 
 function resolveSubset(subset: string | SubsetDefinition): Required<SubsetDefinition> {

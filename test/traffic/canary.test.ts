@@ -67,6 +67,6 @@ describe('Canary', () => {
     const { bookinfo, scenario } = bookinfoApp();
     new Canary(scenario, 'reviews', { service: bookinfo.reviews, stable: 'v1', canary: 'v4', canaryWeight: 10 });
     expect(() => synth(scenario)).toThrow(
-      "[scenario/reviews/Route] 'routes[0].destinations' names subset 'v4', which no DestinationRule defines for host 'reviews' (defined: v1, v2, v3)");
+      "[scenario/reviews] 'canary' names subset 'v4', which no DestinationRule defines for host 'reviews' (defined: v1, v2, v3)");
   });
 });

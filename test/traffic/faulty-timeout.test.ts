@@ -46,20 +46,20 @@ describe('FaultyTimeout', () => {
 
   test('throws if the timeout is zero', () => {
     expect(() => faultyTimeout({ timeout: Duration.millis(0) }))
-      .toThrow("'routes[0].timeout' must be a positive whole number of milliseconds (at least 1ms), got 0 millis");
+      .toThrow("'timeout' must be a positive whole number of milliseconds (at least 1ms), got 0 millis");
   });
 
   test('throws if the delay is under a millisecond', () => {
-    expect(() => faultyTimeout({ delay: Duration.millis(0.5) })).toThrow("'routes[0].delay.fixedDelay' must be a positive whole number of milliseconds");
+    expect(() => faultyTimeout({ delay: Duration.millis(0.5) })).toThrow("'delay' must be a positive whole number of milliseconds");
   });
 
   test.each([101, -5])('throws if the delay percentage is %p', delayPercentage => {
     expect(() => faultyTimeout({ delayPercentage }))
-      .toThrow(`'routes[0].delay.percentage' must be a percentage between 0 and 100, got ${delayPercentage}`);
+      .toThrow(`'delayPercentage' must be a percentage between 0 and 100, got ${delayPercentage}`);
   });
 
   test('throws if the abort status is not an HTTP status', () => {
-    expect(() => faultyTimeout({ abortHttpStatus: 42 })).toThrow("'routes[0].abort.httpStatus' must be an integer between 200 and 599, got 42");
+    expect(() => faultyTimeout({ abortHttpStatus: 42 })).toThrow("'abortHttpStatus' must be an integer between 200 and 599, got 42");
   });
 
   test('throws if there is no fault', () => {

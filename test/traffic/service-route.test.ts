@@ -1,3 +1,4 @@
+import { VirtualService } from '../../imports/networking.istio.io';
 import { Chart, Duration, Testing } from 'cdk8s';
 import { Canary, HttpMatch, MeshService, ServiceRoute } from '../../lib';
 import { bookinfoApp, find, synth } from '../util';
@@ -30,7 +31,7 @@ describe('ServiceRoute', () => {
       routes: [{ destinations: [{ subset: 'v1', weight: 90 }, { subset: 'v2', weight: 10 }] }],
     });
     expect(() => synth(chart)).toThrow(
-      "[routes/reviews] 'routes[0].destinations' names subset 'v1', which no DestinationRule defines for host 'reviews' (defined: none)");
+      "[routes/reviews] 'routes[0].destinations[0].subset' names subset 'v1', which no DestinationRule defines for host 'reviews' (defined: none)");
   });
 
   test('throws if weights sum to 110', () => {
@@ -71,12 +72,26 @@ describe('ServiceRoute', () => {
       .toThrow("'routes' must hold at least one route for host 'reviews'");
   });
 
-  test('fails if two VirtualServices route the same host in one chart', () => {
+  test('throws if two blocks give one host two default routes, naming both', () => {
     const { bookinfo, scenario } = bookinfoApp();
     new Canary(scenario, 'canary', { service: bookinfo.reviews, stable: 'v1', canary: 'v2', canaryWeight: 10 });
-    new ServiceRoute(scenario, 'pinned', { service: bookinfo.reviews, name: 'reviews-pinned', routes: [{ destinations: [{ subset: 'v1' }] }] });
+    expect(() => new ServiceRoute(scenario, 'pinned', { service: bookinfo.reviews, routes: [{ destinations: [{ subset: 'v1' }] }] })).toThrow(
+      "host 'reviews' gets two default routes (two weight splits or subsets for every request) from scenario/canary and scenario/pinned");
+  });
+
+  test('throws if two blocks name the host\'s VirtualService differently', () => {
+    const { bookinfo, scenario } = bookinfoApp();
+    new Canary(scenario, 'canary', { service: bookinfo.reviews, stable: 'v1', canary: 'v2', canaryWeight: 10 });
+    expect(() => new ServiceRoute(scenario, 'pinned', { service: bookinfo.reviews, name: 'reviews-pinned', routes: [{ destinations: [{ subset: 'v1' }] }] }))
+      .toThrow("host 'reviews' gets two names for its VirtualService ('reviews' and 'reviews-pinned') from scenario/canary and scenario/pinned");
+  });
+
+  test('fails if a hand-written VirtualService routes the same host in one chart', () => {
+    const { bookinfo, scenario } = bookinfoApp();
+    new Canary(scenario, 'canary', { service: bookinfo.reviews, stable: 'v1', canary: 'v2', canaryWeight: 10 });
+    new VirtualService(scenario, 'by-hand', { metadata: { name: 'reviews-by-hand', namespace: 'bookinfo' }, spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }] }] } });
     expect(() => synth(scenario)).toThrow(
-      "host 'reviews' is routed by two VirtualServices in chart 'scenario' (scenario/canary/Route/Resource and scenario/pinned/Resource)");
+      "host 'reviews' is routed by two VirtualServices in chart 'scenario' (scenario/canary/HostTraffic.bookinfo.reviews.mesh/Route and scenario/by-hand)");
   });
 
   test('the same host in two charts is fine: scenario charts are alternatives', () => {

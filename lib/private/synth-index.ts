@@ -1,0 +1,77 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/**
+ * An API object of the tree together with its rendered manifest.
+ *
+ * @internal
+ */
+export interface RenderedObject {
+  readonly object: ApiObject;
+  readonly manifest: any;
+  readonly chart: Chart;
+}
+
+const INDEXES = new WeakMap<IConstruct, SynthIndex>();
+
+/**
+ * What synth-time checks look up about the whole app, computed once per validation pass.
+ *
+ * cdk8s validates the whole app once in `app.synth()` and again for every `chart.toJson()`. A check that
+ * scanned the tree itself would cost O(N) per construct, O(N²) per pass; here the tree is walked and each
+ * object rendered at most once per pass, and checks share derived tables through `memo`. A validation on
+ * the app root, which cdk8s runs first in every pass, drops the tables, so a pass never sees stale ones.
+ *
+ * @internal
+ */
+export class SynthIndex {
+  /** The index of the app that `scope` belongs to. */
+  public static of(scope: IConstruct): SynthIndex {
+    const root = scope.node.root;
+    let index = INDEXES.get(root);
+    if (!index) {
+      const created = new SynthIndex(root);
+      root.node.addValidation({ validate: () => created.reset() });
+      INDEXES.set(root, created);
+      index = created;
+    }
+    return index;
+  }
+
+  private tables = new Map<string, unknown>();
+
+  private constructor(private readonly root: IConstruct) {}
+
+  /** Every API object of `kind` in the app, rendered, in tree order. */
+  public objectsOf(kind: string): RenderedObject[] {
+    return this.memo(`kind:${kind}`, () => (this.apiObjects().get(kind) ?? [])
+      .map(object => ({ object, manifest: object.toJson(), chart: Chart.of(object) })));
+  }
+
+  /** Computes `build()` once per validation pass under `key`. */
+  public memo<T>(key: string, build: () => T): T {
+    if (!this.tables.has(key)) {
+      this.tables.set(key, build());
+    }
+    return this.tables.get(key) as T;
+  }
+
+  private apiObjects(): Map<string, ApiObject[]> {
+    return this.memo('objects', () => {
+      const byKind = new Map<string, ApiObject[]>();
+      for (const c of this.root.node.findAll()) {
+        if (c instanceof ApiObject) {
+          const list = byKind.get(c.kind) ?? [];
+          list.push(c);
+          byKind.set(c.kind, list);
+        }
+      }
+      return byKind;
+    });
+  }
+
+  private reset(): string[] {
+    this.tables = new Map();
+    return [];
+  }
+}

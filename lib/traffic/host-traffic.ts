@@ -1,0 +1,416 @@
+import { Chart, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import {
+  DestinationRule, DestinationRuleSpecTrafficPolicy, VirtualService, VirtualServiceSpecHttp,
+  VirtualServiceSpecHttpFault, VirtualServiceSpecHttpRetries,
+} from '../../imports/networking.istio.io';
+import { withManifestPatches } from '../private/manifest-patches';
+import { SynthIndex } from '../private/synth-index';
+import { MeshService } from '../service';
+import { HttpMatch } from './http-match';
+
+/**
+ * One destination of a contributed route, already validated by the contributing construct.
+ *
+ * @internal
+ */
+export interface RouteTarget {
+  readonly service: MeshService;
+  readonly subset?: string;
+  readonly weight?: number;
+  readonly port?: number;
+  /** The prop of the contributing construct that named the subset, for messages. */
+  readonly prop: string;
+}
+
+/**
+ * Per-route HTTP behaviour, in Istio's wire form, already validated by the contributing construct.
+ *
+ * @internal
+ */
+export interface HttpBehaviour {
+  readonly timeout?: string;
+  readonly retries?: VirtualServiceSpecHttpRetries;
+  readonly fault?: VirtualServiceSpecHttpFault;
+  readonly mirror?: { readonly subset: string; readonly percentage: number; readonly prop: string };
+}
+
+/**
+ * A route contributed to a host: its matches (none: the default route) and where it sends requests.
+ *
+ * @internal
+ */
+export interface RouteContribution {
+  readonly matches: HttpMatch[];
+  readonly targets: RouteTarget[];
+  readonly behaviour?: HttpBehaviour;
+}
+
+/**
+ * Connection-level policy slots of a DestinationRule, in Istio's wire form.
+ *
+ * @internal
+ */
+export type PolicySlot = keyof Pick<DestinationRuleSpecTrafficPolicy,
+'loadBalancer' | 'connectionPool' | 'outlierDetection' | 'tls' | 'retryBudget'>;
+
+type BehaviourSlot = Exclude<keyof HttpBehaviour, never>;
+
+interface Contributed<T> {
+  readonly by: IConstruct;
+  readonly value: T;
+}
+
+const SLOT_NOUN: Record<BehaviourSlot | PolicySlot, string> = {
+  timeout: 'timeouts',
+  retries: 'retry policies',
+  fault: 'fault injections',
+  mirror: 'mirrors',
+  loadBalancer: 'load balancers',
+  connectionPool: 'connection pools',
+  outlierDetection: 'outlier detections',
+  tls: 'TLS settings',
+  retryBudget: 'retry budgets',
+};
+
+const MODELS = new WeakMap<Chart, Map<string, HostTraffic>>();
+
+/**
+ * Where a host's route lives: the mesh (sidecars) or a gateway, with the hosts it matches.
+ */
+interface RouteScope {
+  readonly namespace?: string;
+  readonly hosts: string[];
+  readonly gateways?: string[];
+}
+
+/**
+ * The one route (VirtualService) and one policy (DestinationRule) of a host in a chart.
+ *
+ * Istio applies one VirtualService per host and merges several unpredictably, so building blocks do not
+ * own whole objects: a `Canary` contributes a weighted default route, `Retries` a retry policy,
+ * `CircuitBreaker` outlier detection, and so on. The host model collects the contributions of every block
+ * in the chart, orders the routes (matched routes in the order they were added, the default route last),
+ * rejects contributions that conflict (naming both constructs), and renders each object once, at synth.
+ *
+ * Blocks find the model with `HostTraffic.of(scope, service)`; users reach its objects through the
+ * blocks' escape hatches (`canary.virtualService`) or here. The model is one per chart, whatever the
+ * construct tree; it sits under the block that contributed first, so the YAML keeps that block's order.
+ *
+ * @see https://istio.io/latest/docs/ops/best-practices/traffic-management/#split-virtual-services
+ */
+export class HostTraffic extends Construct {
+  /** The model of `service`'s mesh traffic in the chart of `scope`, created on first use. */
+  public static of(scope: IConstruct, service: MeshService): HostTraffic {
+    return HostTraffic.lookup(scope, service, { namespace: service.namespace, hosts: [service.host] });
+  }
+
+  /**
+   * The model of a gateway-bound route for `hosts` in the chart of `scope`.
+   *
+   * @internal
+   */
+  public static _ofGateway(scope: IConstruct, service: MeshService, scopeOf: Required<Pick<RouteScope, 'gateways' | 'hosts'>> & RouteScope): HostTraffic {
+    return HostTraffic.lookup(scope, service, scopeOf);
+  }
+
+  private static lookup(scope: IConstruct, service: MeshService, routeScope: RouteScope): HostTraffic {
+    const chart = Chart.of(scope);
+    const key = [routeScope.namespace ?? '', [...routeScope.hosts].sort().join(','), [...(routeScope.gateways ?? ['mesh'])].sort().join(',')].join('/');
+    let models = MODELS.get(chart);
+    if (!models) {
+      models = new Map();
+      MODELS.set(chart, models);
+    }
+    const existing = models.get(key);
+    if (existing) {
+      if (existing.service !== service && existing.service.host === service.host) {
+        throw new Error(`host '${service.host}' has two MeshService handles in chart '${chart.node.id}'; pass the same handle to every block (it knows the subsets)`);
+      }
+      return existing;
+    }
+    // the model lives under the block that contributes first, so its objects keep that block's place in the YAML
+    const model = new HostTraffic(scope as Construct, `HostTraffic.${key.replace(/\//g, '.')}`, service, routeScope);
+    models.set(key, model);
+    return model;
+  }
+
+  /** The service the model routes; its host is the VirtualService's host for mesh routes. */
+  public readonly service: MeshService;
+
+  private readonly routeScope: RouteScope;
+  private readonly routes: Array<Contributed<RouteContribution>> = [];
+  private readonly behaviours = new Map<BehaviourSlot, Contributed<unknown>>();
+  private readonly policies = new Map<string, Contributed<unknown>>();
+  private readonly subsetDefs: Array<Contributed<{ name: string; labels: Record<string, string> }>> = [];
+  private routeName?: Contributed<string>;
+  private policyName?: Contributed<string>;
+  private vs?: VirtualService;
+  private vsBy?: Contributed<unknown>;
+  private dr?: DestinationRule;
+  private drBy?: Contributed<unknown>;
+
+  private constructor(scope: Construct, id: string, service: MeshService, routeScope: RouteScope) {
+    super(scope, id);
+    this.service = service;
+    this.routeScope = routeScope;
+  }
+
+  /** The host's VirtualService, or `undefined` until a block contributes a route. */
+  public get virtualService(): VirtualService | undefined {
+    return this.vs;
+  }
+
+  /** The host's DestinationRule, or `undefined` until a block contributes subsets or a policy. */
+  public get destinationRule(): DestinationRule | undefined {
+    return this.dr;
+  }
+
+  /**
+   * Adds a route; `by` is the construct the user wrote, named in conflicts and reference errors.
+   *
+   * @internal
+   */
+  public _addRoute(by: IConstruct, route: RouteContribution): VirtualService {
+    for (const other of this.routes) {
+      if (sameMatches(other.value.matches, route.matches)) {
+        throw new Error(this.conflict(route.matches.length === 0
+          ? 'two default routes (two weight splits or subsets for every request)'
+          : `two routes for the same match ${describeMatches(route.matches)}, so the second could never be reached`, other.by, by));
+      }
+    }
+    this.routes.push({ by, value: route });
+    for (const slot of Object.keys(route.behaviour ?? {}) as BehaviourSlot[]) {
+      const hostWide = this.behaviours.get(slot);
+      if (hostWide) {
+        throw new Error(this.conflict(`two ${SLOT_NOUN[slot]}`, hostWide.by, by));
+      }
+    }
+    this.checkFaultAgainstTimeouts();
+    by.node.addValidation({ validate: () => route.targets.flatMap(t => t.subset === undefined ? [] : subsetError(t.service, t.prop, t.subset)) });
+    if (route.behaviour?.mirror) {
+      this.validateMirror(by, route.behaviour.mirror);
+    }
+    return this.ensureVirtualService(by);
+  }
+
+  /**
+   * Applies HTTP behaviour (timeout, retries, fault, mirror) to every route of the host.
+   *
+   * @internal
+   */
+  public _addBehaviour(by: IConstruct, behaviour: HttpBehaviour): VirtualService {
+    for (const [slot, value] of Object.entries(behaviour) as Array<[BehaviourSlot, unknown]>) {
+      if (value === undefined) {
+        continue;
+      }
+      const other = this.behaviours.get(slot) ?? this.routes.find(r => r.value.behaviour?.[slot] !== undefined);
+      if (other) {
+        throw new Error(this.conflict(`two ${SLOT_NOUN[slot]}`, other.by, by));
+      }
+      this.behaviours.set(slot, { by, value });
+    }
+    this.checkFaultAgainstTimeouts();
+    if (behaviour.mirror) {
+      this.validateMirror(by, behaviour.mirror);
+    }
+    return this.ensureVirtualService(by);
+  }
+
+  /**
+   * Names the VirtualService (default: the service's host); call before contributing a route.
+   *
+   * @internal
+   */
+  public _nameRoute(by: IConstruct, name: string): void {
+    this.routeName = this.renamed('VirtualService', this.routeName ?? this.vsBy, this.vs?.name, by, name);
+  }
+
+  /**
+   * Names the DestinationRule (default: the service's host); call before contributing subsets or a policy.
+   *
+   * @internal
+   */
+  public _namePolicy(by: IConstruct, name: string): void {
+    this.policyName = this.renamed('DestinationRule', this.policyName ?? this.drBy, this.dr?.name, by, name);
+  }
+
+  /**
+   * Adds subsets to the host's DestinationRule.
+   *
+   * @internal
+   */
+  public _addSubsets(by: IConstruct, subsets: Array<{ name: string; labels: Record<string, string> }>): DestinationRule {
+    for (const subset of subsets) {
+      this.service._addSubset(subset.name, subset.labels, by.node.path);
+      this.subsetDefs.push({ by, value: subset });
+    }
+    return this.ensureDestinationRule(by);
+  }
+
+  /**
+   * Sets one connection-level policy of the host, or of one of its subsets.
+   *
+   * @internal
+   */
+  public _addPolicy(by: IConstruct, slot: PolicySlot, value: unknown, subset?: string): DestinationRule {
+    const key = `${subset ?? ''}/${slot}`;
+    const other = this.policies.get(key);
+    if (other) {
+      throw new Error(this.conflict(`two ${SLOT_NOUN[slot]}${subset ? ` for subset '${subset}'` : ''}`, other.by, by));
+    }
+    this.policies.set(key, { by, value });
+    if (subset !== undefined) {
+      by.node.addValidation({ validate: () => this.subsetDefs.some(s => s.value.name === subset) ? [] : [
+        `'subset' names '${subset}', which the DestinationRule of host '${this.service.host}' in this chart does not define `
+        + `(defined here: ${this.subsetDefs.map(s => s.value.name).join(', ') || 'none'}); a subset policy lives beside its subset`,
+      ] });
+    }
+    return this.ensureDestinationRule(by);
+  }
+
+  private renamed(kind: string, current: Contributed<unknown> | undefined, existing: string | undefined, by: IConstruct, name: string): Contributed<string> {
+    const named = existing ?? (current?.value as string | undefined);
+    // a route or policy contributed before any name took the default name
+    if (current && named !== undefined && named !== name) {
+      throw new Error(this.conflict(`two names for its ${kind} ('${named}' and '${name}')`, current.by, by));
+    }
+    return { by, value: name };
+  }
+
+  private conflict(what: string, first: IConstruct, second: IConstruct): string {
+    return `host '${this.routeScope.hosts.join(', ')}' gets ${what} from ${first.node.path} and ${second.node.path}; `
+      + 'Istio applies one route and one policy per host, so each must come from one block';
+  }
+
+  // Envoy skips the timeout and retry policy of a route that injects a fault (the tutorial sets the
+  // timeout on the caller's route for that reason), so a fault beside either is a silent no-op.
+  private checkFaultAgainstTimeouts(): void {
+    const routes: Array<Contributed<RouteContribution> | undefined> = this.routes.length > 0 ? this.routes : [undefined];
+    for (const route of routes) {
+      const source = (slot: BehaviourSlot) => route?.value.behaviour?.[slot] !== undefined ? route.by : this.behaviours.get(slot)?.by;
+      const fault = source('fault');
+      const timeout = source('timeout');
+      const other = timeout ?? source('retries');
+      if (fault && other) {
+        throw new Error(`host '${this.routeScope.hosts.join(', ')}' gets a fault from ${fault.node.path} and ${timeout ? 'a timeout' : 'retries'} `
+          + `from ${other.node.path} on the same route; Istio disables timeouts and retries on a route that injects a fault, `
+          + 'so put the timeout or retries on the caller\'s route instead');
+      }
+    }
+  }
+
+  private validateMirror(by: IConstruct, mirror: NonNullable<HttpBehaviour['mirror']>): void {
+    by.node.addValidation({ validate: () => subsetError(this.service, mirror.prop, mirror.subset) });
+  }
+
+  private ensureVirtualService(by: IConstruct): VirtualService {
+    if (!this.vs) {
+      this.vsBy = { by, value: undefined };
+      this.vs = new ManifestVirtualService(this, 'Route', {
+        metadata: {
+          name: this.routeName?.value ?? this.service.host,
+          namespace: this.routeScope.namespace,
+        },
+        spec: Lazy.any({ produce: () => this.renderRoute() }),
+      });
+      this.node.addValidation({ validate: () => this.duplicateHosts() });
+    }
+    return this.vs;
+  }
+
+  private ensureDestinationRule(by: IConstruct): DestinationRule {
+    if (!this.dr) {
+      this.drBy = { by, value: undefined };
+      this.dr = new ManifestDestinationRule(this, 'Policy', {
+        metadata: {
+          name: this.policyName?.value ?? this.service.host,
+          namespace: this.service.namespace,
+        },
+        spec: Lazy.any({ produce: () => this.renderPolicy() }),
+      });
+    }
+    return this.dr;
+  }
+
+  private renderRoute(): any {
+    const ordered = [...this.routes.filter(r => r.value.matches.length > 0), ...this.routes.filter(r => r.value.matches.length === 0)];
+    const routes: RouteContribution[] = ordered.length > 0 ? ordered.map(r => r.value)
+      // a block that only shapes behaviour (a timeout) routes every request to the host as before
+      : [{ matches: [], targets: [{ service: this.service, prop: 'service' }] }];
+    const http: VirtualServiceSpecHttp[] = routes.map(route => this.renderHttp(route));
+    return { hosts: this.routeScope.hosts, gateways: this.routeScope.gateways, http };
+  }
+
+  private renderHttp(route: RouteContribution): VirtualServiceSpecHttp {
+    const behaviour = (slot: BehaviourSlot): any => route.behaviour?.[slot] ?? this.behaviours.get(slot)?.value;
+    const weighted = route.targets.length > 1;
+    const mirror = behaviour('mirror') as HttpBehaviour['mirror'];
+    return {
+      match: route.matches.length > 0 ? route.matches.map(m => m._toIstio()) : undefined,
+      route: route.targets.map(t => ({
+        destination: { host: t.service.host, subset: t.subset, port: t.port !== undefined ? { number: t.port } : undefined },
+        weight: weighted ? t.weight : undefined,
+      })),
+      timeout: behaviour('timeout'),
+      retries: behaviour('retries'),
+      fault: behaviour('fault'),
+      mirror: mirror && { host: this.service.host, subset: mirror.subset },
+      mirrorPercentage: mirror && { value: mirror.percentage },
+    };
+  }
+
+  private renderPolicy(): any {
+    const policyOf = (subset?: string): DestinationRuleSpecTrafficPolicy | undefined => {
+      const entries = [...this.policies.entries()]
+        .filter(([key]) => key.startsWith(`${subset ?? ''}/`))
+        .map(([key, c]) => [key.slice(key.indexOf('/') + 1), c.value]);
+      return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+    };
+    return {
+      host: this.service.host,
+      trafficPolicy: policyOf(),
+      subsets: this.subsetDefs.length > 0
+        ? this.subsetDefs.map(s => ({ name: s.value.name, labels: s.value.labels, trafficPolicy: policyOf(s.value.name) }))
+        : undefined,
+    };
+  }
+
+  // The model makes one VirtualService per host; this catches a second one written by hand (or with
+  // the escape hatch) in the same chart. One grouping per validation pass keeps it linear.
+  private duplicateHosts(): string[] {
+    const chart = Chart.of(this);
+    const groups = SynthIndex.of(this).memo('virtual-services-by-host', () => {
+      const byKey = new Map<string, IConstruct[]>();
+      for (const vs of SynthIndex.of(this).objectsOf('VirtualService')) {
+        for (const host of vs.manifest.spec?.hosts ?? []) {
+          const key = [vs.chart.node.path, vs.manifest.metadata?.namespace ?? '', host, [...(vs.manifest.spec?.gateways ?? ['mesh'])].sort().join(',')].join('|');
+          byKey.set(key, [...(byKey.get(key) ?? []), vs.object]);
+        }
+      }
+      return byKey;
+    });
+    const gateways = [...(this.routeScope.gateways ?? ['mesh'])].sort().join(',');
+    return this.routeScope.hosts.flatMap(host => {
+      const same = groups.get([chart.node.path, this.routeScope.namespace ?? '', host, gateways].join('|')) ?? [];
+      return same.filter(o => o !== this.vs).map(o => `host '${host}' is routed by two VirtualServices in chart '${chart.node.id}' `
+        + `(${this.vs!.node.path} and ${o.node.path}); Istio merges neither predictably, so define one route per host`);
+    });
+  }
+}
+
+function subsetError(service: MeshService, prop: string, subset: string): string[] {
+  const error = service._subsetError(prop, subset);
+  return error === undefined ? [] : [error];
+}
+
+function sameMatches(a: HttpMatch[], b: HttpMatch[]): boolean {
+  return describeMatches(a) === describeMatches(b);
+}
+
+function describeMatches(matches: HttpMatch[]): string {
+  return JSON.stringify(matches.map(m => m._toIstio()));
+}
+
+const ManifestVirtualService = withManifestPatches(VirtualService);
+const ManifestDestinationRule = withManifestPatches(DestinationRule);
