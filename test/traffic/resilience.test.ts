@@ -1,0 +1,331 @@
+import { Chart, Duration, JsonPatch, Testing } from 'cdk8s';
+import {
+  Canary, CircuitBreaker, ClientTlsMode, ExternalService, FaultInjection, HttpMatch, LoadBalancer, LoadBalancing,
+  MeshService, RequestTimeout, Retries, RetryOn, ServiceRoute, ServiceSubsets, StringMatch, TrafficMirror,
+} from '../../lib';
+import { Severity } from '../../lib/analyze/finding';
+import { analyzeYaml } from '../analyze/helpers';
+import { bookinfoApp, find, synth } from '../util';
+
+function shop() {
+  const chart = new Chart(Testing.app(), 'shop');
+  const checkout = MeshService.fromHost('checkout', { namespace: 'shop' });
+  new ServiceSubsets(chart, 'checkout-subsets', { service: checkout, subsets: ['v1', 'v2'] });
+  return { chart, checkout };
+}
+
+const IPHONE = HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*'));
+
+describe('composition on one host', () => {
+  test('a 20% canary with an iPhone route and a 0.8 s timeout synthesize one VirtualService carrying both', () => {
+    // GIVEN
+    const { chart, checkout } = shop();
+    // WHEN
+    new Canary(chart, 'checkout-canary', { service: checkout, stable: 'v1', canary: 'v2', canaryWeight: 20, canaryMatch: [IPHONE] });
+    new RequestTimeout(chart, 'checkout-timeout', { service: checkout, timeout: Duration.millis(800) });
+    // THEN
+    const manifests = synth(chart);
+    expect(manifests.filter(m => m.kind === 'VirtualService')).toHaveLength(1);
+    const vs = find(manifests, 'VirtualService', 'checkout');
+    expect(vs.spec.http).toEqual([
+      { match: [{ headers: { 'user-agent': { regex: '.*iPhone.*' } } }], route: [{ destination: { host: 'checkout', subset: 'v2' } }], timeout: '0.8s' },
+      { route: [{ destination: { host: 'checkout', subset: 'v1' }, weight: 80 }, { destination: { host: 'checkout', subset: 'v2' }, weight: 20 }], timeout: '0.8s' },
+    ]);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('a canary, a timeout, retries and a mirror compose, header routes before the weighted default', () => {
+    const { chart, checkout } = shop();
+    new Retries(chart, 'retries', { service: checkout, attempts: 3, perTryTimeout: Duration.millis(250), retryOn: [RetryOn.GATEWAY_ERROR] });
+    new Canary(chart, 'canary', { service: checkout, stable: 'v1', canary: 'v2', canaryWeight: 10 });
+    new ServiceRoute(chart, 'beta', { service: checkout, routes: [{ matches: [HttpMatch.header('x-beta', StringMatch.exact('1'))], destinations: [{ subset: 'v2' }] }] });
+    new TrafficMirror(chart, 'mirror', { service: checkout, subset: 'v2', percentage: 5 });
+    new RequestTimeout(chart, 'timeout', { service: checkout, timeout: Duration.seconds(2) });
+    const http = find(synth(chart), 'VirtualService', 'checkout').spec.http;
+    expect(http.map((r: any) => r.match?.[0]?.headers ?? 'default')).toEqual([{ 'x-beta': { exact: '1' } }, 'default']);
+    for (const route of http) {
+      expect(route.retries).toEqual({ attempts: 3, perTryTimeout: '0.25s', retryOn: 'gateway-error' });
+      expect(route.timeout).toBe('2s');
+      expect(route.mirror).toEqual({ host: 'checkout', subset: 'v2' });
+      expect(route.mirrorPercentage).toEqual({ value: 5 });
+    }
+  });
+
+  test('a timeout alone routes every request to the host, as without a VirtualService', () => {
+    const { chart, checkout } = shop();
+    new RequestTimeout(chart, 'timeout', { service: checkout, timeout: Duration.millis(500) });
+    expect(find(synth(chart), 'VirtualService', 'checkout').spec.http).toEqual([{ route: [{ destination: { host: 'checkout' } }], timeout: '0.5s' }]);
+  });
+
+  test('the same host in two charts gets a model each (charts are alternatives)', () => {
+    const app = Testing.app();
+    const checkout = MeshService.fromHost('checkout', { subsets: ['v1', 'v2'] });
+    new Canary(new Chart(app, 'a'), 'c', { service: checkout, stable: 'v1', canary: 'v2', canaryWeight: 10 });
+    new Canary(new Chart(app, 'b'), 'c', { service: checkout, stable: 'v1', canary: 'v2', canaryWeight: 50 });
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('throws if two blocks give a host two weight splits, naming both', () => {
+    const { chart, checkout } = shop();
+    new Canary(chart, 'first', { service: checkout, stable: 'v1', canary: 'v2', canaryWeight: 10 });
+    expect(() => new Canary(chart, 'second', { service: checkout, stable: 'v1', canary: 'v2', canaryWeight: 50 }))
+      .toThrow("host 'checkout' gets two default routes (two weight splits or subsets for every request) from shop/first and shop/second");
+  });
+
+  test('throws if two blocks route the same match, naming both', () => {
+    const { chart, checkout } = shop();
+    new Canary(chart, 'first', { service: checkout, stable: 'v1', canary: 'v2', canaryMatch: [IPHONE] });
+    expect(() => new ServiceRoute(chart, 'second', { service: checkout, routes: [{ matches: [IPHONE], destinations: [{ subset: 'v1' }] }] }))
+      .toThrow("host 'checkout' gets two routes for the same match");
+  });
+
+  test('throws if a host gets two timeouts, naming both', () => {
+    const { chart, checkout } = shop();
+    new RequestTimeout(chart, 'first', { service: checkout, timeout: Duration.seconds(1) });
+    expect(() => new RequestTimeout(chart, 'second', { service: checkout, timeout: Duration.seconds(2) }))
+      .toThrow("host 'checkout' gets two timeouts from shop/first and shop/second");
+  });
+
+  test('throws if a route\'s own timeout meets a host-wide one', () => {
+    const { chart, checkout } = shop();
+    new ServiceRoute(chart, 'route', { service: checkout, routes: [{ destinations: [{ subset: 'v1' }], timeout: Duration.seconds(1) }] });
+    expect(() => new RequestTimeout(chart, 'timeout', { service: checkout, timeout: Duration.seconds(2) }))
+      .toThrow("host 'checkout' gets two timeouts from shop/route and shop/timeout");
+  });
+
+  test.each([
+    ['a timeout', (c: Chart, s: MeshService) => new RequestTimeout(c, 'other', { service: s, timeout: Duration.seconds(1) })],
+    ['retries', (c: Chart, s: MeshService) => new Retries(c, 'other', { service: s, attempts: 2 })],
+  ])('throws if a fault and %s meet on one route, saying why', (which, add) => {
+    const { chart, checkout } = shop();
+    new FaultInjection(chart, 'fault', { service: checkout, delay: Duration.seconds(2) });
+    expect(() => add(chart, checkout)).toThrow(`host 'checkout' gets a fault from shop/fault and ${which} from shop/other on the same route; `
+      + 'Istio disables timeouts and retries on a route that injects a fault');
+  });
+
+  test('a JSON patch on the escape hatch reaches the YAML in Istio\'s spelling', () => {
+    const { chart, checkout } = shop();
+    const breaker = new CircuitBreaker(chart, 'breaker', { service: checkout, connectionPool: { maxConnections: 10 } });
+    breaker.destinationRule.addJsonPatch(JsonPatch.add('/spec/trafficPolicy/outlierDetection', { consecutive5xxErrors: 5 }));
+    const dr = find(synth(chart), 'DestinationRule', 'checkout');
+    expect(dr.spec.trafficPolicy.outlierDetection).toEqual({ consecutive5xxErrors: 5 });
+  });
+});
+
+describe('Retries', () => {
+  test('writes attempts, perTryTimeout and retryOn (conditions and status codes) on every route', () => {
+    const { chart, checkout } = shop();
+    new Retries(chart, 'retries', {
+      service: checkout, attempts: 2, perTryTimeout: Duration.millis(300),
+      retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE], retryOnStatusCodes: [429],
+    });
+    const vs = find(synth(chart), 'VirtualService', 'checkout');
+    expect(vs.spec.http[0].retries).toEqual({ attempts: 2, perTryTimeout: '0.3s', retryOn: 'gateway-error,connect-failure,429' });
+  });
+
+  test('writes the retry budget into the DestinationRule as retryBudget', () => {
+    const { chart, checkout } = shop();
+    new Retries(chart, 'retries', { service: checkout, attempts: 2, budgetPercent: 20, minRetryConcurrency: 5 });
+    const dr = find(synth(chart), 'DestinationRule', 'checkout');
+    expect(dr.spec.trafficPolicy).toEqual({ retryBudget: { percent: 20, minRetryConcurrency: 5 } });
+    expect(dr.spec.subsets.map((s: any) => s.name)).toEqual(['v1', 'v2']);
+  });
+
+  test.each([
+    [{ attempts: -1 }, "'attempts' must be an integer between 0 and 100, got -1"],
+    [{ attempts: 1.5 }, "'attempts' must be an integer between 0 and 100, got 1.5"],
+    [{ attempts: 2, perTryTimeout: Duration.millis(0) }, "'perTryTimeout' must be a positive whole number of milliseconds (at least 1ms), got 0 millis"],
+    [{ attempts: 2, retryOn: ['5XX' as RetryOn] }, "'retryOn[0]' must be one of 5xx, gateway-error"],
+    [{ attempts: 2, retryOn: [] }, "'retryOn' must name at least one condition when set"],
+    [{ attempts: 2, retryOnStatusCodes: [200] }, "'retryOnStatusCodes[0]' must be an integer between 400 and 599, got 200"],
+    [{ attempts: 2, budgetPercent: 120 }, "'budgetPercent' must be a percentage between 0 and 100, got 120"],
+    [{ attempts: 2, minRetryConcurrency: 3 }, "'minRetryConcurrency' is set but 'budgetPercent' is not"],
+  ])('throws on %p', (props, message) => {
+    const { chart, checkout } = shop();
+    expect(() => new Retries(chart, 'retries', { service: checkout, ...props } as any)).toThrow(message);
+  });
+});
+
+describe('RequestTimeout, FaultInjection, TrafficMirror', () => {
+  test('FaultInjection writes delay and abort with their percentages', () => {
+    const { chart, checkout } = shop();
+    new FaultInjection(chart, 'fault', { service: checkout, delay: Duration.seconds(2), delayPercentage: 50, abortHttpStatus: 503, abortPercentage: 10 });
+    const vs = find(synth(chart), 'VirtualService', 'checkout');
+    expect(vs.spec.http[0].fault).toEqual({ delay: { fixedDelay: '2s', percentage: { value: 50 } }, abort: { httpStatus: 503, percentage: { value: 10 } } });
+  });
+
+  test.each([
+    [{ delay: Duration.seconds(1), delayPercentage: 150 }, "'delayPercentage' must be a percentage between 0 and 100, got 150"],
+    [{ abortHttpStatus: 42 }, "'abortHttpStatus' must be an integer between 200 and 599, got 42"],
+    [{ abortHttpStatus: 503, abortPercentage: -1 }, "'abortPercentage' must be a percentage between 0 and 100, got -1"],
+    [{}, "one of 'delay' or 'abortHttpStatus' must be set"],
+    [{ abortPercentage: 5 }, "one of 'delay' or 'abortHttpStatus' must be set"],
+  ])('FaultInjection throws on %p', (props, message) => {
+    const { chart, checkout } = shop();
+    expect(() => new FaultInjection(chart, 'fault', { service: checkout, ...props })).toThrow(message);
+  });
+
+  test('RequestTimeout throws on a timeout under a millisecond', () => {
+    const { chart, checkout } = shop();
+    expect(() => new RequestTimeout(chart, 't', { service: checkout, timeout: Duration.millis(0.5) }))
+      .toThrow("'timeout' must be a positive whole number of milliseconds (at least 1ms), got 0.5 millis");
+  });
+
+  test('TrafficMirror fails synth if the subset is not defined, naming its prop', () => {
+    const { chart, checkout } = shop();
+    new TrafficMirror(chart, 'mirror', { service: checkout, subset: 'v9' });
+    expect(() => synth(chart)).toThrow("[shop/mirror] 'subset' names subset 'v9', which no DestinationRule defines for host 'checkout' (defined: v1, v2)");
+  });
+
+  test('TrafficMirror throws on a percentage over 100', () => {
+    const { chart, checkout } = shop();
+    expect(() => new TrafficMirror(chart, 'mirror', { service: checkout, subset: 'v2', percentage: 101 }))
+      .toThrow("'percentage' must be a percentage between 0 and 100, got 101");
+  });
+});
+
+describe('CircuitBreaker and LoadBalancing', () => {
+  test('CircuitBreaker writes every outlier detection and connection pool field in Istio\'s spelling', () => {
+    const { chart, checkout } = shop();
+    new CircuitBreaker(chart, 'breaker', {
+      service: checkout,
+      outlierDetection: { consecutive5xxErrors: 5, consecutiveGatewayErrors: 3, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50 },
+      connectionPool: { maxConnections: 100, http1MaxPendingRequests: 10, http2MaxRequests: 200, maxRequestsPerConnection: 5, idleTimeout: Duration.minutes(5), connectTimeout: Duration.seconds(1) },
+    });
+    const manifests = synth(chart);
+    const dr = find(manifests, 'DestinationRule', 'checkout');
+    expect(dr.spec.trafficPolicy).toEqual({
+      outlierDetection: { consecutive5xxErrors: 5, consecutiveGatewayErrors: 3, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+      connectionPool: {
+        tcp: { maxConnections: 100, connectTimeout: '1s' },
+        http: { http1MaxPendingRequests: 10, http2MaxRequests: 200, maxRequestsPerConnection: 5, idleTimeout: '300s' },
+      },
+    });
+    expect(manifests.filter(m => m.kind === 'DestinationRule')).toHaveLength(1);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('a subset policy lands inside its subset', () => {
+    const { chart, checkout } = shop();
+    new CircuitBreaker(chart, 'breaker', { service: checkout, subset: 'v2', outlierDetection: { consecutive5xxErrors: 1 } });
+    new LoadBalancing(chart, 'lb', { service: checkout, subset: 'v2', loadBalancer: LoadBalancer.LEAST_REQUEST });
+    const dr = find(synth(chart), 'DestinationRule', 'checkout');
+    expect(dr.spec.trafficPolicy).toBeUndefined();
+    expect(dr.spec.subsets[1]).toEqual({
+      name: 'v2', labels: { version: 'v2' },
+      trafficPolicy: { outlierDetection: { consecutive5xxErrors: 1 }, loadBalancer: { simple: 'LEAST_REQUEST' } },
+    });
+  });
+
+  test('fails synth if a subset policy names a subset this chart does not define', () => {
+    const { chart, checkout } = shop();
+    new LoadBalancing(chart, 'lb', { service: checkout, subset: 'v3', loadBalancer: LoadBalancer.RANDOM });
+    expect(() => synth(chart)).toThrow("[shop/lb] 'subset' names 'v3', which the DestinationRule of host 'checkout' in this chart does not define (defined here: v1, v2)");
+  });
+
+  test.each([
+    [LoadBalancer.ROUND_ROBIN, { simple: 'ROUND_ROBIN' }],
+    [LoadBalancer.LEAST_REQUEST, { simple: 'LEAST_REQUEST' }],
+    [LoadBalancer.RANDOM, { simple: 'RANDOM' }],
+    [LoadBalancer.consistentHashHeader('x-user'), { consistentHash: { httpHeaderName: 'x-user' } }],
+    [LoadBalancer.consistentHashCookie('session', Duration.hours(1), '/'), { consistentHash: { httpCookie: { name: 'session', ttl: '3600s', path: '/' } } }],
+    [LoadBalancer.consistentHashSourceIp(), { consistentHash: { useSourceIp: true } }],
+  ])('LoadBalancing writes %s', (loadBalancer, expected) => {
+    const { chart, checkout } = shop();
+    new LoadBalancing(chart, 'lb', { service: checkout, loadBalancer });
+    expect(find(synth(chart), 'DestinationRule', 'checkout').spec.trafficPolicy.loadBalancer).toEqual(expected);
+  });
+
+  test.each([
+    [{ outlierDetection: { consecutive5xxErrors: -1 } }, "'outlierDetection.consecutive5xxErrors' must be an integer between 0 and 4294967295, got -1"],
+    [{ outlierDetection: { maxEjectionPercent: 120 } }, "'outlierDetection.maxEjectionPercent' must be an integer between 0 and 100, got 120"],
+    [{ outlierDetection: { interval: Duration.millis(0) } }, "'outlierDetection.interval' must be a positive whole number of milliseconds"],
+    [{ outlierDetection: {} }, "'outlierDetection' must set at least one field"],
+    [{ connectionPool: { maxConnections: 0 } }, "'connectionPool.maxConnections' must be an integer between 1 and 2147483647, got 0"],
+    [{ connectionPool: { http1MaxPendingRequests: 2.5 } }, "'connectionPool.http1MaxPendingRequests' must be an integer between 1 and 2147483647, got 2.5"],
+    [{}, "one of 'outlierDetection' or 'connectionPool' must be set"],
+  ])('CircuitBreaker throws on %p', (props, message) => {
+    const { chart, checkout } = shop();
+    expect(() => new CircuitBreaker(chart, 'b', { service: checkout, ...props })).toThrow(message);
+  });
+
+  test('throws if two blocks set a host\'s load balancer, naming both', () => {
+    const { chart, checkout } = shop();
+    new LoadBalancing(chart, 'a', { service: checkout, loadBalancer: LoadBalancer.RANDOM });
+    expect(() => new LoadBalancing(chart, 'b', { service: checkout, loadBalancer: LoadBalancer.LEAST_REQUEST }))
+      .toThrow("host 'checkout' gets two load balancers from shop/a and shop/b");
+  });
+
+  test.each([
+    ['X-User', () => LoadBalancer.consistentHashHeader('X-User'), "'consistentHashHeader' header name must be lowercase"],
+    ['a bad cookie', () => LoadBalancer.consistentHashCookie('a b', Duration.hours(1)), "'consistentHashCookie' cookie name must be an RFC 6265 token, got 'a b'"],
+  ])('LoadBalancer throws on %s', (_, make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  test('on a bookinfo service, the circuit breaker joins the DestinationRule that defines its subsets', () => {
+    const { bookinfo, base } = bookinfoApp();
+    new CircuitBreaker(base, 'ratings-breaker', { service: bookinfo.ratings, outlierDetection: { consecutive5xxErrors: 5 } });
+    const rules = synth(base).filter(m => m.kind === 'DestinationRule' && m.metadata.name === 'ratings');
+    expect(rules).toHaveLength(1);
+    expect(rules[0].spec.subsets).toEqual([{ name: 'v1', labels: { version: 'v1' } }]);
+    expect(rules[0].spec.trafficPolicy.outlierDetection).toEqual({ consecutive5xxErrors: 5 });
+  });
+});
+
+describe('ExternalService', () => {
+  test('originates TLS: a ServiceEntry on port 80 to 443 and a SIMPLE DestinationRule', () => {
+    const chart = new Chart(Testing.app(), 'egress');
+    new ExternalService(chart, 'payments', { host: 'api.payments.example.com', namespace: 'shop', tls: { mode: ClientTlsMode.SIMPLE, sni: 'api.payments.example.com' } });
+    const manifests = synth(chart);
+    const se = find(manifests, 'ServiceEntry', 'api-payments-example-com');
+    expect(se.spec).toEqual({
+      hosts: ['api.payments.example.com'], location: 'MESH_EXTERNAL', resolution: 'DNS',
+      ports: [{ number: 80, name: 'http-80', protocol: 'HTTP', targetPort: 443 }],
+    });
+    const dr = find(manifests, 'DestinationRule', 'api.payments.example.com');
+    expect(dr.spec).toEqual({ host: 'api.payments.example.com', trafficPolicy: { tls: { mode: 'SIMPLE', sni: 'api.payments.example.com' } } });
+  });
+
+  test('MUTUAL TLS carries the credential; without tls the workloads speak HTTPS themselves', () => {
+    const chart = new Chart(Testing.app(), 'egress');
+    new ExternalService(chart, 'bank', { host: 'api.bank.example', tls: { mode: ClientTlsMode.MUTUAL, credentialName: 'bank-client' } });
+    new ExternalService(chart, 'maps', { host: 'maps.example.com' });
+    const manifests = synth(chart);
+    expect(find(manifests, 'DestinationRule', 'api.bank.example').spec.trafficPolicy.tls).toEqual({ mode: 'MUTUAL', credentialName: 'bank-client' });
+    expect(find(manifests, 'ServiceEntry', 'maps-example-com').spec.ports).toEqual([{ number: 443, name: 'https-443', protocol: 'HTTPS' }]);
+    expect(manifests.filter(m => m.kind === 'DestinationRule')).toHaveLength(1);
+  });
+
+  test.each([
+    [{ host: 'payments' }, "'host' must be a fully qualified DNS name in lowercase (api.example.com), got 'payments'"],
+    [{ host: 'API.example.com' }, "'host' must be a fully qualified DNS name"],
+    [{ host: 'a.example.com', tls: { mode: ClientTlsMode.MUTUAL } }, "'tls.credentialName' is required when 'mode' is MUTUAL"],
+    [{ host: 'a.example.com', tls: { mode: ClientTlsMode.DISABLE, credentialName: 'x' } }, "'tls.credentialName' is set but 'mode' is DISABLE"],
+    [{ host: 'a.example.com', tlsPort: 8443 }, "'tlsPort' is set but 'tls' is not"],
+    [{ host: 'a.example.com', port: 70000 }, "'port' must be an integer between 1 and 65535, got 70000"],
+  ])('throws on %p', (props, message) => {
+    const chart = new Chart(Testing.app(), 'egress');
+    expect(() => new ExternalService(chart, 'x', props as any)).toThrow(message);
+  });
+});
+
+describe('what the blocks emit passes the analyzer (CRD schemas and CEL rules)', () => {
+  test('every resilience field on one host, and an external service', () => {
+    const { chart, checkout } = shop();
+    new Canary(chart, 'canary', { service: checkout, stable: 'v1', canary: 'v2', canaryWeight: 20, canaryMatch: [IPHONE] });
+    new Retries(chart, 'retries', { service: checkout, attempts: 2, perTryTimeout: Duration.millis(300), retryOn: [RetryOn.FIVE_XX], retryOnStatusCodes: [429], budgetPercent: 25, minRetryConcurrency: 2 });
+    new RequestTimeout(chart, 'timeout', { service: checkout, timeout: Duration.seconds(3) });
+    new TrafficMirror(chart, 'mirror', { service: checkout, subset: 'v2', percentage: 10 });
+    new CircuitBreaker(chart, 'breaker', {
+      service: checkout,
+      outlierDetection: { consecutive5xxErrors: 5, consecutiveGatewayErrors: 3, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50 },
+      connectionPool: { maxConnections: 100, http1MaxPendingRequests: 10, http2MaxRequests: 200, maxRequestsPerConnection: 5, idleTimeout: Duration.minutes(5), connectTimeout: Duration.seconds(1) },
+    });
+    new LoadBalancing(chart, 'sticky', { service: checkout, subset: 'v1', loadBalancer: LoadBalancer.consistentHashCookie('session', Duration.hours(1)) });
+    new ExternalService(chart, 'payments', { host: 'api.payments.example.com', namespace: 'shop', tls: { mode: ClientTlsMode.MUTUAL, credentialName: 'payments-client' } });
+    const yaml = synth(chart).map(m => JSON.stringify(m));
+    const findings = analyzeYaml(...yaml).filter(f => f.severity === Severity.ERROR);
+    expect(findings.map(f => `${f.code} ${f.message}`)).toEqual([]);
+  });
+});
