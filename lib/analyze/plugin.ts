@@ -70,11 +70,14 @@ export class IstioAnalyzerPlugin implements Validation {
 function read(file: string, context: ValidationContext): { manifests: Manifest[]; findings: Finding[] } {
   const parsed = parseManifests(file, fs.readFileSync(file, 'utf8'));
   const chart = path.basename(file).replace(/\.k8s\.yaml$/, '');
-  const names = parsed.manifests.map(m => m.name);
+  const counts = new Map<string, number>();
+  for (const m of parsed.manifests) {
+    counts.set(m.name, (counts.get(m.name) ?? 0) + 1);
+  }
   const manifests = parsed.manifests.map(m => {
     // cdk8s keys construct metadata by object name alone; trust it only when it cannot be another object
     const recorded = context.metadata[m.name]?.path;
-    const unique = names.filter(n => n === m.name).length === 1 && recorded?.startsWith(`${chart}/`);
+    const unique = counts.get(m.name) === 1 && recorded?.startsWith(`${chart}/`);
     return new Manifest(m.file, m.object, p => m.lineOf(p), unique ? recorded : `chart ${chart}`);
   });
   return { manifests, findings: parsed.findings };

@@ -20,7 +20,9 @@ export function withManifestPatches<T extends ApiObjectClass>(Base: T) {
     }
 
     public override toJson(): any {
-      return JsonPatch.apply(super.toJson(), ...this._manifestPatches);
+      const manifest = super.toJson();
+      // JsonPatch.apply copies the whole manifest; most objects have no patch
+      return this._manifestPatches.length > 0 ? JsonPatch.apply(manifest, ...this._manifestPatches) : manifest;
     }
   };
 }

@@ -42,10 +42,22 @@ export class SynthIndex {
 
   private constructor(private readonly root: IConstruct) {}
 
-  /** Every API object of `kind` in the app, rendered, in tree order. */
-  public objectsOf(kind: string): RenderedObject[] {
-    return this.memo(`kind:${kind}`, () => (this.apiObjects().get(kind) ?? [])
-      .map(object => ({ object, manifest: object.toJson(), chart: Chart.of(object) })));
+  /**
+   * Every API object of `kind` in the app, rendered one at a time, in tree order.
+   *
+   * Nothing is kept: call it inside `memo` and keep only what the check needs. Rendering one object at a
+   * time leaves each manifest garbage at once, instead of an app's worth of them surviving into the
+   * old generation of the heap while cdk8s writes the YAML.
+   */
+  public *objectsOf(kind: string): Generator<RenderedObject> {
+    for (const object of this.apiObjectsOf(kind)) {
+      yield { object, manifest: object.toJson(), chart: Chart.of(object) };
+    }
+  }
+
+  /** Every API object of `kind` in the app, in tree order, not rendered. */
+  public apiObjectsOf(kind: string): ApiObject[] {
+    return this.apiObjects().get(kind) ?? [];
   }
 
   /** Computes `build()` once per validation pass under `key`. */

@@ -74,6 +74,7 @@ const SLOT_NOUN: Record<BehaviourSlot | PolicySlot, string> = {
 };
 
 const MODELS = new WeakMap<Chart, Map<string, HostTraffic>>();
+const OWNERS = new WeakMap<IConstruct, HostTraffic>();
 
 /**
  * Where a host's route lives: the mesh (sidecars) or a gateway, with the hosts it matches.
@@ -314,6 +315,7 @@ export class HostTraffic extends Construct {
         },
         spec: Lazy.any({ produce: () => this.renderRoute() }),
       });
+      OWNERS.set(this.vs, this);
       this.node.addValidation({ validate: () => this.duplicateHosts() });
     }
     return this.vs;
@@ -377,26 +379,40 @@ export class HostTraffic extends Construct {
   }
 
   // The model makes one VirtualService per host; this catches a second one written by hand (or with
-  // the escape hatch) in the same chart. One grouping per validation pass keeps it linear.
+  // the escape hatch) in the same chart. One grouping per validation pass keeps it linear; a model's own
+  // VirtualService is keyed without rendering it unless a JSON patch could have changed its hosts.
   private duplicateHosts(): string[] {
     const chart = Chart.of(this);
-    const groups = SynthIndex.of(this).memo('virtual-services-by-host', () => {
+    const index = SynthIndex.of(this);
+    const groups = index.memo('virtual-services-by-host', () => {
       const byKey = new Map<string, IConstruct[]>();
-      for (const vs of SynthIndex.of(this).objectsOf('VirtualService')) {
-        for (const host of vs.manifest.spec?.hosts ?? []) {
-          const key = [vs.chart.node.path, vs.manifest.metadata?.namespace ?? '', host, [...(vs.manifest.spec?.gateways ?? ['mesh'])].sort().join(',')].join('|');
-          byKey.set(key, [...(byKey.get(key) ?? []), vs.object]);
+      for (const object of index.apiObjectsOf('VirtualService')) {
+        const owner = OWNERS.get(object);
+        const keys = owner && (object as InstanceType<typeof ManifestVirtualService>)._manifestPatches.length === 0
+          ? owner.routeKeys()
+          : routeKeys(Chart.of(object), object.toJson());
+        for (const key of keys) {
+          byKey.set(key, [...(byKey.get(key) ?? []), object]);
         }
       }
       return byKey;
     });
-    const gateways = [...(this.routeScope.gateways ?? ['mesh'])].sort().join(',');
-    return this.routeScope.hosts.flatMap(host => {
-      const same = groups.get([chart.node.path, this.routeScope.namespace ?? '', host, gateways].join('|')) ?? [];
-      return same.filter(o => o !== this.vs).map(o => `host '${host}' is routed by two VirtualServices in chart '${chart.node.id}' `
-        + `(${this.vs!.node.path} and ${o.node.path}); Istio merges neither predictably, so define one route per host`);
-    });
+    const mine = this.routeKeys();
+    return this.routeScope.hosts.flatMap((host, i) => (groups.get(mine[i]) ?? [])
+      .filter(o => o !== this.vs)
+      .map(o => `host '${host}' is routed by two VirtualServices in chart '${chart.node.id}' `
+        + `(${this.vs!.node.path} and ${o.node.path}); Istio merges neither predictably, so define one route per host`));
   }
+
+  private routeKeys(): string[] {
+    return routeKeys(Chart.of(this), { metadata: { namespace: this.routeScope.namespace }, spec: this.routeScope });
+  }
+}
+
+/** One key per host of a VirtualService: chart, namespace, host and the gateways it binds to. */
+function routeKeys(chart: Chart, manifest: any): string[] {
+  const gateways = [...(manifest.spec?.gateways ?? ['mesh'])].sort().join(',');
+  return (manifest.spec?.hosts ?? []).map((host: string) => [chart.node.path, manifest.metadata?.namespace ?? '', host, gateways].join('|'));
 }
 
 function subsetError(service: MeshService, prop: string, subset: string): string[] {

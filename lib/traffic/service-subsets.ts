@@ -76,7 +76,7 @@ export class ServiceSubsets extends Construct {
     if (!selector) {
       return [];
     }
-    const podLabels = deploymentsIn(this, service.namespace).filter(d => labelsMatch(selector, d.labels));
+    const podLabels = deploymentsSelectedBy(this, service.namespace, selector);
     return this.subsets
       .filter(s => !podLabels.some(d => labelsMatch(s.labels, d.labels)))
       .map(s => `subset '${s.name}' of host '${service.host}' selects no Deployment defined in the app `
@@ -84,20 +84,39 @@ export class ServiceSubsets extends Construct {
   }
 }
 
-/** The pod labels of the app's Deployments in `namespace`, grouped once per validation pass. */
-function deploymentsIn(scope: Construct, namespace: string | undefined): Array<{ name: string; labels?: Record<string, string> }> {
+interface PodTemplate {
+  readonly name: string;
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * The app's Deployments in `namespace` whose pod labels match `selector`.
+ *
+ * Deployments are indexed once per validation pass by namespace and pod label, so a lookup reads only
+ * the Deployments that carry one of the selector's labels, not every Deployment of the app.
+ */
+function deploymentsSelectedBy(scope: Construct, namespace: string | undefined, selector: Record<string, string>): PodTemplate[] {
   const index = SynthIndex.of(scope);
-  const byNamespace = index.memo('deployments-by-namespace', () => {
-    const map = new Map<string, Array<{ name: string; labels?: Record<string, string> }>>();
+  const byLabel = index.memo('deployments-by-label', () => {
+    const map = new Map<string, PodTemplate[]>();
     for (const d of index.objectsOf('Deployment')) {
-      const ns = d.manifest.metadata?.namespace ?? '';
-      const list = map.get(ns) ?? [];
-      list.push({ name: d.manifest.metadata?.name, labels: d.manifest.spec?.template?.metadata?.labels });
-      map.set(ns, list);
+      const labels: Record<string, string> = d.manifest.spec?.template?.metadata?.labels ?? {};
+      const template = { name: d.manifest.metadata?.name, labels };
+      for (const [k, v] of Object.entries(labels)) {
+        const key = labelKey(d.manifest.metadata?.namespace, k, v);
+        const list = map.get(key) ?? [];
+        list.push(template);
+        map.set(key, list);
+      }
     }
     return map;
   });
-  return byNamespace.get(namespace ?? '') ?? [];
+  const [first] = Object.entries(selector).map(([k, v]) => byLabel.get(labelKey(namespace, k, v)) ?? []).sort((a, b) => a.length - b.length);
+  return first ? first.filter(d => labelsMatch(selector, d.labels)) : [];
+}
+
+function labelKey(namespace: string | undefined, key: string, value: string): string {
+  return `${namespace ?? ''}\0${key}=${value}`;
 }
 
 function resolveSubset(subset: string | SubsetDefinition): Required<SubsetDefinition> {

@@ -1,0 +1,44 @@
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { VirtualService } from '../imports/networking.istio.io';
+import { Canary, MeshService, ServiceSubsets } from '../lib';
+import { buildMesh } from '../bench/mesh-app';
+
+/** How many objects synth renders for a mesh of `n` services, validations included. */
+function rendersFor(n: number): number {
+  const app = Testing.app();
+  buildMesh(app, n);
+  const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+  try {
+    app.synthYaml();
+    return spy.mock.calls.length;
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('synth-time checks at scale', () => {
+  test('objects rendered grow linearly with the services (the checks share one index per pass)', () => {
+    const small = rendersFor(50);
+    const large = rendersFor(200);
+    // 4x the services: a check that rendered the app once per construct would make this 16x
+    expect(large / small).toBeGreaterThan(3.5);
+    expect(large / small).toBeLessThan(4.5);
+  });
+
+  test('in a 300-service app, the checks that need other constructs still fire with their messages', () => {
+    // GIVEN a large mesh
+    const app = new App({ outdir: Testing.app().outdir });
+    const chart: Chart = buildMesh(app, 300);
+    // WHEN one subset selects no Deployment, one route names an undefined subset, and a hand-written
+    // VirtualService routes a host the model already routes
+    const lonely = new MeshService({ host: 'svc-7', namespace: 'mesh', selector: { app: 'svc-7' } });
+    const extra = new Chart(app, 'extra');
+    new ServiceSubsets(extra, 'svc-7-v3', { service: lonely, subsets: ['v3'] });
+    new Canary(extra, 'svc-9-canary', { service: MeshService.fromHost('svc-9', { namespace: 'mesh', subsets: ['v1'] }), stable: 'v1', canary: 'v9', canaryWeight: 5 });
+    new VirtualService(chart, 'by-hand', { metadata: { name: 'svc-42-by-hand', namespace: 'mesh' }, spec: { hosts: ['svc-42'] } });
+    // THEN
+    expect(() => app.synthYaml()).toThrow(/\[extra\/svc-7-v3\] subset 'v3' of host 'svc-7' selects no Deployment defined in the app \(subset labels: version=v3; deployments of the service: svc-7-v1, svc-7-v2\)/);
+    expect(() => app.synthYaml()).toThrow("[extra/svc-9-canary] 'canary' names subset 'v9', which no DestinationRule defines for host 'svc-9' (defined: v1)");
+    expect(() => app.synthYaml()).toThrow("host 'svc-42' is routed by two VirtualServices in chart 'mesh' (mesh/svc-42-subsets/HostTraffic.mesh.svc-42.mesh/Route and mesh/by-hand)");
+  });
+});
