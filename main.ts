@@ -1,17 +1,21 @@
+import * as path from 'path';
 import { App } from 'cdk8s';
-import {
-  BlueGreenChart, BookinfoChart, CanaryByHeaderChart, CanaryChart, FaultyTimeoutChart,
-  JwtEdgeChart, MtlsStrictChart, TelemetryChart, ZeroTrustChart,
-} from './lib';
+import { BookinfoStateChart, JwtEdgeChart, MeshTelemetryChart, ReleaseStepChart, TUTORIAL_STEPS, TutorialStep } from './tutorial';
 
-const app = new App();
-const { bookinfo } = new BookinfoChart(app, 'bookinfo');
-new BlueGreenChart(app, 'blue-green', { bookinfo });
-new CanaryChart(app, 'canary', { bookinfo });
-new CanaryByHeaderChart(app, 'canary-by-header', { bookinfo });
-new FaultyTimeoutChart(app, 'faulty-timeout', { bookinfo });
-new MtlsStrictChart(app, 'mtls-strict', { bookinfo });
-new ZeroTrustChart(app, 'zero-trust', { bookinfo });
-new JwtEdgeChart(app, 'jwt-edge');
-new TelemetryChart(app, 'telemetry');
-app.synth();
+// dist/: one desired state, what `kubectl apply -f dist/` makes true
+const state = new App();
+const { bookinfo } = new BookinfoStateChart(state, 'bookinfo', { release: TutorialStep.BLUE });
+new MeshTelemetryChart(state, 'mesh');
+state.synth();
+
+// dist/steps/: the tutorial's release steps, each applied on top of the state (kubectl -f dist/ does not recurse)
+const steps = new App({ outdir: path.join(state.outdir, 'steps'), recordConstructMetadata: false });
+for (const step of TUTORIAL_STEPS) {
+  new ReleaseStepChart(steps, step, { bookinfo });
+}
+steps.synth();
+
+// dist/optional/: applied by hand, if at all
+const optional = new App({ outdir: path.join(state.outdir, 'optional'), recordConstructMetadata: false });
+new JwtEdgeChart(optional, 'jwt-edge');
+optional.synth();

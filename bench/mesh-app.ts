@@ -45,10 +45,3 @@ export function buildMesh(app: App, n: number): Chart {
   }
   return chart;
 }
-
-// As a cdk8s app (the bench's `cdk8s synth` run): MESH_SERVICES services into CDK8S_OUTDIR.
-if (require.main === module) {
-  const app = new App();
-  buildMesh(app, Number(process.env.MESH_SERVICES ?? 1000));
-  app.synth();
-}

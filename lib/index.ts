@@ -16,4 +16,3 @@ export * from './security/zero-trust';
 export * from './security/jwt-edge';
 export * from './telemetry';
 export * from './apps/bookinfo';
-export * from './scenarios';

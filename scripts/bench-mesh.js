@@ -58,7 +58,7 @@ if (!process.argv.includes('--no-cli')) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-mesh-cli-'));
   fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
     'language: typescript',
-    `app: node -r ${path.join(root, 'scripts', 'register.js')} ${path.join(root, 'bench', 'mesh-app.ts')}`,
+    `app: node ${path.join(root, 'scripts', 'run-ts.js')} ${path.join(root, 'bench', 'mesh-main.ts')}`,
     'validations:',
     `  - package: ${path.join(root, 'scripts', 'analyze-plugin.js')}`,
     '    class: IstioAnalyzerPlugin',

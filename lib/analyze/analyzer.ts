@@ -24,6 +24,11 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
 export interface LoadResult {
   readonly manifests: Manifest[];
   readonly findings: Finding[];
+  /**
+   * Files found in a subdirectory of a directory argument. `kubectl apply -f dir/` does not read them:
+   * they are alternatives applied on top of the directory's own files (the tutorial's `dist/steps/`).
+   */
+  readonly nested: ReadonlySet<string>;
 }
 
 /**
@@ -46,9 +51,10 @@ export class Analyzer {
   }
 
   /**
-   * Analyzes overlays that are alternatives applied on top of a shared base (the tutorial's scenarios
-   * on Bookinfo): each overlay together with the base, never with the other overlays. Findings in the
-   * base are reported once.
+   * Analyzes overlays that are alternatives applied on top of a shared base (the tutorial's release
+   * steps on Bookinfo): each overlay together with the base, never with the other overlays, its objects
+   * replacing the base's objects of the same group, kind, namespace and name. Findings in the base are
+   * reported once.
    */
   public analyzeLayers(base: readonly Manifest[], overlays: ReadonlyArray<readonly Manifest[]>): Finding[] {
     if (overlays.length === 0) {
@@ -56,7 +62,9 @@ export class Analyzer {
     }
     const unique = new Map<string, Finding>();
     for (const overlay of overlays) {
-      for (const f of this.analyze([...base, ...overlay])) {
+      // as kubectl apply does, an overlay object replaces the base object of the same identity
+      const replaced = new Set(overlay.map(m => m.identity));
+      for (const f of this.analyze([...base.filter(m => !replaced.has(m.identity)), ...overlay])) {
         unique.set(`${f.file}|${f.line}|${f.code}|${f.object}|${f.message}`, f);
       }
     }
@@ -87,7 +95,11 @@ export class Analyzer {
 export function loadFiles(paths: readonly string[]): LoadResult {
   const manifests: Manifest[] = [];
   const findings: Finding[] = [];
-  for (const file of expand(paths, findings)) {
+  const nested = new Set<string>();
+  for (const { file, depth } of expand(paths, findings, 0)) {
+    if (depth > 1) {
+      nested.add(file);
+    }
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -99,10 +111,11 @@ export function loadFiles(paths: readonly string[]): LoadResult {
     manifests.push(...parsed.manifests);
     findings.push(...parsed.findings);
   }
-  return { manifests, findings };
+  return { manifests, findings, nested };
 }
 
-function expand(paths: readonly string[], findings: Finding[]): string[] {
+/** Files below `paths`, with their depth: 0 for a file argument, 1 for a file directly in a directory argument. */
+function expand(paths: readonly string[], findings: Finding[], depth: number): Array<{ file: string; depth: number }> {
   return paths.flatMap(p => {
     let stat: fs.Stats;
     try {
@@ -112,12 +125,12 @@ function expand(paths: readonly string[], findings: Finding[]): string[] {
       return [];
     }
     if (!stat.isDirectory()) {
-      return [p];
+      return [{ file: p, depth }];
     }
     return fs.readdirSync(p).sort()
       .map(name => path.join(p, name))
       .filter(child => fs.statSync(child).isDirectory() || /\.ya?ml$/.test(child))
-      .flatMap(child => expand([child], findings));
+      .flatMap(child => expand([child], findings, depth + 1));
   });
 }
 

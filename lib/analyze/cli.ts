@@ -1,5 +1,6 @@
 import { Analyzer, formatFindings, hasErrors, loadFiles, sortFindings } from './analyzer';
 import { CHECKS, Severity } from './finding';
+import { Manifest } from './manifest';
 import { groupBy } from './mesh';
 
 const USAGE = `usage: cdk8s-istio analyze [--json] [--base <file>]... <file or directory>...
@@ -9,7 +10,11 @@ Checks Istio YAML offline: CRD schemas and CEL rules of Istio 1.30.3, and refere
 
   --json         print findings as JSON
   --base <file>  a base applied under every other input, which are alternatives to each other:
-                 each is analyzed with the bases only (e.g. --base dist/bookinfo.k8s.yaml dist/)
+                 each is analyzed with the bases only (e.g. --base bookinfo.yaml scenarios/)
+
+A directory's own files are one state, as \`kubectl apply -f dir/\` applies them; files in its
+subdirectories are alternatives, each analyzed on top of that state, replacing objects of the same
+kind, namespace and name (dist/steps/ on dist/).
   --checks       list every check with its code, severity and the istioctl/Kiali code it mirrors`;
 
 /** Runs the command line; returns the exit code. */
@@ -24,12 +29,14 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
     err((unknown.length > 0 ? `unknown option ${unknown.join(', ')}\n` : '') + USAGE + '\n');
     return 2;
   }
-  const base = loadFiles(bases);
-  const baseFiles = new Set(base.manifests.map(m => m.file));
+  const given = loadFiles(bases);
+  const baseFiles = new Set(given.manifests.map(m => m.file));
   const loaded = loadFiles(paths);
-  const overlays = bases.length === 0 ? [] : [...groupBy(loaded.manifests.filter(m => !baseFiles.has(m.file)), m => m.file).values()];
-  const analyzer = new Analyzer();
-  const analyzed = bases.length === 0 ? analyzer.analyze(loaded.manifests) : analyzer.analyzeLayers(base.manifests, overlays);
+  // with --base, every other file is an alternative; without, the files in subdirectories of a directory are
+  const isOverlay = (m: Manifest) => bases.length > 0 ? !baseFiles.has(m.file) : loaded.nested.has(m.file);
+  const base = { ...given, manifests: [...given.manifests, ...loaded.manifests.filter(m => !baseFiles.has(m.file) && !isOverlay(m))] };
+  const overlays = [...groupBy(loaded.manifests.filter(isOverlay), m => m.file).values()];
+  const analyzed = new Analyzer().analyzeLayers(base.manifests, overlays);
   const findings = sortFindings([...base.findings, ...loaded.findings.filter(f => !baseFiles.has(f.file)), ...analyzed]);
   if (json) {
     out(JSON.stringify({ findings, errors: findings.filter(f => f.severity === Severity.ERROR).length }, null, 2) + '\n');
@@ -37,7 +44,7 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
     out(formatFindings(findings) + '\n');
   }
   const count = (s: Severity) => findings.filter(f => f.severity === s).length;
-  err(`${base.manifests.length + loaded.manifests.filter(m => !baseFiles.has(m.file)).length} objects analyzed: ${count(Severity.ERROR)} errors, ${count(Severity.WARNING)} warnings, ${count(Severity.INFO)} infos\n`);
+  err(`${given.manifests.length + loaded.manifests.filter(m => !baseFiles.has(m.file)).length} objects analyzed: ${count(Severity.ERROR)} errors, ${count(Severity.WARNING)} warnings, ${count(Severity.INFO)} infos\n`);
   return hasErrors(findings) ? 1 : 0;
 }
 

@@ -29,6 +29,11 @@ export class Manifest {
     return this.apiVersion.includes('/') ? this.apiVersion.split('/')[0] : '';
   }
 
+  /** `group/kind/namespace/name`: objects of the same identity are one object to the API server. */
+  public get identity(): string {
+    return `${this.group}/${this.id}`;
+  }
+
   /** `kind/namespace/name`, as findings name objects. */
   public get id(): string {
     return `${this.kind}/${this.namespace}/${this.name}`;

@@ -13,7 +13,8 @@ export interface IstioAnalyzerPluginProps {
    * Manifest files (names in the output directory, e.g. `bookinfo.k8s.yaml`) that every other manifest
    * is applied on top of. The others are alternatives: each is analyzed with the base, not with each other.
    *
-   * @default - every manifest is analyzed together as one mesh
+   * @default - the files directly in the output directory are one state (what `kubectl apply -f dist/`
+   * applies); each file in a subdirectory is an alternative applied on top of it
    */
   readonly base?: string[];
 }
@@ -21,6 +22,9 @@ export interface IstioAnalyzerPluginProps {
 /**
  * A cdk8s validation plugin that runs the Istio analyzer on the synthesized manifests, so `cdk8s synth`
  * fails on what the API server or `istioctl analyze` would reject.
+ *
+ * After reading it, the plugin removes the `construct-metadata.json` that cdk8s writes into the output
+ * directory for validation reports, so the directory holds only manifests.
  *
  * @example
  * # cdk8s.yaml
@@ -43,10 +47,15 @@ export class IstioAnalyzerPlugin implements Validation {
     if (missing.length > 0) {
       throw new Error(`IstioAnalyzerPlugin: 'base' names ${missing.join(', ')}, which the app did not synthesize (synthesized: ${files.map(f => path.basename(f.file)).join(', ')})`);
     }
-    const isBase = (file: string) => this.base.size === 0 || this.base.has(path.basename(file));
+    const outdir = files.map(f => path.dirname(f.file)).sort((a, b) => a.length - b.length)[0];
+    const isBase = (file: string) => this.base.size > 0 ? this.base.has(path.basename(file)) : path.dirname(file) === outdir;
     const base = files.filter(f => isBase(f.file)).flatMap(f => f.manifests);
     const overlays = files.filter(f => !isBase(f.file)).map(f => f.manifests);
     const findings = [...files.flatMap(f => f.findings), ...new Analyzer().analyzeLayers(base, overlays)];
+    if (outdir !== undefined) {
+      // cdk8s writes it for this report; left in place, `kubectl apply -f dist/` fails to decode it
+      fs.rmSync(path.join(outdir, 'construct-metadata.json'), { force: true });
+    }
 
     for (const check of Object.values(CHECKS)) {
       const violations = findings.filter(f => f.code === check.code && f.severity !== Severity.INFO);

@@ -73,17 +73,25 @@ describe('cdk8s-istio analyze', () => {
     expect(report.findings[0]).toEqual(expect.objectContaining({ code: expect.any(String), severity: expect.any(String), file: expect.any(String), line: expect.any(Number), object: 'VirtualService/default/reviews' }));
   });
 
-  test('--base analyzes each scenario of dist/ on top of bookinfo and exits 0', () => {
-    const dist = path.join(__dirname, '../../dist');
-    const { code, stderr } = run('analyze', '--base', path.join(dist, 'bookinfo.k8s.yaml'), dist);
-    expect(stderr).toMatch(/ 0 errors/);
+  test('a directory is one state, its subdirectories alternatives on top: dist/ with its release steps exits 0', () => {
+    const { code, stderr } = run('analyze', path.join(__dirname, '../../dist'));
+    expect(stderr).toMatch(/ 0 errors, 0 warnings/);
     expect(code).toBe(0);
   });
 
-  test('without --base, the alternative scenarios of dist/ conflict (IST0109)', () => {
-    const { code, stdout } = run('analyze', path.join(__dirname, '../../dist'));
+  test('the release steps given as one input conflict with each other (CI204)', () => {
+    const steps = path.join(__dirname, '../../dist/steps');
+    const { code, stdout } = run('analyze', ...fs.readdirSync(steps).map(f => path.join(steps, f)));
     expect(code).toBe(1);
     expect(stdout).toMatch(/CI204  error/);
+  });
+
+  test('--base analyzes every other input as an alternative on top of it', () => {
+    const dist = path.join(__dirname, '../../dist');
+    const steps = path.join(dist, 'steps');
+    const { code, stderr } = run('analyze', '--base', path.join(dist, 'bookinfo.k8s.yaml'), steps);
+    expect(stderr).toMatch(/ 0 errors/);
+    expect(code).toBe(0);
   });
 
   test('warnings alone exit 0', () => {

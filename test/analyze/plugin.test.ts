@@ -11,40 +11,57 @@ type ValidationContext = validation.ValidationContext;
 
 const DIST = path.join(__dirname, '../../dist');
 
+let outdir: string;
+
+/** A copy of dist/ (state and steps) plus `extra` files (paths relative to it), as cdk8s hands it to a plugin. */
 function distContext(extra: Record<string, string> = {}): ValidationContext {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-plugin-'));
-  for (const f of fs.readdirSync(DIST).filter(n => n.endsWith('.yaml'))) {
-    fs.copyFileSync(path.join(DIST, f), path.join(dir, f));
-  }
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-plugin-'));
+  fs.cpSync(DIST, outdir, { recursive: true });
   for (const [name, text] of Object.entries(extra)) {
-    fs.writeFileSync(path.join(dir, name), text);
+    fs.writeFileSync(path.join(outdir, name), text);
   }
-  const manifests = fs.readdirSync(dir).map(f => path.join(dir, f));
-  return new ValidationContext(manifests, 'cdk8s-istio', '0.1.0', { 'bad': { path: 'bad/reviews/Resource' } });
+  const manifests = [outdir, path.join(outdir, 'steps'), path.join(outdir, 'optional')]
+    .flatMap(dir => fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).map(f => path.join(dir, f)));
+  return new ValidationContext(manifests, 'cdk8s-istio', '0.1.0', { reviews: { path: 'bad/reviews/Resource' } });
 }
 
 describe('IstioAnalyzerPlugin', () => {
-  test('passes dist/ when scenarios are layered on bookinfo', async () => {
+  test('passes dist/: the top-level files are one state, each release step is layered on it', async () => {
     const context = distContext();
-    await new IstioAnalyzerPlugin({ base: ['bookinfo.k8s.yaml'] }).validate(context);
+    await new IstioAnalyzerPlugin().validate(context);
     expect(context.report.success).toBe(true);
     expect(context.report.toJson().violations).toEqual([]);
   });
 
+  test('removes construct-metadata.json from the output directory, leaving only manifests', async () => {
+    const context = distContext({ 'construct-metadata.json': '{"version":"1.0.0","resources":{}}' });
+    await new IstioAnalyzerPlugin().validate(context);
+    expect(fs.readdirSync(outdir).filter(f => !fs.statSync(path.join(outdir, f)).isDirectory()).every(f => f.endsWith('.k8s.yaml'))).toBe(true);
+  });
+
+  test('fails if two top-level files route one host: dist/ is one state', async () => {
+    const second = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: reviews-again, namespace: bookinfo }\n'
+      + 'spec:\n  hosts: [reviews]\n  http:\n  - route: [{ destination: { host: reviews, subset: v2 } }]\n';
+    const context = distContext({ 'second.k8s.yaml': second });
+    await new IstioAnalyzerPlugin().validate(context);
+    expect(context.report.success).toBe(false);
+    expect(context.report.toJson().violations.map(v => v.ruleName.slice(0, 5))).toContain('CI204');
+  });
+
   test('fails with the offending object, its line and construct path', async () => {
-    const bad = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: bad, namespace: bookinfo }\n'
+    const bad = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: reviews, namespace: bookinfo }\n'
       + 'spec:\n  hosts: [reviews]\n  http:\n  - route: [{ destination: { host: reviews, subset: v9 } }]\n';
-    const context = distContext({ 'bad.k8s.yaml': bad });
-    await new IstioAnalyzerPlugin({ base: ['bookinfo.k8s.yaml'] }).validate(context);
+    const context = distContext({ 'steps/bad.k8s.yaml': bad });
+    await new IstioAnalyzerPlugin().validate(context);
     expect(context.report.success).toBe(false);
     const violations = context.report.toJson().violations;
     const subset = violations.find(v => v.ruleName.startsWith('CI202'))!;
     expect(subset.ruleName).toBe('CI202 route destination subset is not defined by any DestinationRule for the host (error; IST0101, KIA1107)');
     expect(subset.violatingConstructs).toEqual([expect.objectContaining({
-      resourceName: 'VirtualService/bookinfo/bad',
+      resourceName: 'VirtualService/bookinfo/reviews',
       locations: ["line 7: destination subset 'v9' of host 'reviews' is not defined by any DestinationRule (defined: v1, v2, v3); requests get 503 [construct bad/reviews/Resource]"],
     })]);
-    // the bad overlay also routes reviews next to the base's (none) and is not mixed with other scenarios
+    // the bad step routes reviews beside the state's route and is not mixed with the other steps
     expect(violations.some(v => v.ruleName.startsWith('CI204'))).toBe(false);
   });
 

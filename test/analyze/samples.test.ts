@@ -27,13 +27,21 @@ describe("Istio's own samples", () => {
 });
 
 describe('dist/', () => {
-  test('every scenario on top of bookinfo produces no errors', () => {
+  test('the deployed state (dist/*.yaml) analyzes as one mesh with no finding at all', () => {
     const dist = path.join(ROOT, 'dist');
-    const base = loadFiles([path.join(dist, 'bookinfo.k8s.yaml')]);
-    const scenarios = fs.readdirSync(dist).filter(f => f.endsWith('.k8s.yaml') && f !== 'bookinfo.k8s.yaml');
-    expect(scenarios.length).toBeGreaterThanOrEqual(4);
-    const overlays = scenarios.map(f => loadFiles([path.join(dist, f)]).manifests);
-    const findings = new Analyzer().analyzeLayers(base.manifests, overlays);
+    const state = loadFiles(fs.readdirSync(dist).filter(f => f.endsWith('.yaml')).map(f => path.join(dist, f)));
+    expect(state.manifests.length).toBeGreaterThan(25);
+    expect([...state.findings, ...new Analyzer().analyze(state.manifests)]).toEqual([]);
+  });
+
+  test('every release step on top of the deployed state produces no errors', () => {
+    const dist = path.join(ROOT, 'dist');
+    const loaded = loadFiles([dist]);
+    const base = loaded.manifests.filter(m => !loaded.nested.has(m.file));
+    const steps = fs.readdirSync(path.join(dist, 'steps'));
+    expect(steps.length).toBe(8);
+    const overlays = steps.map(f => loadFiles([path.join(dist, 'steps', f)]).manifests);
+    const findings = new Analyzer().analyzeLayers(base, overlays);
     expect(findings.filter(f => f.severity === Severity.ERROR)).toEqual([]);
   });
 });

@@ -1,0 +1,178 @@
+import { App, Chart, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { VirtualServiceSpecHttpRoute } from '../imports/networking.istio.io';
+import { Canary } from '../lib';
+import { Analyzer } from '../lib/analyze/analyzer';
+import { Severity } from '../lib/analyze/finding';
+import { parseManifests } from '../lib/analyze/manifest';
+import {
+  BookinfoStateChart, JwtEdgeChart, MeshTelemetryChart, ReleaseStepChart, TUTORIAL_STEPS, TutorialStep, addRelease,
+} from '../tutorial';
+import { find, synth } from './util';
+
+/** The tutorial's app, built as main.ts builds it but without writing dist/. */
+function tutorial(release = TutorialStep.BLUE) {
+  const state = Testing.app();
+  const bookinfoChart = new BookinfoStateChart(state, 'bookinfo', { release });
+  const mesh = new MeshTelemetryChart(state, 'mesh');
+  const steps = Testing.app();
+  const charts = new Map(TUTORIAL_STEPS.map(step => [step, new ReleaseStepChart(steps, step, { bookinfo: bookinfoChart.bookinfo })]));
+  return { state, bookinfoChart, mesh, steps, charts };
+}
+
+function stepManifests(step: TutorialStep): any[] {
+  return synth(tutorial().charts.get(step)!);
+}
+
+/**
+ * Who gets which version of reviews for a request with `headers`: the first route whose match applies,
+ * as Envoy picks it, with its weights. `*` is every endpoint of the host (round-robin over the versions).
+ */
+function reviewsFor(vs: any, headers: Record<string, string> = {}): Record<string, number> {
+  const applies = (match: any) => Object.entries(match.headers ?? {}).every(([name, m]: [string, any]) =>
+    headers[name] !== undefined && (m.exact !== undefined ? headers[name] === m.exact : new RegExp(`^(?:${m.regex})$`).test(headers[name])));
+  const route = vs.spec.http.find((h: any) => !h.match || h.match.some(applies));
+  return Object.fromEntries(route.route.map((r: any) => [r.destination.subset ?? '*', r.weight ?? 100]));
+}
+
+const IPHONE = { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)' };
+
+describe('dist/: the deployed state', () => {
+  test('no two objects share group, kind, namespace and name', () => {
+    const { state } = tutorial();
+    const objects = state.charts.flatMap(c => synth(c));
+    const ids = objects.map(m => `${m.apiVersion.split('/')[0]}/${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    expect(objects.length).toBeGreaterThan(25);
+  });
+
+  test('Bookinfo hardened, circuit breaking on ratings, strict mTLS, the call graph, one release of reviews, telemetry', () => {
+    const { bookinfoChart, mesh } = tutorial();
+    const manifests = synth(bookinfoChart);
+    const count = (kind: string) => manifests.filter(m => m.kind === kind).length;
+    expect([count('Namespace'), count('Service'), count('Deployment'), count('DestinationRule'), count('Gateway'), count('VirtualService'), count('PeerAuthentication'), count('AuthorizationPolicy')])
+      .toEqual([1, 4, 6, 4, 1, 3, 1, 5]);
+    expect(manifests.filter(m => m.kind !== 'Namespace').every(m => m.metadata.namespace === 'bookinfo')).toBe(true);
+    expect(find(manifests, 'PeerAuthentication', 'default').spec.mtls.mode).toBe('STRICT');
+    expect(find(manifests, 'DestinationRule', 'ratings').spec.trafficPolicy).toEqual({
+      outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 100 },
+      connectionPool: { http: { http1MaxPendingRequests: 100, maxRequestsPerConnection: 10 } },
+    });
+    expect(find(manifests, 'VirtualService', 'reviews').spec.http).toEqual([{
+      route: [{ destination: { host: 'reviews', subset: 'v1' } }],
+      retries: { attempts: 2, perTryTimeout: '1s', retryOn: 'gateway-error,connect-failure,refused-stream' },
+    }]);
+    expect(synth(mesh).map(m => [m.kind, m.metadata.namespace])).toEqual([['Telemetry', 'istio-system']]);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('the state analyzes as one mesh with no finding', () => {
+    const { state } = tutorial();
+    const { manifests } = parseManifests('state.yaml', state.synthYaml());
+    expect(new Analyzer().analyze(manifests)).toEqual([]);
+  });
+
+  test('changing the release is one prop: 10% to 50% changes two weights and nothing else', () => {
+    const ten = YAML.stringify(synth(tutorial(TutorialStep.CANARY_10).bookinfoChart)).split('\n');
+    const fifty = YAML.stringify(synth(tutorial(TutorialStep.CANARY_50).bookinfoChart)).split('\n');
+    const changed = ten.map((line, i) => [line, fifty[i]]).filter(([a, b]) => a !== b);
+    expect(ten.length).toBe(fifty.length);
+    expect(changed.map(([a, b]) => `${a.trim()} -> ${b.trim()}`)).toEqual(['weight: 90 -> weight: 50', 'weight: 10 -> weight: 50']);
+  });
+
+  test('fails synth naming both steps and the host if the state carries two releases', () => {
+    const app = Testing.app();
+    const chart = new BookinfoStateChart(app, 'bookinfo', { release: TutorialStep.BLUE });
+    expect(() => addRelease(chart, chart.bookinfo, TutorialStep.CANARY_10))
+      .toThrow(/host 'reviews' gets (two retry policies|two default routes).* from bookinfo\/01-blue\/.* and bookinfo\/04-canary-10\//);
+  });
+});
+
+describe('dist/steps/: the release steps', () => {
+  test('every step writes the same two objects, so applying the next replaces them', () => {
+    for (const step of TUTORIAL_STEPS) {
+      expect(stepManifests(step).map(m => `${m.kind}/${m.metadata.namespace}/${m.metadata.name}`)).toEqual(['VirtualService/bookinfo/reviews', 'VirtualService/bookinfo/ratings']);
+    }
+  });
+
+  test.each([
+    [TutorialStep.BLUE, { v1: 100 }, { v1: 100 }],
+    [TutorialStep.GREEN, { v2: 100 }, { v2: 100 }],
+    [TutorialStep.ROUND_ROBIN, { '*': 100 }, { '*': 100 }],
+    [TutorialStep.CANARY_10, { v1: 90, v2: 10 }, { v1: 90, v2: 10 }],
+    [TutorialStep.CANARY_50, { v1: 50, v2: 50 }, { v1: 50, v2: 50 }],
+    [TutorialStep.CANARY_100, { v1: 0, v2: 100 }, { v1: 0, v2: 100 }],
+    [TutorialStep.IPHONE, { v1: 100, v2: 0 }, { v2: 100 }],
+    [TutorialStep.FAULT, { v2: 100 }, { v2: 100 }],
+  ])('%s: a plain request gets %p, an iPhone %p', (step, plain, iphone) => {
+    const manifests = stepManifests(step);
+    const reviews = find(manifests, 'VirtualService', 'reviews');
+    expect(reviewsFor(reviews)).toEqual(plain);
+    expect(reviewsFor(reviews, IPHONE)).toEqual(iphone);
+    expect(reviews.spec.http.every((h: any) => h.retries?.attempts === 2)).toBe(true);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('only the fault step delays ratings (2 s, every request) and times reviews out (0.5 s)', () => {
+    for (const step of TUTORIAL_STEPS) {
+      const manifests = stepManifests(step);
+      const ratings = find(manifests, 'VirtualService', 'ratings').spec.http;
+      const reviews = find(manifests, 'VirtualService', 'reviews').spec.http;
+      expect(ratings).toHaveLength(1);
+      expect(ratings[0].route).toEqual([{ destination: { host: 'ratings', subset: 'v1' } }]);
+      if (step === TutorialStep.FAULT) {
+        expect(ratings[0].fault).toEqual({ delay: { fixedDelay: '2s', percentage: { value: 100 } } });
+        expect(reviews.map((h: any) => h.timeout)).toEqual(['0.5s']);
+      } else {
+        expect(ratings[0].fault).toBeUndefined();
+        expect(reviews.every((h: any) => h.timeout === undefined)).toBe(true);
+      }
+    }
+  });
+
+  test('each step is valid on top of the deployed state (its objects replace the state\'s)', () => {
+    const { state, steps } = tutorial();
+    const base = parseManifests('state.yaml', state.synthYaml()).manifests;
+    const overlays = steps.charts.map(c => parseManifests(`${c.node.id}.yaml`, YAML.stringify(synth(c))).manifests);
+    expect(new Analyzer().analyzeLayers(base, overlays).filter(f => f.severity !== Severity.INFO)).toEqual([]);
+  });
+
+  test('consecutive canary steps differ by weights only', () => {
+    const lines = (step: TutorialStep) => YAML.stringify(stepManifests(step)).split('\n');
+    for (const [a, b] of [[TutorialStep.CANARY_10, TutorialStep.CANARY_50], [TutorialStep.CANARY_50, TutorialStep.CANARY_100]]) {
+      const before = lines(a);
+      const after = lines(b);
+      expect(after.length).toBe(before.length);
+      expect(before.filter((l, i) => l !== after[i]).every(l => /^\s+weight: \d+$/.test(l))).toBe(true);
+    }
+  });
+
+  test('fails synth naming the step and the host if a step names a subset no DestinationRule defines', () => {
+    const { bookinfoChart } = tutorial();
+    const step = new Chart(new App({ outdir: Testing.app().outdir }), '05-canary-50');
+    new Canary(step, 'reviews', { service: bookinfoChart.bookinfo.reviews, stable: 'v1', canary: 'v4', canaryWeight: 50 });
+    expect(() => synth(step)).toThrow("[05-canary-50/reviews] 'canary' names subset 'v4', which no DestinationRule defines for host 'reviews' (defined: v1, v2, v3)");
+  });
+});
+
+describe('dist/optional/', () => {
+  test('jwt-edge: RequestAuthentication and require-JWT policy on the ingress gateway', () => {
+    const manifests = synth(new JwtEdgeChart(Testing.app(), 'jwt-edge'));
+    expect(manifests.map(m => [m.kind, m.metadata.namespace])).toEqual([['RequestAuthentication', 'istio-system'], ['AuthorizationPolicy', 'istio-system']]);
+    expect(manifests[0].spec.jwtRules[0].jwksUri).toMatch(/^https:\/\//);
+  });
+});
+
+describe('the tutorial\'s mistakes', () => {
+  test('the whole app synthesizes deterministically', () => {
+    expect(tutorial().state.synthYaml()).toEqual(tutorial().state.synthYaml());
+  });
+
+  test("the tutorial's weight under destination does not type-check", () => {
+    const route: VirtualServiceSpecHttpRoute = {
+      // @ts-expect-error weight belongs beside destination, not inside it
+      destination: { host: 'reviews', subset: 'v2', weight: 10 },
+    };
+    expect(route.destination.host).toBe('reviews');
+  });
+});

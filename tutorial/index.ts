@@ -1,0 +1,148 @@
+// The tutorial's app: Bookinfo's deployed state (dist/) and its numbered release steps (dist/steps/).
+// An example app built on the library, not library API: main.ts and the tests use it.
+import { Chart, ChartProps, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  AccessLogs, BlueGreen, BookinfoApp, Canary, CircuitBreaker, FaultyTimeout, HttpMatch, JwtEdge, MeshTelemetry,
+  MtlsPolicy, Retries, RetryOn, ServiceRoute, StringMatch, ZeroTrust,
+} from '../lib';
+
+/**
+ * The tutorial's release steps for reviews, in the order it applies them.
+ *
+ * The tutorial's 50/50 YAML names v3 while its prose and final step say v2; these follow the prose.
+ */
+export enum TutorialStep {
+  /** Blue: every request to reviews v1 (no stars). */
+  BLUE = '01-blue',
+  /** Green: every request switched to reviews v2 (black stars). */
+  GREEN = '02-green',
+  /** Back to round-robin over v1, v2 and v3, as without a route. */
+  ROUND_ROBIN = '03-round-robin',
+  /** Canary: 90% v1, 10% v2. */
+  CANARY_10 = '04-canary-10',
+  /** Canary: 50% v1, 50% v2. */
+  CANARY_50 = '05-canary-50',
+  /** Canary done: 100% v2. */
+  CANARY_100 = '06-canary-100',
+  /** Test version by header: iPhone user agents to v2, everyone else to v1. */
+  IPHONE = '07-iphone',
+  /** Fault: ratings delayed 2 s; reviews v2 times out after 0.5 s, so the page shows an error for reviews. */
+  FAULT = '08-fault',
+}
+
+/** Every step, in the order the tutorial applies them. */
+export const TUTORIAL_STEPS: readonly TutorialStep[] = Object.values(TutorialStep);
+
+const CANARY_WEIGHTS: Partial<Record<TutorialStep, number>> = {
+  [TutorialStep.CANARY_10]: 10,
+  [TutorialStep.CANARY_50]: 50,
+  [TutorialStep.CANARY_100]: 100,
+};
+
+/**
+ * Adds the routes of one release step: the VirtualServices of reviews and ratings.
+ *
+ * Every step writes the same two objects, so applying steps in order replaces the routes and leaves
+ * nothing stale, and applying the previous step rolls back. The blocks sit under a construct named after
+ * the step, so a conflict names the step.
+ */
+export function addRelease(scope: Construct, bookinfo: BookinfoApp, step: TutorialStep): void {
+  const release = new Construct(scope, step);
+  const { reviews, ratings } = bookinfo;
+  // every release keeps the retry policy of productpage -> reviews (see README: resilience)
+  new Retries(release, 'reviews-retries', {
+    service: reviews, attempts: 2, perTryTimeout: Duration.seconds(1),
+    retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM],
+  });
+  const weight = CANARY_WEIGHTS[step];
+  if (step === TutorialStep.BLUE || step === TutorialStep.GREEN) {
+    new BlueGreen(release, 'reviews', { service: reviews, active: step === TutorialStep.BLUE ? 'v1' : 'v2' });
+  } else if (weight !== undefined) {
+    new Canary(release, 'reviews', { service: reviews, stable: 'v1', canary: 'v2', canaryWeight: weight });
+  } else if (step === TutorialStep.IPHONE) {
+    new Canary(release, 'reviews', {
+      service: reviews, stable: 'v1', canary: 'v2', canaryWeight: 0,
+      canaryMatch: [HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*'))],
+    });
+  }
+  if (step === TutorialStep.FAULT) {
+    new FaultyTimeout(release, 'ratings-delay', {
+      service: ratings, subset: 'v1', delay: Duration.seconds(2), delayPercentage: 100,
+      caller: reviews, callerSubset: 'v2', timeout: Duration.millis(500),
+    });
+  } else {
+    new ServiceRoute(release, 'ratings', { service: ratings, routes: [{ destinations: [{ subset: 'v1' }] }] });
+  }
+}
+
+/**
+ * Properties for `BookinfoStateChart`.
+ */
+export interface BookinfoStateChartProps extends ChartProps {
+  /** The release of reviews that the deployed state carries. */
+  readonly release: TutorialStep;
+}
+
+/**
+ * The deployed state of `dist/`: Bookinfo hardened in namespace `bookinfo`, with circuit breaking on
+ * ratings, strict mTLS, the zero-trust call graph, and one release of reviews.
+ */
+export class BookinfoStateChart extends Chart {
+  /** The app, whose service handles the release steps route. */
+  public readonly bookinfo: BookinfoApp;
+
+  public constructor(scope: Construct, id: string, props: BookinfoStateChartProps) {
+    super(scope, id, props);
+    this.bookinfo = new BookinfoApp(this, 'bookinfo', { namespace: 'bookinfo', hardening: true });
+    const namespace = this.bookinfo.namespace!;
+    new CircuitBreaker(this, 'ratings-breaker', {
+      service: this.bookinfo.ratings,
+      outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 100 },
+      connectionPool: { http1MaxPendingRequests: 100, maxRequestsPerConnection: 10 },
+    });
+    new MtlsPolicy(this, 'mtls', { namespace });
+    new ZeroTrust(this, 'zero-trust', { namespace, edges: this.bookinfo.callGraph() });
+    addRelease(this, this.bookinfo, props.release);
+  }
+}
+
+/** Mesh-wide telemetry in `istio-system`: Prometheus metrics, access logs for errors, 10% of requests traced. */
+export class MeshTelemetryChart extends Chart {
+  public constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    new MeshTelemetry(this, 'mesh', { accessLogs: AccessLogs.ERRORS_ONLY, tracingSamplingPercentage: 10 });
+  }
+}
+
+/**
+ * Properties for `ReleaseStepChart`.
+ */
+export interface ReleaseStepChartProps extends ChartProps {
+  /** The deployed app whose routes the step replaces. */
+  readonly bookinfo: BookinfoApp;
+}
+
+/** One release step, applied on top of the deployed state: its chart id is the step. */
+export class ReleaseStepChart extends Chart {
+  public constructor(scope: Construct, step: TutorialStep, props: ReleaseStepChartProps) {
+    super(scope, step, props);
+    addRelease(this, props.bookinfo, step);
+  }
+}
+
+/**
+ * JWT at the edge, left out of the deployed state: the tutorial has no identity provider, Istio's test
+ * issuer signs tokens with a key published on GitHub (anyone can mint one), and istiod would fetch the
+ * JWKS from GitHub at run time. An example in `dist/optional/`, applied by hand.
+ */
+export class JwtEdgeChart extends Chart {
+  public constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    new JwtEdge(this, 'ingress', {
+      issuer: 'testing@secure.istio.io',
+      jwksUri: 'https://raw.githubusercontent.com/istio/istio/release-1.30/security/tools/jwt/samples/jwks.json',
+      paths: ['/api/v1/products*'],
+    });
+  }
+}
