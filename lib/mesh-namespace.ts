@@ -1,4 +1,5 @@
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject } from 'cdk8s';
+import { kubeNamespace } from './private/k8s';
 import { Construct } from 'constructs';
 import { assertDnsLabel } from './private/validate';
 
@@ -33,7 +34,7 @@ export interface MeshNamespaceProps {
  */
 export class MeshNamespace extends Construct {
   /** The generated Namespace: the escape hatch. */
-  public readonly namespace: k8s.KubeNamespace;
+  public readonly namespace: ApiObject;
 
   /** Name of the namespace. */
   public readonly name: string;
@@ -53,8 +54,6 @@ export class MeshNamespace extends Construct {
       throw new Error(`'revision' must be a revision name (lowercase letters, digits and '-'), got '${props.revision}'`);
     }
     this.name = props.name;
-    this.namespace = new k8s.KubeNamespace(this, 'Resource', {
-      metadata: { name: props.name, labels: { ...props.labels, ...injection } },
-    });
+    this.namespace = kubeNamespace(this, 'Resource', { name: props.name, labels: { ...props.labels, ...injection } });
   }
 }

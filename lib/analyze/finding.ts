@@ -48,6 +48,7 @@ export const CHECKS = {
   injectionLabels: check('CI212', Severity.WARNING, 'IST0123', 'namespace has both istio-injection and istio.io/rev'),
   mtlsConflict: check('CI213', Severity.ERROR, 'IST0113', 'DestinationRule TLS mode conflicts with the PeerAuthentication mTLS mode'),
   weights: check('CI214', Severity.WARNING, '-', 'route weights do not sum to 100 (Istio treats them as relative)'),
+  subsetDeclaredElsewhere: check('CI216', Severity.INFO, '-', 'route destination subset declared outside the input (annotation ' + 'cdk8s-istio.io/external-subsets), not checked'),
   telemetryConflict: check('CI215', Severity.ERROR, 'IST0159, IST0160', 'several selector-less Telemetry objects in one namespace'),
 } satisfies Record<string, Check>;
 

@@ -1,7 +1,6 @@
-import { ApiObjectMetadata } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MeshNamespace } from '../mesh-namespace';
+import { Container, ObjectMeta, ResourceRequirements, SecurityContext, kubeDeployment, kubeService, kubeServiceAccount } from '../private/k8s';
 import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
 import { MeshService } from '../service';
 import { HttpMatch } from '../traffic/http-match';
@@ -92,17 +91,14 @@ export interface BookinfoAppProps {
 const PORT = 9080;
 
 /** The restricted security context, for images that run as a non-root user. */
-const RESTRICTED: k8s.SecurityContext = {
+const RESTRICTED: SecurityContext = {
   runAsNonRoot: true,
   allowPrivilegeEscalation: false,
   capabilities: { drop: ['ALL'] },
 };
 
-function sized(cpu: string, memory: string, memoryLimit: string): k8s.ResourceRequirements {
-  return {
-    requests: { cpu: k8s.Quantity.fromString(cpu), memory: k8s.Quantity.fromString(memory) },
-    limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString(memoryLimit) },
-  };
+function sized(cpu: string, memory: string, memoryLimit: string): ResourceRequirements {
+  return { requests: { cpu, memory }, limits: { cpu: '1', memory: memoryLimit } };
 }
 
 /** The paths of productpage that upstream's bookinfo-gateway.yaml exposes. */
@@ -117,10 +113,10 @@ const INGRESS_MATCHES = () => [
 interface WorkloadSpec {
   readonly versions: string[];
   /** Requests and limits applied by `hardening`, sized for the runtime (the JVM of reviews needs most). */
-  readonly resources: k8s.ResourceRequirements;
+  readonly resources: ResourceRequirements;
   /** Whether the upstream image runs as a non-root user (see README), so `runAsNonRoot` cannot break it. */
   readonly nonRootImage: boolean;
-  readonly env?: k8s.EnvVar[];
+  readonly env?: Container['env'];
   /** `volume:mountPath` pairs, in upstream's order of volumeMounts. */
   readonly mounts?: string[];
   /** emptyDir volumes, in upstream's order (which differs from the mounts' for reviews). */
@@ -233,15 +229,10 @@ export class BookinfoApp extends Construct {
     const labels = { app: name };
     const account = `bookinfo-${name}`;
     this.serviceAccounts[name] = account;
-    new k8s.KubeService(this, `${name}-service`, {
-      metadata: this.metadata(name, { app: name, service: name }),
-      spec: { type: serviceType, ports: [{ port: PORT, name: 'http' }], selector: labels },
-    });
-    new k8s.KubeServiceAccount(this, `${name}-account`, {
-      metadata: this.metadata(account, { account: name }),
-      // the sidecar authenticates with its own projected token; the app never calls the API server
-      automountServiceAccountToken: this.hardening ? false : undefined,
-    });
+    kubeService(this, `${name}-service`, this.metadata(name, { app: name, service: name }),
+      { type: serviceType, ports: [{ port: PORT, name: 'http' }], selector: labels });
+    // the sidecar authenticates with its own projected token; the app never calls the API server
+    kubeServiceAccount(this, `${name}-account`, this.metadata(account, { account: name }), this.hardening ? false : undefined);
     for (const version of spec.versions) {
       this.addDeployment(name, version, account, spec);
     }
@@ -254,9 +245,7 @@ export class BookinfoApp extends Construct {
     const labels = { app: name, version };
     const mounts = (spec.mounts ?? []).map(m => m.split(':'));
     const volumes = spec.volumes ?? [];
-    new k8s.KubeDeployment(this, `${name}-${version}`, {
-      metadata: this.metadata(`${name}-${version}`, labels),
-      spec: {
+    kubeDeployment(this, `${name}-${version}`, this.metadata(`${name}-${version}`, labels), {
         replicas: this.replicas,
         selector: { matchLabels: labels },
         template: {
@@ -276,11 +265,10 @@ export class BookinfoApp extends Construct {
             volumes: volumes.length > 0 ? volumes.map(volume => ({ name: volume, emptyDir: {} })) : undefined,
           },
         },
-      },
     });
   }
 
-  private metadata(name: string, labels: Record<string, string>): ApiObjectMetadata {
+  private metadata(name: string, labels: Record<string, string>): ObjectMeta {
     assertDnsLabel('name', name);
     return { name, namespace: this.namespace, labels };
   }

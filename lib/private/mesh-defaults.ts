@@ -4,3 +4,12 @@
  * @internal
  */
 export const ROOT_NAMESPACE = 'istio-system';
+
+/**
+ * Annotation in which a VirtualService records the subsets its routes name that a DestinationRule outside
+ * the app defines (`MeshService.fromHost(host, { subsets })`), as `host=v1,v2;other=v3`. The analyzer
+ * reports such subsets as not checked (CI216) instead of undefined.
+ *
+ * @internal
+ */
+export const EXTERNAL_SUBSETS = 'cdk8s-istio.io/external-subsets';

@@ -5,6 +5,7 @@ import {
   VirtualServiceSpecHttpFault, VirtualServiceSpecHttpRetries,
 } from '../../imports/networking.istio.io';
 import { withManifestPatches } from '../private/manifest-patches';
+import { EXTERNAL_SUBSETS } from '../private/mesh-defaults';
 import { SynthIndex } from '../private/synth-index';
 import { MeshService } from '../service';
 import { HttpMatch } from './http-match';
@@ -144,6 +145,7 @@ export class HostTraffic extends Construct {
   private readonly behaviours = new Map<BehaviourSlot, Contributed<unknown>>();
   private readonly policies = new Map<string, Contributed<unknown>>();
   private readonly subsetDefs: Array<Contributed<{ name: string; labels: Record<string, string> }>> = [];
+  private readonly externalSubsets = new Map<string, Set<string>>();
   private routeName?: Contributed<string>;
   private policyName?: Contributed<string>;
   private vs?: VirtualService;
@@ -192,7 +194,9 @@ export class HostTraffic extends Construct {
     if (route.behaviour?.mirror) {
       this.validateMirror(by, route.behaviour.mirror);
     }
-    return this.ensureVirtualService(by);
+    const vs = this.ensureVirtualService(by);
+    this.recordExternalSubsets(route.targets);
+    return vs;
   }
 
   /**
@@ -298,6 +302,20 @@ export class HostTraffic extends Construct {
           + `from ${other.node.path} on the same route; Istio disables timeouts and retries on a route that injects a fault, `
           + 'so put the timeout or retries on the caller\'s route instead');
       }
+    }
+  }
+
+  // subsets declared with `MeshService.fromHost` are defined outside the app: the annotation tells the
+  // analyzer (and a reviewer) so, instead of leaving it to report them as undefined
+  private recordExternalSubsets(targets: RouteTarget[]): void {
+    for (const t of targets) {
+      if (t.subset !== undefined && t.service.subsets.includes(t.subset) && t.service.labelsOf(t.subset) === undefined) {
+        this.externalSubsets.set(t.service.host, new Set([...this.externalSubsets.get(t.service.host) ?? [], t.subset]));
+      }
+    }
+    if (this.externalSubsets.size > 0) {
+      const value = [...this.externalSubsets].map(([host, subsets]) => `${host}=${[...subsets].sort().join(',')}`).join(';');
+      this.vs!.metadata.addAnnotation(EXTERNAL_SUBSETS, value);
     }
   }
 

@@ -1,6 +1,7 @@
 import { VirtualService } from '../../imports/networking.istio.io';
 import { Chart, Duration, Testing } from 'cdk8s';
 import { Canary, HttpMatch, MeshService, ServiceRoute } from '../../lib';
+import { analyzeYaml } from '../analyze/helpers';
 import { bookinfoApp, find, synth } from '../util';
 
 describe('ServiceRoute', () => {
@@ -17,11 +18,23 @@ describe('ServiceRoute', () => {
     const manifests = synth(chart);
     const vs = find(manifests, 'VirtualService', 'reviews');
     expect(vs.metadata.namespace).toBe('shop');
+    // the subsets come from a DestinationRule outside the app: recorded for the analyzer and reviewers
+    expect(vs.metadata.annotations).toEqual({ 'cdk8s-istio.io/external-subsets': 'reviews=v1,v2' });
     expect(vs.spec.http).toEqual([
       { match: [{ uri: { prefix: '/beta' } }], route: [{ destination: { host: 'reviews', subset: 'v2' } }], timeout: '3s' },
       { route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: 70 }, { destination: { host: 'reviews', subset: 'v2' }, weight: 30 }] },
     ]);
     expect(manifests).toMatchSnapshot();
+  });
+
+  test('subsets declared with fromHost pass the analyzer as not checked (CI216), others stay errors (CI202)', () => {
+    const chart = new Chart(Testing.app(), 'routes');
+    const payments = MeshService.fromHost('payments', { namespace: 'shop', subsets: ['v1', 'v2'] });
+    new ServiceRoute(chart, 'payments', { service: payments, routes: [{ destinations: [{ subset: 'v1', weight: 80 }, { subset: 'v2', weight: 20 }] }] });
+    const yaml = synth(chart).map(m => JSON.stringify(m));
+    expect(analyzeYaml(...yaml).map(f => `${f.code} ${f.severity}`)).toEqual(['CI216 info', 'CI216 info']);
+    const handWritten = yaml[0].replace('"payments=v1,v2"', '"payments=v1"');
+    expect(analyzeYaml(handWritten).map(f => f.code).sort()).toEqual(['CI202', 'CI216']);
   });
 
   test('fails if a route names a subset when no DestinationRule defines any (the tutorial applied none)', () => {

@@ -1,5 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import { MeshService, ServiceSubsets } from '../../lib';
 import { bookinfoApp, find, synth } from '../util';
 
@@ -34,7 +33,9 @@ describe('ServiceSubsets', () => {
     const { app, bookinfo, scenario } = bookinfoApp();
     new ServiceSubsets(scenario, 'reviews-v4', { service: bookinfo.reviews, name: 'reviews-v4', subsets: ['v4'] });
     const labels = { app: 'reviews', version: 'v4' };
-    new k8s.KubeDeployment(scenario, 'reviews-v4-deployment', {
+    new ApiObject(scenario, 'reviews-v4-deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name: 'reviews-v4', namespace: 'bookinfo' },
       spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'reviews', image: 'reviews:v4' }] } } },
     });

@@ -1,3 +1,4 @@
+import { EXTERNAL_SUBSETS } from '../../private/mesh-defaults';
 import { isDeepStrictEqual } from 'util';
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
@@ -35,6 +36,15 @@ function destination(vs: Manifest, path: Path, d: any): Destination {
   return { vs, path, host: d.host, subset: d.subset, port: d.port?.number };
 }
 
+function declaredElsewhere(vs: Manifest, host: string): string[] {
+  const value = vs.object.metadata?.annotations?.[EXTERNAL_SUBSETS];
+  if (typeof value !== 'string') {
+    return [];
+  }
+  const entry = value.split(';').map(e => e.split('=')).find(([h]) => h.trim() === host);
+  return entry?.[1]?.split(',').map(s => s.trim()) ?? [];
+}
+
 /** True when the VirtualService applies to gateways (not only to sidecars). */
 export function boundToGateway(vs: Manifest): boolean {
   const gateways: string[] = vs.object.spec?.gateways ?? [];
@@ -54,7 +64,10 @@ export function checkDestinations(mesh: Mesh): Finding[] {
       }
       if (d.subset !== undefined) {
         const defined = mesh.subsetsOf(fqdn).map(s => s.name);
-        if (!defined.includes(d.subset)) {
+        if (!defined.includes(d.subset) && declaredElsewhere(vs, d.host).includes(d.subset)) {
+          findings.push(vs.finding(CHECKS.subsetDeclaredElsewhere, `destination subset '${d.subset}' of host '${d.host}' is declared to be defined by a `
+            + `DestinationRule outside the input (${EXTERNAL_SUBSETS}); not checked`, [...d.path, 'subset']));
+        } else if (!defined.includes(d.subset)) {
           findings.push(vs.finding(CHECKS.subsetNotFound, `destination subset '${d.subset}' of host '${d.host}' is not defined by any DestinationRule `
             + `(defined: ${defined.length > 0 ? [...new Set(defined)].join(', ') : 'none — no DestinationRule for this host'}); requests get 503`, [...d.path, 'subset']));
         }
