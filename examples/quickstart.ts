@@ -1,24 +1,22 @@
-// The README's first example, type-checked by `npm test` so it cannot drift from the API.
+// The README's first example, type-checked by `npm test` and synthesized with the analyzer plugin by
+// the consumer test, so it cannot drift from the API.
 import { App, Chart, Duration } from 'cdk8s';
-import { BlueGreen, BookinfoApp, Canary, FaultyTimeout, HttpMatch, MeshService, ServiceRoute, StringMatch } from 'cdk8s-istio';
+import { BookinfoApp, Canary, HttpMatch, MeshService, RequestTimeout, ServiceRoute, StringMatch } from 'cdk8s-istio';
 
 const app = new App();
-const bookinfo = new BookinfoApp(new Chart(app, 'bookinfo'), 'bookinfo', { namespace: 'bookinfo' });
-new Canary(new Chart(app, 'canary'), 'reviews', { service: bookinfo.reviews, stable: 'v1', canary: 'v2', canaryWeight: 10 });
-new BlueGreen(new Chart(app, 'blue-green'), 'reviews', { service: bookinfo.reviews, active: 'v1' });
+const chart = new Chart(app, 'bookinfo');
+const bookinfo = new BookinfoApp(chart, 'bookinfo', { namespace: 'bookinfo' });
 
-new Canary(new Chart(app, 'iphone'), 'reviews', {
-  service: bookinfo.reviews, stable: 'v1', canary: 'v2',
+// reviews: 10% to v2, iPhone users always on v2, and a 0.8 s timeout: one VirtualService
+new Canary(chart, 'reviews-canary', {
+  service: bookinfo.reviews, stable: 'v1', canary: 'v2', canaryWeight: 10,
   canaryMatch: [HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*'))],
 });
-new FaultyTimeout(new Chart(app, 'faults'), 'ratings-delay', {
-  service: bookinfo.ratings, subset: 'v1', delay: Duration.seconds(2),
-  caller: bookinfo.reviews, callerSubset: 'v2', timeout: Duration.millis(500),
-});
+new RequestTimeout(chart, 'reviews-timeout', { service: bookinfo.reviews, timeout: Duration.millis(800) });
 
-// a service whose workloads live elsewhere, with the subsets its DestinationRule defines
+// a service whose workloads and DestinationRule live elsewhere, with the subsets it defines
 const payments = MeshService.fromHost('payments', { namespace: 'shop', subsets: ['v1', 'v2'] });
-new ServiceRoute(new Chart(app, 'payments'), 'payments', {
+new ServiceRoute(chart, 'payments', {
   service: payments,
   routes: [{ destinations: [{ subset: 'v1', weight: 80 }, { subset: 'v2', weight: 20 }], timeout: Duration.seconds(3) }],
 });

@@ -20,6 +20,10 @@ kind, namespace and name (dist/steps/ on dist/).
 /** Runs the command line; returns the exit code. */
 export function main(argv: readonly string[], out: (s: string) => void = s => process.stdout.write(s), err: (s: string) => void = s => process.stderr.write(s)): number {
   const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
+    out(USAGE + '\n');
+    return 0;
+  }
   if (command === '--checks' || rest.includes('--checks')) {
     out(Object.values(CHECKS).map(c => `${c.code}  ${c.severity.padEnd(7)}  ${c.mirrors.padEnd(16)}  ${c.title}`).join('\n') + '\n');
     return 0;

@@ -66,8 +66,11 @@ export class HttpMatch {
     return new HttpMatch({ headers: { [name]: value._toIstio() } });
   }
 
-  /** Matches requests whose path matches `value`. */
+  /** Matches requests whose path matches `value`; an exact path or a prefix starts with '/'. */
   public static uri(value: StringMatch): HttpMatch {
+    if (value.type !== 'regex' && !value.value.startsWith('/')) {
+      throw new Error(`uri ${value.type} must start with '/' (request paths do), got '${value.value}'`);
+    }
     return new HttpMatch({ uri: value._toIstio() });
   }
 

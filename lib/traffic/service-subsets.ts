@@ -64,7 +64,7 @@ export class ServiceSubsets extends Construct {
     if (props.subsets.length === 0) {
       throw new Error(`'subsets' must name at least one subset for host '${props.service.host}'`);
     }
-    this.subsets = props.subsets.map(s => resolveSubset(s));
+    this.subsets = props.subsets.map((s, i) => resolveSubset(`subsets[${i}]`, s));
     const model = HostTraffic.of(this, props.service);
     model._namePolicy(this, this.name);
     this.destinationRule = model._addSubsets(this, this.subsets);
@@ -119,14 +119,14 @@ function labelKey(namespace: string | undefined, key: string, value: string): st
   return `${namespace ?? ''}\0${key}=${value}`;
 }
 
-function resolveSubset(subset: string | SubsetDefinition): Required<SubsetDefinition> {
+function resolveSubset(prop: string, subset: string | SubsetDefinition): Required<SubsetDefinition> {
   const definition = typeof subset === 'string' ? { name: subset } : subset;
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(definition.name)) {
-    throw new Error(`subset name must be lowercase letters, digits and '-', got '${definition.name}'`);
+    throw new Error(`'${typeof subset === 'string' ? prop : `${prop}.name`}' must be a subset name (lowercase letters, digits and '-'), got '${definition.name}'`);
   }
   const labels = definition.labels ?? { version: definition.name };
   if (Object.keys(labels).length === 0) {
-    throw new Error(`'labels' of subset '${definition.name}' must not be empty (an empty selector matches every endpoint)`);
+    throw new Error(`'${prop}.labels' of subset '${definition.name}' must not be empty (an empty selector matches every endpoint)`);
   }
   return { name: definition.name, labels };
 }

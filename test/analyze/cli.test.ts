@@ -108,6 +108,12 @@ describe('cdk8s-istio analyze', () => {
     expect(stdout).toMatch(/^CI202 {2}error {4}IST0101, KIA1107 {2}route destination subset/m);
   });
 
+  test.each([['--help'], ['analyze', '--help'], ['-h']])('%s prints the usage and exits 0', (...argv) => {
+    const { code, stdout } = run(...argv);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: cdk8s-istio analyze/);
+  });
+
   test.each([[[]], [['analyze']], [['lint', 'x.yaml']], [['analyze', '--fix', 'x.yaml']]])('usage errors exit 2: %p', argv => {
     const { code, stderr } = run(...argv);
     expect(code).toBe(2);

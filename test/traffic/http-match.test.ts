@@ -1,4 +1,4 @@
-import { HttpMatch, StringMatch } from '../../lib';
+import { HttpMatch, MeshService, StringMatch } from '../../lib';
 
 describe('HttpMatch', () => {
   test('renders header and uri matches as Istio writes them', () => {
@@ -17,5 +17,29 @@ describe('HttpMatch', () => {
 
   test('throws if an exact match is empty', () => {
     expect(() => StringMatch.exact('')).toThrow("'exact' must not be empty");
+  });
+
+  test.each([
+    [() => HttpMatch.uriPrefix('api'), "uri prefix must start with '/' (request paths do), got 'api'"],
+    [() => HttpMatch.uriExact('login'), "uri exact must start with '/' (request paths do), got 'login'"],
+  ])('throws if a uri path does not start with a slash', (make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  test('a uri regex needs no leading slash', () => {
+    expect(HttpMatch.uri(StringMatch.regex('.*/v1/.*'))._toIstio()).toEqual({ uri: { regex: '.*/v1/.*' } });
+  });
+});
+
+describe('MeshService', () => {
+  test.each([
+    [{ namespace: 'Shop' }, "'namespace' must be a DNS label (lowercase letters, digits and '-', at most 63 characters), got 'Shop'"],
+    [{ port: 0 }, "'port' must be an integer between 1 and 65535, got 0"],
+  ])('fromHost throws on %p', (options, message) => {
+    expect(() => MeshService.fromHost('checkout', options)).toThrow(message);
+  });
+
+  test('fromHost throws if the host is not a Service name', () => {
+    expect(() => MeshService.fromHost('Checkout')).toThrow("'host' must be a DNS label");
   });
 });

@@ -57,13 +57,13 @@ describe('ServiceSubsets', () => {
   test('throws if a subset name is not a DNS label', () => {
     const chart = new Chart(Testing.app(), 'rules');
     expect(() => new ServiceSubsets(chart, 'r', { service: MeshService.fromHost('reviews'), subsets: ['V1'] }))
-      .toThrow("subset name must be lowercase letters, digits and '-', got 'V1'");
+      .toThrow("'subsets[0]' must be a subset name (lowercase letters, digits and '-'), got 'V1'");
   });
 
   test('throws if a subset has empty labels', () => {
     const chart = new Chart(Testing.app(), 'rules');
     expect(() => new ServiceSubsets(chart, 'r', { service: MeshService.fromHost('reviews'), subsets: [{ name: 'all', labels: {} }] }))
-      .toThrow("'labels' of subset 'all' must not be empty");
+      .toThrow("'subsets[0].labels' of subset 'all' must not be empty");
   });
 });
 

@@ -1,0 +1,5 @@
+// The analyzer as a library (`cdk8s-istio/analyze`): the cdk8s validation plugin is `cdk8s-istio/plugin`.
+export { Analyzer, LoadResult, formatFindings, hasErrors, loadFiles, sortFindings } from './analyzer';
+export { main } from './cli';
+export { CHECKS, Check, Finding, Severity } from './finding';
+export { Manifest, parseManifests } from './manifest';

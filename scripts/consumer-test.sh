@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Packs the library and installs it into fresh consumer cdk8s apps, one on the oldest and one on the newest
+# cdk8s/constructs the peer range allows; each must share one copy of cdk8s and constructs with the
+# library, type-check with --strict, synthesize with the analyzer plugin in its cdk8s.yaml (its own app
+# and the README's examples), and pass the installed `cdk8s-istio analyze`. Needs the npm registry.
+#   npm run test:consumer [-- <cdk8s>@<constructs> ...]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+pairs=("$@")
+[ ${#pairs[@]} -gt 0 ] || pairs=("2.68.0@10.3.0" "$(node -p "require('$root/package.json').devDependencies.cdk8s")@$(node -p "require('$root/package.json').devDependencies.constructs")")
+fail() { echo "consumer-test: $*" >&2; exit 1; }
+
+(cd "$root" && npm pack --silent --pack-destination "$work" >/dev/null)
+tarball="$(ls "$work"/cdk8s-istio-*.tgz)"
+for f in LICENSE README.md package.json build/lib/index.js build/lib/analyze/plugin.js build/lib/analyze/generated/index.js bin/cdk8s-istio.js; do
+  tar -tzf "$tarball" "package/$f" >/dev/null 2>&1 || fail "the tarball lacks $f"
+done
+
+for pair in "${pairs[@]}"; do
+  cdk8s_version="${pair%@*}"; constructs_version="${pair#*@}"
+  dir="$work/consumer-$cdk8s_version"
+  mkdir -p "$dir/examples"
+  cp "$root/test/consumer/main.ts" "$dir/main.ts"
+  cp "$root"/examples/*.ts "$dir/examples/"
+  cat > "$dir/package.json" <<JSON
+{
+  "name": "consumer", "version": "1.0.0", "private": true,
+  "dependencies": { "cdk8s": "$cdk8s_version", "constructs": "$constructs_version", "cdk8s-istio": "file:$tarball" },
+  "devDependencies": {
+    "typescript": "$(node -p "require('$root/package.json').devDependencies.typescript")",
+    "cdk8s-cli": "$(node -p "require('$root/package.json').devDependencies['cdk8s-cli']")",
+    "@types/node": "$(node -p "require('$root/package.json').devDependencies['@types/node']")"
+  }
+}
+JSON
+  cat > "$dir/tsconfig.json" <<'JSON'
+{ "compilerOptions": { "target": "ES2022", "module": "commonjs", "strict": true, "outDir": "build", "rootDir": ".", "types": ["node"] },
+  "include": ["main.ts", "examples/*.ts"] }
+JSON
+  cat > "$dir/cdk8s.yaml" <<'YAML'
+language: typescript
+app: node build/main.js
+validations:
+  - package: ./node_modules/cdk8s-istio/build/lib/analyze/plugin.js
+    class: IstioAnalyzerPlugin
+    version: 0.1.0
+YAML
+  cd "$dir"
+  echo "consumer-test: cdk8s $cdk8s_version, constructs $constructs_version"
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
+  for pkg in cdk8s constructs; do
+    [ ! -e "node_modules/cdk8s-istio/node_modules/$pkg" ] || fail "npm installed a second $pkg inside cdk8s-istio"
+    same="$(node -p "require.resolve('$pkg', { paths: [require('path').dirname(require.resolve('cdk8s-istio'))] }) === require.resolve('$pkg')")"
+    [ "$same" = true ] || fail "cdk8s-istio resolves another copy of $pkg than the app"
+  done
+  [ "$(node -p "require('cdk8s/package.json').version")" = "$cdk8s_version" ] || fail "cdk8s is not $cdk8s_version"
+  npx tsc -p . || fail "tsc --strict failed on cdk8s $cdk8s_version"
+  npx cdk8s synth --no-check-upgrade >synth.log 2>&1 || { cat synth.log; fail "synth failed"; }
+  [ ! -e dist/construct-metadata.json ] || fail "construct-metadata.json left in dist/"
+  npx cdk8s-istio analyze dist/ || fail "the installed analyzer rejects the consumer's output"
+  for example in examples/*.ts; do
+    name="$(basename "$example" .ts)"
+    npx cdk8s synth --no-check-upgrade --app "node build/examples/$name.js" --output "dist-$name" >"synth-$name.log" 2>&1 \
+      || { cat "synth-$name.log"; fail "the README example $name fails synth with the analyzer plugin"; }
+  done
+  # bad input reaches the user as a message naming their construct and prop, not a stack trace
+  if CONSUMER_BAD_SUBSET=v9 node build/main.js >bad.log 2>&1; then fail "a canary to an undefined subset synthesized"; fi
+  grep -q "\[shop/checkout-canary\] 'canary' names subset 'v9', which no DestinationRule defines for host 'checkout' (defined: v1, v2)" bad.log \
+    || { cat bad.log; fail "the bad-subset message does not name the construct and prop"; }
+  echo "consumer-test: cdk8s $cdk8s_version passed (one copy of cdk8s and constructs, tsc --strict, synth + plugin, analyze, $(ls examples | wc -l) README examples)"
+  cd "$root"
+done
