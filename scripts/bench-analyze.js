@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Times the analyzer on generated meshes of 100, 1,000 and 5,000 services (each a Deployment, a Service,
-// a DestinationRule with 2 subsets and a VirtualService), end to end as a user runs it:
+// Times the analyzer, `explain` and `diff` on generated meshes of 100, 1,000 and 5,000 services (each a
+// Deployment, a Service, a DestinationRule with 2 subsets and a VirtualService), end to end as a user runs them:
 //   npm run bench:analyze
-// Each size runs `cdk8s-istio analyze <file>` in a fresh process 3 times and reports the median wall time,
-// plus the per-service cost, to show how time grows with the mesh.
+// Each size runs each command in a fresh process 3 times and reports the median wall time, plus the
+// per-service cost of analyze, to show how time grows with the mesh. `diff` compares the mesh with a copy
+// whose canary weights moved from 90/10 to 50/50 (--format markdown, so the diagram is built too).
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -14,7 +15,7 @@ const SIZES = process.argv.slice(2).map(Number).filter(n => n > 0);
 const sizes = SIZES.length > 0 ? SIZES : [100, 1000, 5000];
 const bin = path.join(__dirname, '..', 'bin', 'cdk8s-istio.js');
 
-function mesh(n) {
+function mesh(n, stable = 90) {
   const docs = [];
   for (let i = 0; i < n; i++) {
     const app = `svc-${i}`;
@@ -48,8 +49,8 @@ spec:
     route: [{ destination: { host: ${app}, subset: stable } }]
     timeout: 2s
   - route:
-    - { destination: { host: ${app}, subset: v1 }, weight: 90 }
-    - { destination: { host: ${app}, subset: stable }, weight: 10 }
+    - { destination: { host: ${app}, subset: v1 }, weight: ${stable} }
+    - { destination: { host: ${app}, subset: stable }, weight: ${100 - stable} }
     retries: { attempts: 3, perTryTimeout: 500ms }
     mirror: { host: ${next} }`);
   }
@@ -58,26 +59,36 @@ spec:
 
 const rows = [];
 for (const n of sizes) {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-bench-')), `mesh-${n}.yaml`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-bench-'));
+  const file = path.join(dir, `mesh-${n}.yaml`);
+  const after = path.join(dir, `mesh-${n}-50.yaml`);
   fs.writeFileSync(file, mesh(n));
-  const times = [];
-  let summary = '';
-  for (let run = 0; run < 3; run++) {
-    const start = process.hrtime.bigint();
-    try {
-      execFileSync(process.execPath, [bin, 'analyze', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-    } catch (e) {
-      summary = e.stderr?.toString().trim();
-      throw new Error(`analyze failed on the generated mesh of ${n}: ${summary}`);
+  fs.writeFileSync(after, mesh(n, 50));
+  const median = argv => {
+    const times = [];
+    for (let run = 0; run < 3; run++) {
+      const start = process.hrtime.bigint();
+      try {
+        execFileSync(process.execPath, [bin, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+      } catch (e) {
+        if (e.status !== 1 || argv[0] !== 'diff') {
+          throw new Error(`${argv[0]} failed on the generated mesh of ${n}: ${e.stderr?.toString().trim()}`);
+        }
+      }
+      times.push(Number(process.hrtime.bigint() - start) / 1e9);
     }
-    times.push(Number(process.hrtime.bigint() - start) / 1e9);
-  }
-  times.sort((a, b) => a - b);
-  rows.push({ n, median: times[1] });
-  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    return times.sort((a, b) => a - b)[1];
+  };
+  rows.push({
+    n,
+    median: median(['analyze', file]),
+    explain: median(['explain', file]),
+    diff: median(['diff', '--format', 'markdown', '--exit-code', file, after]),
+  });
+  fs.rmSync(dir, { recursive: true, force: true });
 }
-console.log(`cdk8s-istio analyze on generated meshes (${os.cpus().length} cores, node ${process.version}; median of 3 runs, process start included)`);
-console.log('services  objects  seconds  ms/service');
+console.log(`cdk8s-istio on generated meshes (${os.cpus().length} cores, node ${process.version}; median of 3 runs, process start included)`);
+console.log('services  objects  analyze s  ms/service  explain s  diff s');
 for (const r of rows) {
-  console.log(`${String(r.n).padStart(8)}  ${String(r.n * 4).padStart(7)}  ${r.median.toFixed(2).padStart(7)}  ${(r.median * 1000 / r.n).toFixed(2).padStart(10)}`);
+  console.log(`${String(r.n).padStart(8)}  ${String(r.n * 4).padStart(7)}  ${r.median.toFixed(2).padStart(9)}  ${(r.median * 1000 / r.n).toFixed(2).padStart(10)}  ${r.explain.toFixed(2).padStart(9)}  ${r.diff.toFixed(2).padStart(6)}`);
 }

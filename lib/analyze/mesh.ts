@@ -80,6 +80,11 @@ export class Mesh {
       .flatMap(rule => (rule.object.spec?.subsets ?? []).map((s: any, index: number) => ({ name: s.name, labels: s.labels ?? {}, rule, index })));
   }
 
+  /** DestinationRules whose host is exactly `fqdn`. */
+  public rulesOf(fqdn: string): Manifest[] {
+    return this.rulesByHost.get(fqdn) ?? [];
+  }
+
   /** The FQDN a DestinationRule applies to. */
   public ruleHost(dr: Manifest): string {
     return this.fqdn(dr.object.spec?.host ?? '', dr.namespace);

@@ -1,0 +1,307 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../lib/analyze/cli';
+
+const ROOT = path.join(__dirname, '../..');
+const DIST = path.join(ROOT, 'dist');
+const STEPS = path.join(DIST, 'steps');
+const SAMPLES = path.join(ROOT, '../shared/istio-1.30.3/samples/bookinfo/networking');
+
+function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = main(argv, s => { stdout += s; }, s => { stderr += s; });
+  return { code, stdout, stderr };
+}
+
+function step(name: string): string {
+  return path.join(STEPS, `${name}.k8s.yaml`);
+}
+
+function write(dir: string, name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-review-'));
+
+describe('diff: the tutorial\'s release steps, each on top of the deployed state', () => {
+  test.each([
+    ['01-blue', '02-green', ['reviews (bookinfo): plain requests: v1 100% → 0%, v2 0% → 100%']],
+    ['02-green', '03-round-robin', ['reviews (bookinfo): plain requests: v2 100% → 0%, all endpoints 0% → 100%']],
+    ['03-round-robin', '04-canary-10', ['reviews (bookinfo): plain requests: all endpoints 100% → 0%, v1 0% → 90%, v2 0% → 10%']],
+    ['04-canary-10', '05-canary-50', ['reviews (bookinfo): plain requests: v1 90% → 50%, v2 10% → 50%']],
+    ['05-canary-50', '06-canary-100', ['reviews (bookinfo): plain requests: v1 50% → 0%, v2 50% → 100%']],
+    ['06-canary-100', '07-iphone', [
+      'reviews (bookinfo): + route for user-agent ~ .*iPhone.* → v2 100% [version=v2: reviews-v2] (retries 2 attempts, 1s per try, on gateway-error,connect-failure,refused-stream)',
+      'reviews (bookinfo): plain requests: v1 0% → 100%, v2 100% → 0%',
+    ]],
+    ['07-iphone', '08-fault', [
+      'ratings (bookinfo): + delay 2s on 100% of plain requests',
+      'reviews (bookinfo): plain requests: v1 100% → 0%, v2 0% → 100%',
+      'reviews (bookinfo): plain requests: + timeout 0.5s',
+      'reviews (bookinfo): - route for user-agent ~ .*iPhone.* (was → v2 100% [version=v2: reviews-v2])',
+    ]],
+  ])('%s → %s', (before, after, lines) => {
+    const { code, stdout } = run('diff', '--exit-code', '--base', DIST, step(before), step(after));
+    expect(stdout.trim().split('\n')).toEqual(lines);
+    expect(code).toBe(1);
+  });
+
+  test('a step against itself, and the state against a copy, are no traffic change (exit 0 with --exit-code)', () => {
+    expect(run('diff', '--exit-code', step('05-canary-50'), step('05-canary-50'))).toEqual({ code: 0, stdout: 'no traffic changes\n', stderr: '' });
+    expect(run('diff', '--exit-code', DIST, DIST).stdout).toBe('no traffic changes\n');
+  });
+});
+
+describe('diff: Istio\'s own samples', () => {
+  test('90/10 → 50/50 with v3 names each weight change', () => {
+    const { stdout } = run('diff', path.join(SAMPLES, 'virtual-service-reviews-90-10.yaml'), path.join(SAMPLES, 'virtual-service-reviews-50-v3.yaml'));
+    expect(stdout).toBe('reviews (default): plain requests: v1 90% → 50%, v2 10% → 0%, v3 0% → 50%\n');
+  });
+
+  test('the jason route of test-v2 is a new match route before the default', () => {
+    const { stdout } = run('diff', path.join(SAMPLES, 'virtual-service-all-v1.yaml'), path.join(SAMPLES, 'virtual-service-reviews-test-v2.yaml'));
+    expect(stdout).toMatch(/^reviews \(default\): \+ route for end-user = jason → v2 100%/m);
+  });
+});
+
+describe('diff: formatting is no change', () => {
+  const ORIGINAL = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts:
+  - reviews
+  http:
+  - match:
+    - headers:
+        user-agent:
+          regex: ".*iPhone.*"
+    route:
+    - destination:
+        host: reviews
+        subset: v2
+  - route:
+    - destination:
+        host: reviews
+        subset: v1
+      weight: 90
+    - destination:
+        host: reviews
+        subset: v2
+      weight: 10
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: reviews, namespace: shop }
+spec: { host: reviews, subsets: [{ name: v1, labels: { version: v1 } }, { name: v2, labels: { version: v2 } }] }
+`;
+  // objects reordered, keys reordered, flow style, other quoting, v1alpha3, a match name (which Istio ignores)
+  const REFORMATTED = `apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+spec:
+  subsets:
+  - labels: {version: 'v1'}
+    name: 'v1'
+  - {name: v2, labels: {version: v2}}
+  host: reviews
+metadata: {namespace: shop, name: reviews}
+---
+kind: VirtualService
+apiVersion: networking.istio.io/v1alpha3
+spec:
+  http:
+  - route: [{destination: {subset: v2, host: reviews}}]
+    match: [{name: iphones, headers: {user-agent: {regex: '.*iPhone.*'}}}]
+  - route: [{weight: 90, destination: {host: reviews, subset: v1}}, {destination: {subset: v2, host: reviews}, weight: 10}]
+  hosts: [reviews]
+metadata: {name: reviews, namespace: shop}
+`;
+
+  test('a reformatted but equivalent file diffs as no traffic changes', () => {
+    const dir = tmp();
+    const { code, stdout } = run('diff', '--exit-code', write(dir, 'a.yaml', ORIGINAL), write(dir, 'b.yaml', REFORMATTED));
+    expect(stdout).toBe('no traffic changes\n');
+    expect(code).toBe(0);
+  });
+
+  test('swapping the two routes is a change: the first match wins', () => {
+    const dir = tmp();
+    const swapped = ORIGINAL.replace(/  - match:[\s\S]*?subset: v2\n(  - route:[\s\S]*?weight: 10\n)/, (_, def) => def);
+    expect(swapped).not.toBe(ORIGINAL);
+    const { stdout } = run('diff', write(dir, 'a.yaml', ORIGINAL), write(dir, 'b.yaml', swapped));
+    expect(stdout).toMatch(/- route for user-agent ~ \.\*iPhone\.\*/);
+  });
+});
+
+describe('diff: security and policy', () => {
+  const POLICY = (callers: string) => `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: allow-reviews, namespace: bookinfo }
+spec:
+  selector: { matchLabels: { app: reviews } }
+  action: ALLOW
+  rules: [{ from: [{ source: { principals: [${callers}] } }] }]
+`;
+  const WORKLOADS = `apiVersion: v1
+kind: Service
+metadata: { name: reviews, namespace: bookinfo }
+spec: { selector: { app: reviews }, ports: [{ port: 9080, name: http }] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: reviews-v1, namespace: bookinfo }
+spec: { selector: { matchLabels: { app: reviews } }, template: { metadata: { labels: { app: reviews, version: v1 } }, spec: { serviceAccountName: bookinfo-reviews, containers: [{ name: r, image: r }] } } }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: productpage-v1, namespace: bookinfo }
+spec: { selector: { matchLabels: { app: productpage } }, template: { metadata: { labels: { app: productpage } }, spec: { serviceAccountName: bookinfo-productpage, containers: [{ name: p, image: p }] } } }
+`;
+
+  test('a caller the AuthorizationPolicy stops admitting is named', () => {
+    const dir = tmp();
+    const before = write(dir, 'before.yaml', `${WORKLOADS}---\n${POLICY('"cluster.local/ns/bookinfo/sa/bookinfo-productpage", "cluster.local/ns/shop/sa/cart"')}`);
+    const after = write(dir, 'after.yaml', `${WORKLOADS}---\n${POLICY('"cluster.local/ns/shop/sa/cart"')}`);
+    expect(run('diff', before, after).stdout).toBe('reviews (bookinfo): productpage (bookinfo) may no longer call it\n');
+    expect(run('diff', after, before).stdout).toBe('reviews (bookinfo): + productpage (bookinfo) may call it\n');
+  });
+
+  test('a deleted PeerAuthentication and a changed outlier detection are changes', () => {
+    const before = run('diff', DIST, path.join(DIST, 'bookinfo.k8s.yaml'));
+    // dist/ without mesh.k8s.yaml: telemetry is not traffic, so nothing changes
+    expect(before.stdout).toBe('no traffic changes\n');
+    const dir = tmp();
+    const state = fs.readFileSync(path.join(DIST, 'bookinfo.k8s.yaml'), 'utf8');
+    const weaker = state.replace('consecutive5xxErrors: 5', 'consecutive5xxErrors: 50').replace(/---\napiVersion: security.istio.io\/v1\nkind: PeerAuthentication[\s\S]*?(?=---\n)/, '');
+    const { stdout } = run('diff', path.join(DIST, 'bookinfo.k8s.yaml'), write(dir, 'weaker.yaml', weaker));
+    expect(stdout).toContain('ratings (bookinfo): outlierDetection.consecutive5xxErrors 5 → 50');
+    expect(stdout).toContain('reviews (bookinfo): mTLS STRICT → PERMISSIVE');
+  });
+});
+
+describe('diff: git revisions', () => {
+  test('compares main:dir with the working tree, and names an unknown revision in one line (exit 2)', () => {
+    const repo = tmp();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+    git('init', '-q');
+    fs.mkdirSync(path.join(repo, 'dist'));
+    fs.copyFileSync(step('04-canary-10'), path.join(repo, 'dist', 'reviews.yaml'));
+    git('add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'ten');
+    fs.copyFileSync(step('05-canary-50'), path.join(repo, 'dist', 'reviews.yaml'));
+    const cwd = process.cwd();
+    process.chdir(repo);
+    try {
+      expect(run('diff', 'HEAD:dist/', 'dist/').stdout).toBe('reviews (bookinfo): plain requests: v1 90% → 50%, v2 10% → 50%\n');
+      expect(run('diff', 'HEAD:dist/reviews.yaml', 'dist/reviews.yaml').stdout).toContain('v1 90% → 50%');
+      expect(run('diff', 'nope:dist/', 'dist/')).toEqual({ code: 2, stdout: '', stderr: "cdk8s-istio diff: unknown git revision 'nope' (in 'nope:dist/')\n" });
+      expect(run('diff', 'HEAD:missing/', 'dist/').stderr).toBe("cdk8s-istio diff: 'missing/' does not exist in revision 'HEAD'\n");
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
+
+describe('bad input: one line, exit code 2', () => {
+  test.each([
+    [['diff', '/no/such/file.yaml', step('01-blue')], /^cdk8s-istio diff: \/no\/such\/file\.yaml: no such file or directory\n$/],
+    [['diff', step('01-blue')], /^cdk8s-istio diff: diff takes two inputs, <before> and <after>, got 1\n$/],
+    [['explain', '--format', 'html', DIST], /^cdk8s-istio explain: --format must be one of text, markdown, json, got 'html'\n$/],
+    [['explain', '--wat', DIST], /^cdk8s-istio explain: unknown option --wat \(see --help\)\n$/],
+  ])('%p', (argv, message) => {
+    const { code, stdout, stderr } = run(...argv);
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toMatch(message);
+  });
+
+  test('invalid YAML names the file and line', () => {
+    const file = write(tmp(), 'bad.yaml', 'apiVersion: v1\nkind: Service\nmetadata: { name: [unclosed\n');
+    const { code, stderr } = run('explain', file);
+    expect(code).toBe(2);
+    expect(stderr.split('\n')).toHaveLength(2);
+    expect(stderr).toMatch(new RegExp(`^cdk8s-istio explain: ${file.replace(/[.]/g, '\\.')}(:\\d+)?: `));
+  });
+});
+
+describe('explain', () => {
+  test('the iPhone step on the state: matches, destinations with subsets and pod labels, policy, mTLS, callers', () => {
+    const { code, stdout } = run('explain', DIST, step('07-iphone'));
+    expect(code).toBe(0);
+    const reviews = stdout.split('\n\n').find(block => block.startsWith('reviews (bookinfo)'))!;
+    expect(reviews.trim().split('\n')).toEqual([
+      'reviews (bookinfo)  VirtualService bookinfo/reviews',
+      '  route 1  user-agent ~ .*iPhone.* → v2 100% [version=v2: reviews-v2]',
+      '           retries 2 attempts, 1s per try, on gateway-error,connect-failure,refused-stream',
+      '  route 2  plain requests → v1 100% [version=v1: reviews-v1], v2 0% [version=v2: reviews-v2]',
+      '           retries 2 attempts, 1s per try, on gateway-error,connect-failure,refused-stream',
+      '  subsets  v1 [version=v1: reviews-v1], v2 [version=v2: reviews-v2], v3 [version=v3: reviews-v3]',
+      '  mTLS     STRICT (PeerAuthentication bookinfo/default)',
+      '  callers  productpage (bookinfo)',
+    ]);
+    const ratings = stdout.split('\n\n').find(block => block.startsWith('ratings (bookinfo)'))!;
+    expect(ratings).toContain('policy   connectionPool.http.http1MaxPendingRequests 100; connectionPool.http.maxRequestsPerConnection 10; outlierDetection.baseEjectionTime 30s');
+  });
+
+  test('the fault step shows the delay and the timeout', () => {
+    const { stdout } = run('explain', DIST, step('08-fault'));
+    expect(stdout).toContain('  route 1  plain requests → v1 100% [version=v1: ratings-v1]\n           delay 2s on 100%');
+    expect(stdout).toMatch(/route 1 {2}plain requests → v2 100% \[version=v2: reviews-v2\]\n {11}timeout 0\.5s; retries/);
+  });
+
+  test('allow-nothing is made visible, and an undefined subset is marked with the analyzer\'s finding', () => {
+    const dir = tmp();
+    const file = write(dir, 'mesh.yaml', `apiVersion: v1
+kind: Service
+metadata: { name: cart, namespace: shop }
+spec: { selector: { app: cart }, ports: [{ port: 80, name: http }] }
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: allow-nothing, namespace: shop }
+spec: {}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: cart, namespace: shop }
+spec: { hosts: [cart], http: [{ route: [{ destination: { host: cart, subset: v9 } }] }] }
+`);
+    const { stdout } = run('explain', file);
+    expect(stdout).toContain('callers  nobody: ALLOW policies apply and admit no caller (allow-nothing)');
+    expect(stdout).toMatch(/! CI202 error: destination subset 'v9' of host 'cart' is not defined by any DestinationRule/);
+  });
+
+  test('--format json is the model, --format markdown a table per host and a Mermaid flowchart', () => {
+    const json = JSON.parse(run('explain', '--format', 'json', DIST).stdout);
+    expect(json.hosts.map((h: any) => h.host)).toEqual(['details', 'productpage', 'ratings', 'reviews']);
+    const markdown = run('explain', '--format', 'markdown', DIST).stdout;
+    expect(markdown).toContain('#### reviews (bookinfo)\n\n| # | match | destinations | timeout, retries, fault, mirror |');
+    expect(markdown).toMatch(/```mermaid\nflowchart LR\n/);
+  });
+});
+
+describe('diff --format markdown and json', () => {
+  test('markdown: a table per changed host and a diagram of the changed hosts and their neighbours', () => {
+    const { stdout } = run('diff', '--format', 'markdown', '--base', DIST, step('04-canary-10'), step('05-canary-50'));
+    expect(stdout).toContain('#### reviews (bookinfo)\n\n| what | before | after | change |\n| --- | --- | --- | --- |\n'
+      + '| plain requests | v1 90% [version=v1: reviews-v1], v2 10% [version=v2: reviews-v2] | v1 50% [version=v1: reviews-v1], v2 50% [version=v2: reviews-v2] | plain requests: v1 90% → 50%, v2 10% → 50% |');
+    const diagram = /```mermaid\n([\s\S]*?)```/.exec(stdout)![1];
+    expect(diagram).toContain('-->|"50%"|');
+    expect(diagram).toContain('["productpage (bookinfo)"] -.->|allowed|');
+    // details neither calls nor is called by reviews: not drawn
+    expect(diagram).not.toContain('details');
+  });
+
+  test('json: every change with its host, aspect, before and after', () => {
+    const report = JSON.parse(run('diff', '--format', 'json', '--base', DIST, step('07-iphone'), step('08-fault')).stdout);
+    expect(report.changed).toBe(true);
+    expect(report.changes).toContainEqual(expect.objectContaining({ host: 'ratings', namespace: 'bookinfo', aspect: 'route', after: 'delay 2s on 100% of plain requests' }));
+  });
+});
