@@ -2,6 +2,7 @@ export * from './service';
 export * from './mesh-namespace';
 export * from './traffic/http-match';
 export * from './traffic/service-subsets';
+export * from './traffic/traffic-api';
 export * from './traffic/host-traffic';
 export * from './traffic/policies';
 export * from './traffic/service-route';

@@ -1,8 +1,9 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { VirtualService } from '../../imports/networking.istio.io';
 import { MeshService } from '../service';
 import { HttpMatch, StringMatch } from './http-match';
-import { HostTraffic } from './host-traffic';
+import { asVirtualService, HostTraffic } from './host-traffic';
 
 /**
  * Properties for `BlueGreen`.
@@ -35,8 +36,11 @@ export interface BlueGreenProps {
  * @example new BlueGreen(chart, 'reviews', { service: bookinfo.reviews, active: 'v1' })
  */
 export class BlueGreen extends Construct {
-  /** The host's VirtualService, shared with the other blocks on the host in this chart: the escape hatch. */
-  public readonly virtualService: VirtualService;
+  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
+  public readonly route: ApiObject;
+
+  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  public readonly virtualService?: VirtualService;
 
   /** Subset that receives all traffic. */
   public readonly active: string;
@@ -59,6 +63,7 @@ export class BlueGreen extends Construct {
       const match = props.previewMatch ?? HttpMatch.header('x-preview', StringMatch.exact('true'));
       model._addRoute(this, { matches: [match], targets: [{ service: props.service, subset: props.preview, prop: 'preview' }] });
     }
-    this.virtualService = model._addRoute(this, { matches: [], targets: [{ service: props.service, subset: props.active, prop: 'active' }] });
+    this.route = model._addRoute(this, { matches: [], targets: [{ service: props.service, subset: props.active, prop: 'active' }] });
+    this.virtualService = asVirtualService(this.route);
   }
 }

@@ -1,14 +1,17 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   DestinationRule, DestinationRuleSpecTrafficPolicy, VirtualService, VirtualServiceSpecHttp,
   VirtualServiceSpecHttpFault, VirtualServiceSpecHttpRetries,
 } from '../../imports/networking.istio.io';
+import { kubeService } from '../private/k8s';
 import { withManifestPatches } from '../private/manifest-patches';
 import { EXTERNAL_SUBSETS } from '../private/mesh-defaults';
 import { SynthIndex } from '../private/synth-index';
 import { MeshService } from '../service';
+import { GATEWAY_API_VERSION, gatewayMatch, gatewayRetry, KEEP_ISTIO, portOf, unsupported, versionService } from './gateway-api';
 import { HttpMatch } from './http-match';
+import { TrafficApi, trafficApiOf } from './traffic-api';
 
 /**
  * One destination of a contributed route, already validated by the contributing construct.
@@ -61,6 +64,14 @@ interface Contributed<T> {
   readonly by: IConstruct;
   readonly value: T;
 }
+
+const POLICY_FEATURE: Record<PolicySlot, string> = {
+  loadBalancer: 'a load balancer setting',
+  connectionPool: 'connection-pool limits (circuit breaking)',
+  outlierDetection: 'outlier detection (circuit breaking)',
+  tls: 'client TLS settings',
+  retryBudget: 'a retry budget',
+};
 
 const SLOT_NOUN: Record<BehaviourSlot | PolicySlot, string> = {
   timeout: 'timeouts',
@@ -148,7 +159,8 @@ export class HostTraffic extends Construct {
   private readonly externalSubsets = new Map<string, Set<string>>();
   private routeName?: Contributed<string>;
   private policyName?: Contributed<string>;
-  private vs?: VirtualService;
+  private readonly api: TrafficApi;
+  private vs?: ApiObject;
   private vsBy?: Contributed<unknown>;
   private dr?: DestinationRule;
   private drBy?: Contributed<unknown>;
@@ -157,11 +169,17 @@ export class HostTraffic extends Construct {
     super(scope, id);
     this.service = service;
     this.routeScope = routeScope;
+    this.api = trafficApiOf(scope);
   }
 
-  /** The host's VirtualService, or `undefined` until a block contributes a route. */
-  public get virtualService(): VirtualService | undefined {
+  /** The host's route: its VirtualService, or its HTTPRoute with the Gateway API; `undefined` until a block contributes one. */
+  public get route(): ApiObject | undefined {
     return this.vs;
+  }
+
+  /** The host's VirtualService, or `undefined` until a block contributes a route or when the chart uses the Gateway API. */
+  public get virtualService(): VirtualService | undefined {
+    return this.vs instanceof VirtualService ? this.vs : undefined;
   }
 
   /** The host's DestinationRule, or `undefined` until a block contributes subsets or a policy. */
@@ -174,7 +192,10 @@ export class HostTraffic extends Construct {
    *
    * @internal
    */
-  public _addRoute(by: IConstruct, route: RouteContribution): VirtualService {
+  public _addRoute(by: IConstruct, route: RouteContribution): ApiObject {
+    if (this.api === TrafficApi.GATEWAY_API) {
+      this.checkGatewayRoute(by, route);
+    }
     for (const other of this.routes) {
       if (sameMatches(other.value.matches, route.matches)) {
         throw new Error(this.conflict(route.matches.length === 0
@@ -204,7 +225,10 @@ export class HostTraffic extends Construct {
    *
    * @internal
    */
-  public _addBehaviour(by: IConstruct, behaviour: HttpBehaviour): VirtualService {
+  public _addBehaviour(by: IConstruct, behaviour: HttpBehaviour): ApiObject {
+    if (this.api === TrafficApi.GATEWAY_API) {
+      this.checkGatewayBehaviour(by, behaviour);
+    }
     for (const [slot, value] of Object.entries(behaviour) as Array<[BehaviourSlot, unknown]>) {
       if (value === undefined) {
         continue;
@@ -245,10 +269,13 @@ export class HostTraffic extends Construct {
    *
    * @internal
    */
-  public _addSubsets(by: IConstruct, subsets: Array<{ name: string; labels: Record<string, string> }>): DestinationRule {
+  public _addSubsets(by: IConstruct, subsets: Array<{ name: string; labels: Record<string, string> }>): DestinationRule | ApiObject[] {
     for (const subset of subsets) {
       this.service._addSubset(subset.name, subset.labels, by.node.path);
       this.subsetDefs.push({ by, value: subset });
+    }
+    if (this.api === TrafficApi.GATEWAY_API) {
+      return subsets.map(subset => this.versionService(by, subset));
     }
     return this.ensureDestinationRule(by);
   }
@@ -259,6 +286,10 @@ export class HostTraffic extends Construct {
    * @internal
    */
   public _addPolicy(by: IConstruct, slot: PolicySlot, value: unknown, subset?: string): DestinationRule {
+    if (this.api === TrafficApi.GATEWAY_API) {
+      throw unsupported(POLICY_FEATURE[slot], by, this.service.host,
+        `${KEEP_ISTIO}, or write a DestinationRule for each of its per-version Services yourself (in ambient mode its waypoint applies it)`);
+    }
     const key = `${subset ?? ''}/${slot}`;
     const other = this.policies.get(key);
     if (other) {
@@ -281,6 +312,38 @@ export class HostTraffic extends Construct {
       throw new Error(this.conflict(`two names for its ${kind} ('${named}' and '${name}')`, current.by, by));
     }
     return { by, value: name };
+  }
+
+  private checkGatewayRoute(by: IConstruct, route: RouteContribution): void {
+    route.matches.forEach(m => gatewayMatch(m._toIstio(), by, this.service.host));
+    route.targets.forEach(t => portOf(t.service, by));
+    this.checkGatewayBehaviour(by, route.behaviour ?? {});
+  }
+
+  private checkGatewayBehaviour(by: IConstruct, behaviour: HttpBehaviour): void {
+    if (behaviour.fault) {
+      throw unsupported('fault injection (delay, abort)', by, this.service.host,
+        `${KEEP_ISTIO}; HTTPRoute has no fault filter, and mixing a VirtualService and an HTTPRoute for one host is unsupported`);
+    }
+    if (behaviour.retries) {
+      gatewayRetry(behaviour.retries, by, this.service.host);
+    }
+    if (behaviour.mirror) {
+      portOf(this.service, by);
+    }
+  }
+
+  // Gateway API cannot route to DestinationRule subsets: each version is a Service of its own,
+  // selecting the service's pods that carry the subset's labels (Istio's bookinfo-versions.yaml)
+  private versionService(by: IConstruct, subset: { name: string; labels: Record<string, string> }): ApiObject {
+    const selector = this.service.selector;
+    if (!selector) {
+      throw new Error(`[${by.node.path}] with the Gateway API each subset of host '${this.service.host}' becomes a Service selecting its pods: `
+        + `set 'selector' on the MeshService (the labels the host's Service selects)`);
+    }
+    const port = portOf(this.service, by);
+    return kubeService(this, `Version.${subset.name}`, { name: versionService(this.service.host, subset.name), namespace: this.service.namespace },
+      { ports: [{ port, name: 'http' }], selector: { ...selector, ...subset.labels } });
   }
 
   private conflict(what: string, first: IConstruct, second: IConstruct): string {
@@ -323,7 +386,16 @@ export class HostTraffic extends Construct {
     by.node.addValidation({ validate: () => subsetError(this.service, mirror.prop, mirror.subset) });
   }
 
-  private ensureVirtualService(by: IConstruct): VirtualService {
+  private ensureVirtualService(by: IConstruct): ApiObject {
+    if (!this.vs && this.api === TrafficApi.GATEWAY_API) {
+      this.vsBy = { by, value: undefined };
+      this.vs = new ApiObject(this, 'Route', {
+        apiVersion: GATEWAY_API_VERSION,
+        kind: 'HTTPRoute',
+        metadata: { name: this.routeName?.value ?? this.service.host, namespace: this.routeScope.namespace },
+        spec: Lazy.any({ produce: () => this.renderHttpRoute() }),
+      } as any);
+    }
     if (!this.vs) {
       this.vsBy = { by, value: undefined };
       this.vs = new ManifestVirtualService(this, 'Route', {
@@ -360,6 +432,50 @@ export class HostTraffic extends Construct {
       : [{ matches: [], targets: [{ service: this.service, prop: 'service' }] }];
     const http: VirtualServiceSpecHttp[] = routes.map(route => this.renderHttp(route));
     return { hosts: this.routeScope.hosts, gateways: this.routeScope.gateways, http };
+  }
+
+  private renderHttpRoute(): any {
+    const gateway = this.routeScope.gateways?.[0];
+    const parentRefs = gateway
+      ? this.gatewayParents(gateway)
+      : [{ group: '', kind: 'Service', name: this.service.host, port: this.service.port }];
+    const ordered = [...this.routes.filter(r => r.value.matches.length > 0), ...this.routes.filter(r => r.value.matches.length === 0)];
+    const routes = ordered.length > 0 ? ordered : [{ by: this as IConstruct, value: { matches: [], targets: [{ service: this.service, prop: 'service' }] } as RouteContribution }];
+    const hostnames = this.routeScope.gateways && !this.routeScope.hosts.includes('*') ? this.routeScope.hosts : undefined;
+    return { parentRefs, hostnames, rules: routes.map(r => this.renderRule(r.by, r.value)) };
+  }
+
+  private gatewayParents(gateway: string): any[] {
+    return [{ name: gateway, sectionName: this.gatewaySection }];
+  }
+
+  /**
+   * The listener of the Gateway that the route attaches to (`https` when the ingress redirects HTTP).
+   *
+   * @internal
+   */
+  public gatewaySection?: string;
+
+  private renderRule(by: IConstruct, route: RouteContribution): any {
+    const behaviour = (slot: BehaviourSlot): any => route.behaviour?.[slot] ?? this.behaviours.get(slot)?.value;
+    const retries = behaviour('retries') ? gatewayRetry(behaviour('retries'), by, this.service.host) : undefined;
+    const mirror = behaviour('mirror') as HttpBehaviour['mirror'];
+    const weighted = route.targets.length > 1;
+    const timeouts = { request: behaviour('timeout'), backendRequest: retries?.backendRequest };
+    return {
+      matches: route.matches.length > 0 ? route.matches.map(m => gatewayMatch(m._toIstio(), by, this.service.host)) : undefined,
+      backendRefs: route.targets.map(t => ({
+        name: t.subset !== undefined ? versionService(t.service.host, t.subset) : t.service.host,
+        port: t.port ?? t.service.port,
+        weight: weighted ? t.weight : undefined,
+      })),
+      filters: mirror ? [{
+        type: 'RequestMirror',
+        requestMirror: { backendRef: { name: versionService(this.service.host, mirror.subset), port: this.service.port }, percent: mirror.percentage },
+      }] : undefined,
+      timeouts: timeouts.request || timeouts.backendRequest ? timeouts : undefined,
+      retry: retries?.retry,
+    };
   }
 
   private renderHttp(route: RouteContribution): VirtualServiceSpecHttp {
@@ -431,6 +547,15 @@ export class HostTraffic extends Construct {
 function routeKeys(chart: Chart, manifest: any): string[] {
   const gateways = [...(manifest.spec?.gateways ?? ['mesh'])].sort().join(',');
   return (manifest.spec?.hosts ?? []).map((host: string) => [chart.node.path, manifest.metadata?.namespace ?? '', host, gateways].join('|'));
+}
+
+/**
+ * The route as a VirtualService, when the chart uses Istio's APIs.
+ *
+ * @internal
+ */
+export function asVirtualService(route: ApiObject): VirtualService | undefined {
+  return route instanceof VirtualService ? route : undefined;
 }
 
 function subsetError(service: MeshService, prop: string, subset: string): string[] {

@@ -1,21 +1,24 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Gateway, GatewaySpecServers, GatewaySpecServersTlsMode, VirtualService } from '../../imports/networking.istio.io';
 import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
 import { MeshService } from '../service';
-import { HostTraffic } from './host-traffic';
+import { GATEWAY_API_VERSION } from './gateway-api';
+import { asVirtualService, HostTraffic } from './host-traffic';
+import { TrafficApi, trafficApiOf } from './traffic-api';
 import { HttpMatch } from './http-match';
 
 /**
  * HTTPS termination at the ingress gateway.
  */
 export interface IngressTlsOptions {
-  /** Name of the Kubernetes TLS Secret holding the certificate and key, in the gateway workload's namespace (`istio-system`). */
+  /** Name of the Kubernetes TLS Secret holding the certificate and key: in the gateway workload's namespace (`istio-system`) with Istio's API, in the Gateway's namespace with the Gateway API. */
   readonly credentialName: string;
 
   /**
    * Port of the HTTPS server on the gateway.
    *
-   * @default 8443 (the port the default ingress gateway's container listens on for 443)
+   * @default 8443 (the port the default ingress gateway's container listens on for 443); 443 with the Gateway API
    */
   readonly port?: number;
 
@@ -64,7 +67,7 @@ export interface IngressGatewayProps {
   /**
    * Port of the plain HTTP server.
    *
-   * @default 8080 (the default ingress gateway's container port behind Service port 80)
+   * @default 8080 (the default ingress gateway's container port behind Service port 80); 80 with the Gateway API (the Gateway's own Service port)
    */
   readonly httpPort?: number;
 
@@ -86,14 +89,25 @@ export interface IngressGatewayProps {
 /**
  * Defines a Gateway on Istio's ingress gateway and the VirtualService that routes it to one service.
  *
+ * With the Gateway API (`useTrafficApi`), a Gateway of class `istio` (Istio deploys its proxy) with an
+ * `http` listener, plus `https` terminating with the `tls.credentialName` Secret in the Gateway's
+ * namespace, and an HTTPRoute; with `tls`, a second HTTPRoute on the `http` listener redirects to HTTPS.
+ *
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/ingress-control/
+ * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
  */
 export class IngressGateway extends Construct {
-  /** The generated Gateway: the escape hatch. */
-  public readonly gateway: Gateway;
+  /** The Istio Gateway: the escape hatch; `undefined` with the Gateway API. */
+  public readonly gateway?: Gateway;
 
-  /** The generated VirtualService bound to the gateway. */
-  public readonly virtualService: VirtualService;
+  /** The Gateway object of either family: Istio's `networking.istio.io` Gateway, or the Gateway API's. */
+  public readonly gatewayResource: ApiObject;
+
+  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
+  public readonly route: ApiObject;
+
+  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  public readonly virtualService?: VirtualService;
 
   /** Name of the Gateway, as VirtualServices refer to it. */
   public readonly name: string;
@@ -110,17 +124,70 @@ export class IngressGateway extends Construct {
     this.name = props.name;
     const hosts = props.hosts ?? ['*'];
     const metadata = { name: props.name, namespace: props.namespace };
-    this.gateway = new Gateway(this, 'Resource', {
-      metadata,
-      spec: { selector: props.selector ?? { istio: 'ingressgateway' }, servers: servers(hosts, props) },
-    });
+    const gatewayApi = trafficApiOf(this) === TrafficApi.GATEWAY_API;
+    if (gatewayApi) {
+      this.gatewayResource = new ApiObject(this, 'Resource', {
+        apiVersion: GATEWAY_API_VERSION, kind: 'Gateway', metadata, spec: gatewaySpec(hosts, props),
+      } as any);
+    } else {
+      this.gateway = new Gateway(this, 'Resource', {
+        metadata,
+        spec: { selector: props.selector ?? { istio: 'ingressgateway' }, servers: servers(hosts, props) },
+      });
+      this.gatewayResource = this.gateway;
+    }
     const model = HostTraffic._ofGateway(this, props.service, { namespace: props.namespace, hosts, gateways: [props.name] });
-    model._nameRoute(this, props.routeName ?? props.service.host);
-    this.virtualService = model._addRoute(this, {
+    const routeName = props.routeName ?? props.service.host;
+    model._nameRoute(this, routeName);
+    const redirect = props.tls && (props.tls.httpsRedirect ?? true);
+    if (gatewayApi && props.tls) {
+      model.gatewaySection = 'https';
+    }
+    if (gatewayApi && redirect) {
+      new ApiObject(this, 'Redirect', {
+        apiVersion: GATEWAY_API_VERSION,
+        kind: 'HTTPRoute',
+        metadata: { name: `${routeName}-https-redirect`, namespace: props.namespace },
+        spec: {
+          parentRefs: [{ name: props.name, sectionName: 'http' }],
+          hostnames: hosts.includes('*') ? undefined : hosts,
+          rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+        },
+      } as any);
+    }
+    this.route = model._addRoute(this, {
       matches: props.matches,
       targets: [{ service: props.service, port: props.service.port, prop: 'service' }],
     });
+    this.virtualService = asVirtualService(this.route);
   }
+}
+
+function gatewaySpec(hosts: string[], props: IngressGatewayProps): any {
+  if (props.selector) {
+    throw new Error(`'selector' has no Gateway API form: a Gateway of class 'istio' runs its own proxy; leave it out, or keep the Istio API for this ingress`);
+  }
+  const hostname = hosts.length === 1 && hosts[0] !== '*' ? hosts[0] : undefined;
+  if (hosts.length > 1) {
+    throw new Error(`'hosts' must hold one host with the Gateway API (a listener serves one hostname), got ${hosts.join(', ')}`);
+  }
+  const allowedRoutes = { namespaces: { from: 'Same' } };
+  const httpPort = props.httpPort ?? 80;
+  assertIntegerInRange('httpPort', httpPort, 1, 65535);
+  const listeners: any[] = [{ name: 'http', hostname, port: httpPort, protocol: 'HTTP', allowedRoutes }];
+  if (props.tls) {
+    assertDnsLabel('tls.credentialName', props.tls.credentialName);
+    const httpsPort = props.tls.port ?? 443;
+    assertIntegerInRange('tls.port', httpsPort, 1, 65535);
+    if (httpsPort === httpPort) {
+      throw new Error(`'tls.port' must differ from 'httpPort', got ${httpsPort} for both`);
+    }
+    listeners.push({
+      name: 'https', hostname, port: httpsPort, protocol: 'HTTPS', allowedRoutes,
+      tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: props.tls.credentialName }] },
+    });
+  }
+  return { gatewayClassName: 'istio', listeners };
 }
 
 function servers(hosts: string[], props: IngressGatewayProps): GatewaySpecServers[] {

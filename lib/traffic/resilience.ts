@@ -1,9 +1,9 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DestinationRule, VirtualService } from '../../imports/networking.istio.io';
 import { assertPercentage, istioDuration } from '../private/validate';
 import { MeshService } from '../service';
-import { HostTraffic } from './host-traffic';
+import { asVirtualService, HostTraffic } from './host-traffic';
 import {
   ConnectionPool, LoadBalancer, OutlierDetection, RetryPolicy,
   renderConnectionPool, renderFault, renderOutlierDetection, renderRetries,
@@ -41,8 +41,11 @@ export interface RetriesProps extends RetryPolicy {
  * @see https://istio.io/latest/docs/concepts/traffic-management/#retries
  */
 export class Retries extends Construct {
-  /** The host's VirtualService: the escape hatch. */
-  public readonly virtualService: VirtualService;
+  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
+  public readonly route: ApiObject;
+
+  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  public readonly virtualService?: VirtualService;
 
   /** The host's DestinationRule, when a retry budget is set. */
   public readonly destinationRule?: DestinationRule;
@@ -54,7 +57,8 @@ export class Retries extends Construct {
       throw new Error(`'minRetryConcurrency' is set but 'budgetPercent' is not`);
     }
     const model = HostTraffic.of(this, props.service);
-    this.virtualService = model._addBehaviour(this, { retries });
+    this.route = model._addBehaviour(this, { retries });
+    this.virtualService = asVirtualService(this.route);
     if (props.budgetPercent !== undefined) {
       assertPercentage('budgetPercent', props.budgetPercent);
       if (props.minRetryConcurrency !== undefined && (!Number.isInteger(props.minRetryConcurrency) || props.minRetryConcurrency < 0)) {
@@ -83,13 +87,17 @@ export interface RequestTimeoutProps {
  * @see https://istio.io/latest/docs/tasks/traffic-management/request-timeouts/
  */
 export class RequestTimeout extends Construct {
-  /** The host's VirtualService: the escape hatch. */
-  public readonly virtualService: VirtualService;
+  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
+  public readonly route: ApiObject;
+
+  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  public readonly virtualService?: VirtualService;
 
   public constructor(scope: Construct, id: string, props: RequestTimeoutProps) {
     super(scope, id);
     const timeout = istioDuration('timeout', props.timeout);
-    this.virtualService = HostTraffic.of(this, props.service)._addBehaviour(this, { timeout });
+    this.route = HostTraffic.of(this, props.service)._addBehaviour(this, { timeout });
+    this.virtualService = asVirtualService(this.route);
   }
 }
 
@@ -139,8 +147,11 @@ export interface FaultInjectionProps {
  * @see https://istio.io/latest/docs/tasks/traffic-management/fault-injection/
  */
 export class FaultInjection extends Construct {
-  /** The host's VirtualService: the escape hatch. */
-  public readonly virtualService: VirtualService;
+  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
+  public readonly route: ApiObject;
+
+  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  public readonly virtualService?: VirtualService;
 
   public constructor(scope: Construct, id: string, props: FaultInjectionProps) {
     super(scope, id);
@@ -159,7 +170,8 @@ export class FaultInjection extends Construct {
         ? { prop: 'abortHttpStatus', httpStatus: props.abortHttpStatus, percentage: props.abortPercentage, percentageProp: 'abortPercentage' }
         : undefined,
     });
-    this.virtualService = HostTraffic.of(this, props.service)._addBehaviour(this, { fault });
+    this.route = HostTraffic.of(this, props.service)._addBehaviour(this, { fault });
+    this.virtualService = asVirtualService(this.route);
   }
 }
 
@@ -188,14 +200,18 @@ export interface TrafficMirrorProps {
  * @see https://istio.io/latest/docs/tasks/traffic-management/mirroring/
  */
 export class TrafficMirror extends Construct {
-  /** The host's VirtualService: the escape hatch. */
-  public readonly virtualService: VirtualService;
+  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
+  public readonly route: ApiObject;
+
+  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  public readonly virtualService?: VirtualService;
 
   public constructor(scope: Construct, id: string, props: TrafficMirrorProps) {
     super(scope, id);
     const percentage = props.percentage ?? 100;
     assertPercentage('percentage', percentage);
-    this.virtualService = HostTraffic.of(this, props.service)._addBehaviour(this, { mirror: { subset: props.subset, percentage, prop: 'subset' } });
+    this.route = HostTraffic.of(this, props.service)._addBehaviour(this, { mirror: { subset: props.subset, percentage, prop: 'subset' } });
+    this.virtualService = asVirtualService(this.route);
   }
 }
 

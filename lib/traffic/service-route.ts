@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { VirtualService } from '../../imports/networking.istio.io';
 import { assertDnsLabel, assertIntegerInRange, istioDuration } from '../private/validate';
@@ -124,8 +124,11 @@ export interface ServiceRouteProps {
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
  */
 export class ServiceRoute extends Construct {
-  /** The host's VirtualService, shared with every block that routes the host in this chart: the escape hatch. */
-  public readonly virtualService: VirtualService;
+  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
+  public readonly route: ApiObject;
+
+  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  public readonly virtualService?: VirtualService;
 
   /** Name of the VirtualService. */
   public readonly name: string;
@@ -145,7 +148,8 @@ export class ServiceRoute extends Construct {
     const model = HostTraffic.of(this, props.service);
     model._nameRoute(this, this.name);
     contributions.forEach(c => model._addRoute(this, c));
-    this.virtualService = model.virtualService!;
+    this.route = model.route!;
+    this.virtualService = model.virtualService;
   }
 }
 

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DestinationRule } from '../../imports/networking.istio.io';
 import { formatLabels, labelsMatch } from '../private/objects';
@@ -48,8 +49,11 @@ export interface ServiceSubsetsProps {
  * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
  */
 export class ServiceSubsets extends Construct {
-  /** The host's DestinationRule, shared with the policy blocks on the host in this chart: the escape hatch. */
-  public readonly destinationRule: DestinationRule;
+  /** The host's DestinationRule, shared with the policy blocks on the host in this chart: the escape hatch; `undefined` with the Gateway API. */
+  public readonly destinationRule?: DestinationRule;
+
+  /** With the Gateway API, the Service of each subset (`reviews-v1`), which routes send traffic to; otherwise empty. */
+  public readonly versionServices: ApiObject[];
 
   /** Name of the DestinationRule. */
   public readonly name: string;
@@ -67,7 +71,9 @@ export class ServiceSubsets extends Construct {
     this.subsets = props.subsets.map((s, i) => resolveSubset(`subsets[${i}]`, s));
     const model = HostTraffic.of(this, props.service);
     model._namePolicy(this, this.name);
-    this.destinationRule = model._addSubsets(this, this.subsets);
+    const defined = model._addSubsets(this, this.subsets);
+    this.destinationRule = Array.isArray(defined) ? undefined : defined;
+    this.versionServices = Array.isArray(defined) ? defined : [];
     this.node.addValidation({ validate: () => this.unselectedSubsets(props.service) });
   }
 

@@ -1,0 +1,91 @@
+import { IConstruct } from 'constructs';
+import { VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries } from '../../imports/networking.istio.io';
+import { MeshService } from '../service';
+
+/**
+ * Writing the host model as Kubernetes Gateway API objects (HTTPRoute, per-version Services).
+ *
+ * Everything here either has an exact Gateway API form or fails, naming the feature, the construct that
+ * asked for it and the way out; nothing is dropped.
+ *
+ * @internal
+ */
+export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
+
+/** @internal */
+export function unsupported(feature: string, by: IConstruct, host: string, wayOut: string): Error {
+  return new Error(`${feature} has no Gateway API (HTTPRoute) form: ${by.node.path} asks for it on host '${host}'; ${wayOut}`);
+}
+
+/** How to keep a feature that only Istio's APIs have. */
+export const KEEP_ISTIO = 'keep the Istio API for this host (useTrafficApi(chart, TrafficApi.ISTIO) on the chart that routes it)';
+
+/** The name of the Service that stands for one version (subset) of a host, as Istio's bookinfo-versions.yaml names them. */
+export function versionService(host: string, subset: string): string {
+  return `${host}-${subset}`;
+}
+
+/** The port a backendRef or parentRef names: Gateway API requires one for a Service. */
+export function portOf(service: MeshService, by: IConstruct): number {
+  if (service.port === undefined) {
+    throw new Error(`[${by.node.path}] Gateway API routes name a Service port: set 'port' on the MeshService of host '${service.host}'`);
+  }
+  return service.port;
+}
+
+const STRING_TYPES: Record<string, { header?: string; path?: string }> = {
+  exact: { header: 'Exact', path: 'Exact' },
+  prefix: { path: 'PathPrefix' },
+  regex: { header: 'RegularExpression', path: 'RegularExpression' },
+};
+
+/** An HTTPRoute match for an Istio match; throws for conditions HTTPRoute cannot express. */
+export function gatewayMatch(match: VirtualServiceSpecHttpMatch, by: IConstruct, host: string): any {
+  const result: any = {};
+  for (const [name, value] of Object.entries(match.headers ?? {})) {
+    const [kind, text] = Object.entries(value as object)[0];
+    const type = STRING_TYPES[kind]?.header;
+    if (!type) {
+      throw unsupported(`a ${kind} match on header '${name}'`, by, host, `match it exactly or by regex, or ${KEEP_ISTIO}`);
+    }
+    result.headers = [...(result.headers ?? []), { type, name, value: text }];
+  }
+  if (match.uri) {
+    const [kind, text] = Object.entries(match.uri)[0];
+    result.path = { type: STRING_TYPES[kind].path, value: text };
+  }
+  const other = Object.keys(match).filter(k => k !== 'headers' && k !== 'uri');
+  if (other.length > 0) {
+    throw unsupported(`a match on ${other.join(', ')}`, by, host, KEEP_ISTIO);
+  }
+  return result;
+}
+
+const CODE_CONDITIONS: Record<string, number[]> = {
+  'gateway-error': [502, 503, 504],
+  '5xx': Array.from({ length: 100 }, (_, i) => 500 + i),
+  'retriable-4xx': [409],
+};
+
+/**
+ * An HTTPRoute retry for an Istio retry policy: HTTPRoute retries on status codes only, and its
+ * per-try limit is `timeouts.backendRequest`.
+ */
+export function gatewayRetry(retries: VirtualServiceSpecHttpRetries, by: IConstruct, host: string): { retry: any; backendRequest?: string } {
+  const conditions = (retries.retryOn ?? '').split(',').filter(c => c !== '' && c !== 'retriable-status-codes');
+  const codes = new Set<number>();
+  for (const condition of conditions) {
+    if (/^\d+$/.test(condition)) {
+      codes.add(Number(condition));
+    } else if (CODE_CONDITIONS[condition]) {
+      CODE_CONDITIONS[condition].forEach(c => codes.add(c));
+    } else {
+      throw unsupported(`retrying on '${condition}'`, by, host,
+        `HTTPRoute retries on HTTP status codes only (RetryOn.GATEWAY_ERROR, FIVE_XX, RETRIABLE_4XX or retryOnStatusCodes), or ${KEEP_ISTIO}`);
+    }
+  }
+  return {
+    retry: { attempts: retries.attempts, codes: codes.size > 0 ? [...codes].sort((a, b) => a - b) : undefined },
+    backendRequest: retries.perTryTimeout,
+  };
+}

@@ -1,0 +1,48 @@
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/**
+ * The API family a chart's traffic blocks emit.
+ *
+ * The same building blocks write either family from the same props. With the Kubernetes Gateway API,
+ * routes are HTTPRoutes whose parent is the Service (the GAMMA pattern Istio implements for sidecars and
+ * ambient waypoints), versions are Services of their own, and ingress is a Gateway of class `istio`.
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
+ */
+export enum TrafficApi {
+  /** VirtualService and DestinationRule (Istio's own APIs, for sidecars): the default. */
+  ISTIO = 'istio',
+  /** HTTPRoute, Gateway and per-version Services (Kubernetes Gateway API v1), for ambient mode or sidecars. */
+  GATEWAY_API = 'gateway-api',
+}
+
+/** The construct context key that chooses the family for an app or chart. */
+export const TRAFFIC_API_CONTEXT = 'cdk8s-istio/traffic-api';
+
+/**
+ * Chooses the traffic API family for every block below `scope` (an App or a Chart).
+ *
+ * Call it before adding blocks: the host models read it when they are created.
+ *
+ * @example useTrafficApi(chart, TrafficApi.GATEWAY_API)
+ */
+export function useTrafficApi(scope: IConstruct, api: TrafficApi): void {
+  if (!Object.values(TrafficApi).includes(api)) {
+    throw new Error(`'api' must be one of ${Object.values(TrafficApi).join(', ')}, got '${api}'`);
+  }
+  scope.node.setContext(TRAFFIC_API_CONTEXT, api);
+}
+
+/**
+ * The family that applies to `scope`: its chart's (or app's) context, else Istio's APIs.
+ *
+ * @internal
+ */
+export function trafficApiOf(scope: IConstruct): TrafficApi {
+  const value = Chart.of(scope).node.tryGetContext(TRAFFIC_API_CONTEXT);
+  if (value !== undefined && !Object.values(TrafficApi).includes(value)) {
+    throw new Error(`context '${TRAFFIC_API_CONTEXT}' must be one of ${Object.values(TrafficApi).join(', ')}, got '${value}'`);
+  }
+  return value ?? TrafficApi.ISTIO;
+}
