@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { TrafficApi } from './lib';
 import { BookinfoStateChart, JwtEdgeChart, MeshTelemetryChart, ReleaseStepChart, TUTORIAL_STEPS, TutorialStep } from './tutorial';
 
 // dist/: one desired state, what `kubectl apply -f dist/` makes true
@@ -19,3 +20,14 @@ steps.synth();
 const optional = new App({ outdir: path.join(state.outdir, 'optional'), recordConstructMetadata: false });
 new JwtEdgeChart(optional, 'jwt-edge');
 optional.synth();
+
+// dist/gateway-api/: the same app and steps with the Kubernetes Gateway API in ambient mode, in namespace
+// bookinfo-ambient (applied on its own, or beside dist/); its steps in dist/gateway-api/steps/
+const ambient = new App({ outdir: path.join(state.outdir, 'gateway-api'), recordConstructMetadata: false });
+const { bookinfo: ambientBookinfo } = new BookinfoStateChart(ambient, 'bookinfo', { release: TutorialStep.BLUE, api: TrafficApi.GATEWAY_API });
+ambient.synth();
+const ambientSteps = new App({ outdir: path.join(state.outdir, 'gateway-api', 'steps'), recordConstructMetadata: false });
+for (const step of TUTORIAL_STEPS) {
+  new ReleaseStepChart(ambientSteps, step, { bookinfo: ambientBookinfo, api: TrafficApi.GATEWAY_API });
+}
+ambientSteps.synth();

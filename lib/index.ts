@@ -15,5 +15,6 @@ export * from './traffic/ingress-gateway';
 export * from './security/mtls-policy';
 export * from './security/zero-trust';
 export * from './security/jwt-edge';
+export * from './security/waypoint';
 export * from './telemetry';
 export * from './apps/bookinfo';

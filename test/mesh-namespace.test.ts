@@ -24,7 +24,7 @@ describe('MeshNamespace', () => {
 
   test('throws if labels set an injection label', () => {
     expect(() => namespace({ name: 'bookinfo', labels: { 'istio-injection': 'disabled' } }))
-      .toThrow("'labels' must not set 'istio-injection': use 'revision' to choose how sidecars are injected");
+      .toThrow("'labels' must not set 'istio-injection': use 'dataplaneMode', 'waypoint' or 'revision'");
   });
 
   test('throws if the name is not a DNS label', () => {

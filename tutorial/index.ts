@@ -3,8 +3,9 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AccessLogs, BlueGreen, BookinfoApp, Canary, CircuitBreaker, FaultyTimeout, HttpMatch, JwtEdge, MeshTelemetry,
-  MtlsPolicy, Retries, RetryOn, ServiceRoute, StringMatch, ZeroTrust,
+  AccessLogs, BlueGreen, BookinfoApp, Canary, CircuitBreaker, DataplaneMode, FaultyTimeout, HttpMatch, JwtEdge, MeshTelemetry,
+  MtlsPolicy, RequestTimeout, Retries, RetryOn, ServiceRoute, StringMatch, TrafficApi, trafficApiOf, useTrafficApi,
+  WorkloadIdentity, ZeroTrust,
 } from '../lib';
 
 /**
@@ -50,10 +51,12 @@ const CANARY_WEIGHTS: Partial<Record<TutorialStep, number>> = {
 export function addRelease(scope: Construct, bookinfo: BookinfoApp, step: TutorialStep): void {
   const release = new Construct(scope, step);
   const { reviews, ratings } = bookinfo;
-  // every release keeps the retry policy of productpage -> reviews (see README: resilience)
+  const gatewayApi = trafficApiOf(scope) === TrafficApi.GATEWAY_API;
+  // every release keeps the retry policy of productpage -> reviews (see README: resilience); HTTPRoute
+  // retries on status codes only, and its per-try timeout may not exceed the fault step's 0.5 s timeout
   new Retries(release, 'reviews-retries', {
-    service: reviews, attempts: 2, perTryTimeout: Duration.seconds(1),
-    retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM],
+    service: reviews, attempts: 2, perTryTimeout: gatewayApi ? Duration.millis(500) : Duration.seconds(1),
+    retryOn: gatewayApi ? [RetryOn.GATEWAY_ERROR] : [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM],
   });
   const weight = CANARY_WEIGHTS[step];
   if (step === TutorialStep.BLUE || step === TutorialStep.GREEN) {
@@ -66,7 +69,12 @@ export function addRelease(scope: Construct, bookinfo: BookinfoApp, step: Tutori
       canaryMatch: [HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*'))],
     });
   }
-  if (step === TutorialStep.FAULT) {
+  if (step === TutorialStep.FAULT && gatewayApi) {
+    // HTTPRoute has no fault injection (see README): the step keeps the 0.5 s timeout on reviews v2 alone
+    new BlueGreen(release, 'reviews', { service: reviews, active: 'v2' });
+    new RequestTimeout(release, 'reviews-timeout', { service: reviews, timeout: Duration.millis(500) });
+    new ServiceRoute(release, 'ratings', { service: ratings, routes: [{ destinations: [{ subset: 'v1' }] }] });
+  } else if (step === TutorialStep.FAULT) {
     new FaultyTimeout(release, 'ratings-delay', {
       service: ratings, subset: 'v1', delay: Duration.seconds(2), delayPercentage: 100,
       caller: reviews, callerSubset: 'v2', timeout: Duration.millis(500),
@@ -82,6 +90,14 @@ export function addRelease(scope: Construct, bookinfo: BookinfoApp, step: Tutori
 export interface BookinfoStateChartProps extends ChartProps {
   /** The release of reviews that the deployed state carries. */
   readonly release: TutorialStep;
+
+  /**
+   * The API family: Istio's APIs with sidecars in namespace `bookinfo`, or the Gateway API in ambient
+   * mode (with a waypoint) in namespace `bookinfo-ambient`.
+   *
+   * @default TrafficApi.ISTIO
+   */
+  readonly api?: TrafficApi;
 }
 
 /**
@@ -94,15 +110,31 @@ export class BookinfoStateChart extends Chart {
 
   public constructor(scope: Construct, id: string, props: BookinfoStateChartProps) {
     super(scope, id, props);
-    this.bookinfo = new BookinfoApp(this, 'bookinfo', { namespace: 'bookinfo', hardening: true });
-    const namespace = this.bookinfo.namespace!;
-    new CircuitBreaker(this, 'ratings-breaker', {
-      service: this.bookinfo.ratings,
-      outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 100 },
-      connectionPool: { http1MaxPendingRequests: 100, maxRequestsPerConnection: 10 },
+    const ambient = (props.api ?? TrafficApi.ISTIO) === TrafficApi.GATEWAY_API;
+    if (ambient) {
+      useTrafficApi(this, TrafficApi.GATEWAY_API);
+    }
+    const namespace = ambient ? 'bookinfo-ambient' : 'bookinfo';
+    this.bookinfo = new BookinfoApp(this, 'bookinfo', {
+      namespace, hardening: true,
+      dataplaneMode: ambient ? DataplaneMode.AMBIENT : undefined,
+      waypoint: ambient ? WAYPOINT : undefined,
     });
+    if (!ambient) {
+      // circuit breaking is a DestinationRule policy, which routes to per-version Services do not reach (see README)
+      new CircuitBreaker(this, 'ratings-breaker', {
+        service: this.bookinfo.ratings,
+        outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 100 },
+        connectionPool: { http1MaxPendingRequests: 100, maxRequestsPerConnection: 10 },
+      });
+    }
     new MtlsPolicy(this, 'mtls', { namespace });
-    new ZeroTrust(this, 'zero-trust', { namespace, edges: this.bookinfo.callGraph() });
+    // the Gateway API ingress runs in the app's namespace, as ServiceAccount <gateway>-istio
+    const ingress = ambient ? WorkloadIdentity.fromServiceAccount(namespace, 'bookinfo-gateway-istio') : WorkloadIdentity.ingressGateway();
+    new ZeroTrust(this, 'zero-trust', {
+      namespace, edges: this.bookinfo.callGraph(ingress),
+      dataplaneMode: ambient ? DataplaneMode.AMBIENT : undefined, waypoint: ambient ? WAYPOINT : undefined,
+    });
     addRelease(this, this.bookinfo, props.release);
   }
 }
@@ -121,15 +153,26 @@ export class MeshTelemetryChart extends Chart {
 export interface ReleaseStepChartProps extends ChartProps {
   /** The deployed app whose routes the step replaces. */
   readonly bookinfo: BookinfoApp;
+
+  /**
+   * The API family of the deployed state.
+   *
+   * @default TrafficApi.ISTIO
+   */
+  readonly api?: TrafficApi;
 }
 
 /** One release step, applied on top of the deployed state: its chart id is the step. */
 export class ReleaseStepChart extends Chart {
   public constructor(scope: Construct, step: TutorialStep, props: ReleaseStepChartProps) {
     super(scope, step, props);
+    useTrafficApi(this, props.api ?? TrafficApi.ISTIO);
     addRelease(this, props.bookinfo, step);
   }
 }
+
+/** The waypoint of the ambient flavour. */
+const WAYPOINT = 'waypoint';
 
 /**
  * JWT at the edge, left out of the deployed state: the tutorial has no identity provider, Istio's test

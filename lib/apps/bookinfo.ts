@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { MeshNamespace } from '../mesh-namespace';
+import { DataplaneMode, MeshNamespace } from '../mesh-namespace';
+import { Waypoint } from '../security/waypoint';
 import { Container, ObjectMeta, ResourceRequirements, SecurityContext, kubeDeployment, kubeService, kubeServiceAccount } from '../private/k8s';
 import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
 import { MeshService } from '../service';
@@ -86,6 +87,21 @@ export interface BookinfoAppProps {
    * @default false
    */
   readonly productpageNodePort?: boolean;
+
+  /**
+   * Sidecars, or ambient mode for the namespace.
+   *
+   * @default DataplaneMode.SIDECAR
+   */
+  readonly dataplaneMode?: DataplaneMode;
+
+  /**
+   * Name of a waypoint to deploy in the namespace and to route its services' L7 traffic through
+   * (ambient mode; HTTP routing and L7 authorization need one).
+   *
+   * @default - no waypoint
+   */
+  readonly waypoint?: string;
 }
 
 const PORT = 9080;
@@ -152,6 +168,9 @@ export class BookinfoApp extends Construct {
   /** The ingress, when enabled. */
   public readonly ingress?: IngressGateway;
 
+  /** The waypoint, when one is deployed. */
+  public readonly waypoint?: Waypoint;
+
   private readonly imageRegistry: string;
   private readonly imageTag: string;
   private readonly replicas: number;
@@ -173,7 +192,12 @@ export class BookinfoApp extends Construct {
       throw new Error(`'reviewsVersions' must list at least one version, each once, got [${reviewsVersions.join(', ')}]`);
     }
     if (props.namespace !== undefined) {
-      new MeshNamespace(this, 'Namespace', { name: props.namespace });
+      new MeshNamespace(this, 'Namespace', { name: props.namespace, dataplaneMode: props.dataplaneMode, waypoint: props.waypoint });
+      if (props.waypoint) {
+        this.waypoint = new Waypoint(this, 'Waypoint', { namespace: props.namespace, name: props.waypoint });
+      }
+    } else if (props.waypoint || props.dataplaneMode) {
+      throw new Error(`'${props.waypoint ? 'waypoint' : 'dataplaneMode'}' needs 'namespace': the mode is a label of the namespace`);
     }
     if (props.ingressTls && props.ingress === false) {
       throw new Error(`'ingressTls' is set but 'ingress' is false`);

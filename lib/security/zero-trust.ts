@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules } from '../../imports/security.istio.io';
 import { ROOT_NAMESPACE } from '../private/mesh-defaults';
 import { assertDnsLabel } from '../private/validate';
+import { DataplaneMode } from '../mesh-namespace';
 import { MeshService } from '../service';
 
 /**
@@ -100,6 +101,22 @@ export interface ZeroTrustProps {
    * @default - none: every request to the namespace is denied
    */
   readonly edges?: CallEdge[];
+
+  /**
+   * Sidecars, or ambient mode. In ambient mode without a waypoint, ztunnel enforces the policies at L4
+   * (principals only: an edge with methods or paths throws); with a waypoint, every policy attaches to
+   * the callee's Service with `targetRefs` and the waypoint enforces principals, methods and paths.
+   *
+   * @default DataplaneMode.SIDECAR
+   */
+  readonly dataplaneMode?: DataplaneMode;
+
+  /**
+   * Name of the waypoint the namespace's services use (ambient mode).
+   *
+   * @default - none: L4 policies that ztunnel enforces
+   */
+  readonly waypoint?: string;
 }
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE']);
@@ -110,6 +127,10 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
  * Emits an allow-nothing AuthorizationPolicy for the namespace, then one ALLOW policy per callee that
  * admits exactly the principals of its declared callers. Adding a call is one `allow()` line and one
  * rule in the YAML diff.
+ *
+ * In ambient mode with a waypoint, ztunnel lets the waypoint's traffic through and skips selector
+ * policies for it, so the graph moves to the waypoint: a second allow-nothing attached to the waypoint
+ * Gateway, and each callee's policy attached to its Service.
  *
  * @see https://istio.io/latest/docs/ops/best-practices/security/#use-default-deny-patterns
  * @example
@@ -124,13 +145,30 @@ export class ZeroTrust extends Construct {
   /** Namespace the graph protects. */
   public readonly namespace: string;
 
+  /** With a waypoint in ambient mode, the allow-nothing policy attached to the waypoint. */
+  public readonly waypointAllowNothing?: AuthorizationPolicy;
+
   private readonly policies = new Map<string, { policy: AuthorizationPolicy; rules: AuthorizationPolicySpecRules[] }>();
   private readonly edgeKeys = new Set<string>();
+  private readonly mode: DataplaneMode;
+  private readonly waypoint?: string;
 
   public constructor(scope: Construct, id: string, props: ZeroTrustProps) {
     super(scope, id);
     assertDnsLabel('namespace', props.namespace);
     this.namespace = props.namespace;
+    this.mode = props.dataplaneMode ?? DataplaneMode.SIDECAR;
+    if (props.waypoint !== undefined) {
+      if (this.mode !== DataplaneMode.AMBIENT) {
+        throw new Error(`'waypoint' is set but 'dataplaneMode' is ${this.mode}: waypoints serve ambient namespaces`);
+      }
+      assertDnsLabel('waypoint', props.waypoint);
+      this.waypoint = props.waypoint;
+      this.waypointAllowNothing = new AuthorizationPolicy(this, 'Waypoint', {
+        metadata: { name: 'allow-nothing-waypoint', namespace: props.namespace },
+        spec: { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: props.waypoint }] },
+      });
+    }
     // an ALLOW policy without rules matches nothing, so it denies what no other policy allows
     this.allowNothing = new AuthorizationPolicy(this, 'Resource', {
       metadata: { name: 'allow-nothing', namespace: props.namespace },
@@ -154,7 +192,11 @@ export class ZeroTrust extends Construct {
       throw new Error(`edge ${caller.name} -> ${to.host} is declared twice`);
     }
     this.edgeKeys.add(key);
-    this.policyFor(to).push({ from: [{ source: { principals: [caller.principal] } }], to: operations(options) });
+    const to_ = operations(options);
+    if (to_ && this.mode === DataplaneMode.AMBIENT && !this.waypoint) {
+      throw new Error(`edge ${caller.name} -> ${to.host} names methods or paths, which are L7 rules: in ambient mode a waypoint enforces them; set 'waypoint'`);
+    }
+    this.policyFor(to).push({ from: [{ source: { principals: [caller.principal] } }], to: to_ });
     return this;
   }
 
@@ -173,7 +215,13 @@ export class ZeroTrust extends Construct {
       const rules: AuthorizationPolicySpecRules[] = [];
       const policy = new AuthorizationPolicy(this, `allow-${to.host}`, {
         metadata: { name: `allow-${to.host}`, namespace: this.namespace },
-        spec: { selector: { matchLabels: to.selector }, action: AuthorizationPolicySpecAction.ALLOW, rules },
+        spec: {
+          // with a waypoint the policy attaches to the Service, which the waypoint enforces for
+          selector: this.waypoint ? undefined : { matchLabels: to.selector },
+          targetRefs: this.waypoint ? [{ group: '', kind: 'Service', name: to.host }] : undefined,
+          action: AuthorizationPolicySpecAction.ALLOW,
+          rules,
+        },
       });
       entry = { policy, rules };
       this.policies.set(to.host, entry);

@@ -333,6 +333,23 @@ export class HostTraffic extends Construct {
     }
   }
 
+  // HTTPRoute requires timeouts.backendRequest (the per-try timeout) <= timeouts.request (a CEL rule of its CRD)
+  private gatewayTimeoutErrors(): string[] {
+    const routes = this.routes.length > 0 ? this.routes : [undefined];
+    return routes.flatMap(route => {
+      const source = (slot: BehaviourSlot) => route?.value.behaviour?.[slot] !== undefined
+        ? { by: route.by, value: route.value.behaviour[slot] as any } : this.behaviours.get(slot) as Contributed<any> | undefined;
+      const timeout = source('timeout');
+      const retries = source('retries');
+      const perTry = retries?.value.perTryTimeout;
+      if (!timeout || !retries || perTry === undefined || seconds(perTry) <= seconds(timeout.value)) {
+        return [];
+      }
+      return [`host '${this.service.host}': the per-try timeout ${perTry} of ${retries.by.node.path} exceeds the request timeout ${timeout.value} of `
+        + `${timeout.by.node.path}; an HTTPRoute requires timeouts.backendRequest <= timeouts.request`];
+    });
+  }
+
   // Gateway API cannot route to DestinationRule subsets: each version is a Service of its own,
   // selecting the service's pods that carry the subset's labels (Istio's bookinfo-versions.yaml)
   private versionService(by: IConstruct, subset: { name: string; labels: Record<string, string> }): ApiObject {
@@ -395,6 +412,7 @@ export class HostTraffic extends Construct {
         metadata: { name: this.routeName?.value ?? this.service.host, namespace: this.routeScope.namespace },
         spec: Lazy.any({ produce: () => this.renderHttpRoute() }),
       } as any);
+      this.node.addValidation({ validate: () => this.gatewayTimeoutErrors() });
     }
     if (!this.vs) {
       this.vsBy = { by, value: undefined };
@@ -556,6 +574,10 @@ function routeKeys(chart: Chart, manifest: any): string[] {
  */
 export function asVirtualService(route: ApiObject): VirtualService | undefined {
   return route instanceof VirtualService ? route : undefined;
+}
+
+function seconds(duration: string): number {
+  return Number(duration.replace(/s$/, ''));
 }
 
 function subsetError(service: MeshService, prop: string, subset: string): string[] {
