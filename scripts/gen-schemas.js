@@ -1,20 +1,33 @@
 #!/usr/bin/env node
-// Generates lib/analyze/istio-schemas.json: the openAPIV3Schema and CEL rules of every CRD in the pinned
-// Istio bundle, with prose descriptions stripped, so the analyzer works without ../shared at run time.
+// Generates lib/analyze/crd-schemas.json: the openAPIV3Schema and CEL rules of every CRD in the pinned
+// Istio 1.30.3 bundle and the Gateway API v1.5.1 (experimental channel) bundle, with prose descriptions
+// stripped, so the analyzer works without ../shared at run time.
 //   node scripts/gen-schemas.js            (writes the table)
 //   node scripts/gen-schemas.js --check    (fails if the committed table differs)
-// Served versions of a CRD share one schema in this bundle; the table stores it once and fails loudly if
-// a future bundle breaks that assumption.
+// Kinds are keyed by group and kind (Istio and the Gateway API both have a Gateway); the served versions
+// of a kind that share a schema share one entry of `variants`.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
 
-const PINNED_SHA256 = 'dcb43ff6b9af2f629b80b6a82597f5a91db259c757e66cc5353ac007da28351a';
 const root = path.join(__dirname, '..');
-const bundle = process.env.ISTIO_CRDS ?? path.join(root, '..', 'shared', 'istio-1.30.3', 'crd-all.gen.yaml');
-const target = path.join(root, 'lib', 'analyze', 'istio-schemas.json');
+const BUNDLES = [
+  {
+    name: 'Istio 1.30.3 crd-all.gen.yaml',
+    sha256: 'dcb43ff6b9af2f629b80b6a82597f5a91db259c757e66cc5353ac007da28351a',
+    file: process.env.ISTIO_CRDS ?? path.join(root, '..', 'shared', 'istio-1.30.3', 'crd-all.gen.yaml'),
+    env: 'ISTIO_CRDS',
+  },
+  {
+    name: 'Gateway API v1.5.1 experimental-crds.yaml',
+    sha256: '63d55b6df5d2fc58e80bb2f89bd3ff0fe03b4d8f19da1466c4b10507e9db5227',
+    file: process.env.GATEWAY_API_CRDS ?? path.join(root, '..', 'shared', 'gateway-api-v1.5.1-experimental-crds.yaml'),
+    env: 'GATEWAY_API_CRDS',
+  },
+];
+const target = path.join(root, 'lib', 'analyze', 'crd-schemas.json');
 
 function fail(message) {
   console.error(`gen-schemas: ${message}`);
@@ -35,44 +48,47 @@ function strip(schema) {
   return out;
 }
 
-if (!fs.existsSync(bundle)) fail(`CRD bundle not found at '${bundle}' (set ISTIO_CRDS)`);
-const text = fs.readFileSync(bundle, 'utf8');
-const sha = crypto.createHash('sha256').update(text).digest('hex');
-if (sha !== PINNED_SHA256) fail(`'${bundle}' has sha256 ${sha}, expected ${PINNED_SHA256}`);
-
-const kinds = {};
-let ruleInstances = 0;
-for (const crd of YAML.parseAllDocuments(text).map(d => d.toJS()).filter(d => d && d.kind === 'CustomResourceDefinition')) {
-  const served = crd.spec.versions.filter(v => v.served);
-  const schema = strip(served[0].schema.openAPIV3Schema);
-  for (const v of served) {
-    if (JSON.stringify(strip(v.schema.openAPIV3Schema)) !== JSON.stringify(schema)) {
-      fail(`${crd.spec.names.kind} ${v.name} has a schema of its own; store schemas per version`);
-    }
-    ruleInstances += countRules(v.schema.openAPIV3Schema);
-  }
-  kinds[crd.spec.names.kind] = {
-    group: crd.spec.group,
-    versions: served.map(v => v.name),
-    deprecated: served.filter(v => v.deprecated).map(v => v.name),
-    schema,
-  };
-}
-
 function countRules(schema) {
   if (Array.isArray(schema)) return schema.reduce((n, s) => n + countRules(s), 0);
   if (!schema || typeof schema !== 'object') return 0;
   return Object.entries(schema).reduce((n, [k, v]) => n + (k === 'x-kubernetes-validations' ? v.length : countRules(v)), 0);
 }
 
-const table = { source: `Istio 1.30.3 crd-all.gen.yaml sha256:${PINNED_SHA256}`, ruleInstances, kinds };
+const kinds = {};
+const sources = [];
+for (const bundle of BUNDLES) {
+  if (!fs.existsSync(bundle.file)) fail(`CRD bundle not found at '${bundle.file}' (set ${bundle.env})`);
+  const text = fs.readFileSync(bundle.file, 'utf8');
+  const sha = crypto.createHash('sha256').update(text).digest('hex');
+  if (sha !== bundle.sha256) fail(`'${bundle.file}' has sha256 ${sha}, expected the pinned ${bundle.name} ${bundle.sha256}`);
+  let ruleInstances = 0;
+  for (const crd of YAML.parseAllDocuments(text).map(d => d.toJS()).filter(d => d && d.kind === 'CustomResourceDefinition')) {
+    const variants = [];
+    for (const v of crd.spec.versions.filter(x => x.served)) {
+      const schema = strip(v.schema.openAPIV3Schema);
+      const same = variants.find(x => JSON.stringify(x.schema) === JSON.stringify(schema));
+      if (same) same.versions.push(v.name); else variants.push({ versions: [v.name], schema });
+      ruleInstances += countRules(v.schema.openAPIV3Schema);
+    }
+    kinds[`${crd.spec.group}/${crd.spec.names.kind}`] = {
+      group: crd.spec.group,
+      kind: crd.spec.names.kind,
+      deprecated: crd.spec.versions.filter(v => v.served && v.deprecated).map(v => v.name),
+      variants,
+    };
+  }
+  sources.push({ name: bundle.name, sha256: sha, ruleInstances });
+}
+
+const table = { sources, kinds };
 const json = JSON.stringify(table) + '\n';
+const summary = sources.map(s => `${s.name}: ${s.ruleInstances} CEL rules across served versions`).join('; ');
 if (process.argv.includes('--check')) {
   if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== json) {
-    fail(`${path.relative(root, target)} differs from the pinned bundle; run 'npm run gen:schemas' and commit`);
+    fail(`${path.relative(root, target)} differs from the pinned bundles; run 'npm run gen:schemas' and commit`);
   }
-  console.log(`gen-schemas: ${path.relative(root, target)} matches the pinned bundle`);
+  console.log(`gen-schemas: ${path.relative(root, target)} matches the pinned bundles`);
 } else {
   fs.writeFileSync(target, json);
-  console.log(`gen-schemas: wrote ${path.relative(root, target)} (${Object.keys(kinds).length} kinds, ${ruleInstances} CEL rules across served versions, ${(json.length / 1024).toFixed(0)} KiB)`);
+  console.log(`gen-schemas: wrote ${path.relative(root, target)} (${Object.keys(kinds).length} kinds; ${summary}; ${(json.length / 1024).toFixed(0)} KiB)`);
 }

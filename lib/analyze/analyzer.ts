@@ -8,7 +8,7 @@ import { CHECKS, Finding, Severity } from './finding';
 import { Manifest, parseManifests } from './manifest';
 import { Mesh } from './mesh';
 import { SchemaValidator } from './schema';
-import { ISTIO_GROUPS } from './schema-table';
+import { CHECKED_GROUPS } from './schema-table';
 
 /** Groups of Kubernetes itself: used to resolve references, never reported as unknown. */
 const KUBERNETES_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling']);
@@ -81,7 +81,7 @@ export class Analyzer {
   }
 
   private checkObjectOnce(m: Manifest): Finding[] {
-    if (ISTIO_GROUPS.has(m.group)) {
+    if (CHECKED_GROUPS.has(m.group)) {
       return this.schemas.validate(m);
     }
     if (KUBERNETES_GROUPS.has(m.group) || m.group.endsWith('.k8s.io')) {

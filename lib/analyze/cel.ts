@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { Environment } from '@marcbachmann/cel-js';
 
 /** The outcome of evaluating one rule: it held, it failed, or it could not be evaluated. */
@@ -8,7 +9,7 @@ export type CelProgram = (self: unknown) => CelOutcome;
 
 /**
  * Kubernetes' URL library (`isURL`, `url`, `getScheme`), which Istio's WasmPlugin and RequestAuthentication
- * rules call. Other Kubernetes libraries are not used by this bundle.
+ * rules call, and `isIP` of its IP library, which the Gateway API's rules call. The bundles use no other.
  *
  * @see https://kubernetes.io/docs/reference/using-api/cel/#kubernetes-url-library
  */
@@ -35,6 +36,8 @@ function kubernetesEnvironment(): Environment {
   return new Environment({ unlistedVariablesAreDyn: true })
     .registerType('URL', KubernetesUrl)
     .registerFunction('isURL(string): bool', (s: string) => parseUrl(s) !== undefined)
+    // Kubernetes' IP library, which the Gateway API's hostname rules call
+    .registerFunction('isIP(string): bool', (s: string) => isIP(s) !== 0)
     .registerFunction('url(string): URL', (s: string) => {
       const url = parseUrl(s);
       if (!url) {
@@ -66,11 +69,51 @@ export function compileCel(rule: string): CelProgram {
   return program;
 }
 
+/**
+ * `has(list[0].field)`: cel-js accepts `has()` on field selections of identifiers only; on a map, `has(e.f)`
+ * is `'f' in e`, which it evaluates for any expression `e` (the Gateway API's HTTPRoute rules index lists).
+ */
+function portable(rule: string): string {
+  return caselessRegexes(rule).replace(/has\(((?:self|[a-z]\w*)(?:\[\d+\]|\.\w+)*\[\d+\](?:\.\w+)*)\.(\w+)\)/g, (_, target, field) => `('${field}' in ${target})`);
+}
+
+/**
+ * RE2's inline `(?i)` flag (the GRPCRoute rules use it), which JavaScript regular expressions lack,
+ * written out as letter classes that match both cases.
+ */
+function caselessRegexes(rule: string): string {
+  return rule.replace(/(\^?)\(\?i\)((?:[^"\\]|\\.)*)/g, (_, anchor: string, body: string) => anchor + caseless(body));
+}
+
+function caseless(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      out += c + (pattern[i + 1] ?? '');
+      i++;
+    } else if (c === '[' || c === ']') {
+      inClass = c === '[';
+      out += c;
+    } else if (inClass && /[a-zA-Z]/.test(c) && pattern[i + 1] === '-' && /[a-zA-Z]/.test(pattern[i + 2] ?? '')) {
+      const range = `${c}-${pattern[i + 2]}`;
+      out += range + (c === c.toLowerCase() ? range.toUpperCase() : range.toLowerCase());
+      i += 2;
+    } else if (/[a-zA-Z]/.test(c)) {
+      out += inClass ? c.toLowerCase() + c.toUpperCase() : `[${c.toLowerCase()}${c.toUpperCase()}]`;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 function makeProgram(rule: string): CelProgram {
   environment ??= kubernetesEnvironment();
   let parsed: (context: Record<string, unknown>) => unknown;
   try {
-    parsed = environment.parse(rule) as unknown as (context: Record<string, unknown>) => unknown;
+    parsed = environment.parse(portable(rule)) as unknown as (context: Record<string, unknown>) => unknown;
   } catch (e) {
     const message = `does not parse: ${(e as Error).message.split('\n')[0]}`;
     return () => ({ error: message });
@@ -95,15 +138,24 @@ export interface CelViolation {
 }
 
 /**
- * Evaluates every `x-kubernetes-validations` rule of `schema` on `data`, as the API server does:
- * each rule on each field that is present, with the field as `self`.
+ * Evaluates every `x-kubernetes-validations` rule of `schema` on `data`, as the API server does: with
+ * the schema's defaults applied first, each rule on each field that is present, with the field as `self`.
+ * Transition rules (`oldSelf`) compare an update with the stored object; offline there is none, so they
+ * are not run, as the API server does not run them on create.
  */
 export function celViolations(schema: any, data: unknown, path: (string | number)[] = []): CelViolation[] {
+  return violations(schema, withDefaults(schema, data), path);
+}
+
+function violations(schema: any, data: unknown, path: (string | number)[]): CelViolation[] {
   if (data === undefined || data === null || !schema) {
     return [];
   }
   const found: CelViolation[] = [];
   for (const { rule, message } of schema['x-kubernetes-validations'] ?? []) {
+    if (/\boldSelf\b/.test(rule)) {
+      continue;
+    }
     const outcome = compileCel(rule)(data);
     if ('error' in outcome) {
       found.push({ path, rule, evaluated: false, message: `rule \`${rule}\` could not be evaluated: ${outcome.error}` });
@@ -112,12 +164,38 @@ export function celViolations(schema: any, data: unknown, path: (string | number
     }
   }
   if (Array.isArray(data)) {
-    data.forEach((item, i) => found.push(...celViolations(schema.items, item, [...path, i])));
+    data.forEach((item, i) => found.push(...violations(schema.items, item, [...path, i])));
   } else if (typeof data === 'object') {
     for (const [key, value] of Object.entries(data as object)) {
-      const child = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-      found.push(...celViolations(child, value, [...path, key]));
+      found.push(...violations(childSchema(schema, key), value, [...path, key]));
     }
   }
   return found;
+}
+
+function childSchema(schema: any, key: string): any {
+  return schema?.properties?.[key] ?? (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+}
+
+/** A copy of `data` with the schema's `default`s filled in where fields are absent, as the API server stores it. */
+export function withDefaults(schema: any, data: unknown): unknown {
+  if (!schema || data === null || data === undefined) {
+    return data;
+  }
+  if (Array.isArray(data)) {
+    return schema.items ? data.map(item => withDefaults(schema.items, item)) : data;
+  }
+  if (typeof data !== 'object') {
+    return data;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data as object)) {
+    out[key] = withDefaults(childSchema(schema, key), value);
+  }
+  for (const [key, property] of Object.entries<any>(schema.properties ?? {})) {
+    if (out[key] === undefined && property.default !== undefined) {
+      out[key] = withDefaults(property, JSON.parse(JSON.stringify(property.default)));
+    }
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import { celViolations } from './cel';
 import { CHECKS, Finding } from './finding';
 import { AJV_OPTIONS, objectSchema } from './json-schema';
 import { Manifest } from './manifest';
-import { KINDS, validatorFingerprint } from './schema-table';
+import { KINDS, kindSchema, SchemaVariant, validatorFingerprint, validatorId } from './schema-table';
 
 
 /**
@@ -17,36 +17,44 @@ export class SchemaValidator {
   private readonly precompiled = hasPrecompiled();
   private ajv?: Ajv;
 
-  /** Whether `apiVersion`/`kind` name an Istio kind and version that the bundle serves. */
-  public knows(manifest: Manifest): boolean {
-    const entry = KINDS[manifest.kind];
-    return entry !== undefined && entry.group === manifest.group && entry.versions.includes(manifest.apiVersion.split('/')[1]);
+  /** The schema of the object's group, kind and version, if a pinned bundle serves it. */
+  public variantOf(manifest: Manifest): { id: string; variant: SchemaVariant } | undefined {
+    const entry = kindSchema(manifest.group, manifest.kind);
+    const version = manifest.apiVersion.split('/')[1];
+    const index = entry?.variants.findIndex(v => v.versions.includes(version)) ?? -1;
+    return entry && index >= 0 ? { id: validatorId(entry, index), variant: entry.variants[index] } : undefined;
   }
 
-  /** Findings for an Istio object: unknown kind or version, schema violations and CEL rule violations. */
+  /** Whether `apiVersion`/`kind` name a kind and version that a pinned bundle serves. */
+  public knows(manifest: Manifest): boolean {
+    return this.variantOf(manifest) !== undefined;
+  }
+
+  /** Findings for an object: unknown kind or version, schema violations and CEL rule violations. */
   public validate(manifest: Manifest): Finding[] {
-    if (!this.knows(manifest)) {
+    const found = this.variantOf(manifest);
+    if (!found) {
       return [unknownKind(manifest)];
     }
-    const validate = this.validatorFor(manifest.kind);
+    const validate = this.validatorFor(found.id, found.variant);
     const schemaFindings = validate(manifest.object) ? [] : readableErrors(validate.errors ?? []).map(e => toFinding(manifest, e));
-    const celFindings = celViolations(KINDS[manifest.kind].schema, manifest.object).map(v =>
+    const celFindings = celViolations(found.variant.schema, manifest.object).map(v =>
       manifest.finding(v.evaluated ? CHECKS.cel : CHECKS.celNotEvaluated, `${prefix(v.path)}${v.message}`, v.path));
     return [...schemaFindings, ...celFindings];
   }
 
-  private validatorFor(kind: string): ValidateFunction {
-    let validate = this.validators.get(kind);
+  private validatorFor(id: string, variant: SchemaVariant): ValidateFunction {
+    let validate = this.validators.get(id);
     if (!validate) {
-      validate = this.precompiled ? require(`./generated/${kind}.js`) as ValidateFunction : this.compile(kind);
-      this.validators.set(kind, validate);
+      validate = this.precompiled ? require(`./generated/${id}.js`) as ValidateFunction : this.compile(variant);
+      this.validators.set(id, validate);
     }
     return validate;
   }
 
-  private compile(kind: string): ValidateFunction {
+  private compile(variant: SchemaVariant): ValidateFunction {
     this.ajv ??= new Ajv(AJV_OPTIONS);
-    return this.ajv.compile(objectSchema(KINDS[kind].schema));
+    return this.ajv.compile(objectSchema(variant.schema));
   }
 }
 
@@ -60,10 +68,10 @@ function hasPrecompiled(): boolean {
 }
 
 function unknownKind(manifest: Manifest): Finding {
-  const entry = KINDS[manifest.kind];
-  const allowed = entry?.group === manifest.group
-    ? `served versions: ${entry.versions.map(v => `${entry.group}/${v}`).join(', ')}`
-    : `Istio 1.30 kinds of ${manifest.group}: ${Object.entries(KINDS).filter(([, k]) => k.group === manifest.group).map(([kind]) => kind).join(', ')}`;
+  const entry = kindSchema(manifest.group, manifest.kind);
+  const allowed = entry
+    ? `served versions: ${entry.variants.flatMap(v => v.versions).map(v => `${entry.group}/${v}`).join(', ')}`
+    : `kinds of ${manifest.group}: ${Object.values(KINDS).filter(k => k.group === manifest.group).map(k => k.kind).join(', ')}`;
   return manifest.finding(CHECKS.unknownKind, `unknown ${manifest.group} kind or version '${manifest.apiVersion}, Kind=${manifest.kind}' (${allowed})`, ['apiVersion']);
 }
 

@@ -86,6 +86,17 @@ export function gatewayRetry(retries: VirtualServiceSpecHttpRetries, by: IConstr
   }
   return {
     retry: { attempts: retries.attempts, codes: codes.size > 0 ? [...codes].sort((a, b) => a - b) : undefined },
-    backendRequest: retries.perTryTimeout,
+    backendRequest: retries.perTryTimeout && gatewayDuration(retries.perTryTimeout),
   };
+}
+
+/**
+ * A Gateway API duration (`500ms`, `2s`, `1s500ms`) for an Istio duration (`0.5s`): HTTPRoute timeouts
+ * follow Go's duration syntax without fractions.
+ */
+export function gatewayDuration(istio: string): string {
+  const millis = Math.round(Number(istio.replace(/s$/, '')) * 1000);
+  const seconds = Math.floor(millis / 1000);
+  const rest = millis % 1000;
+  return [seconds > 0 ? `${seconds}s` : '', rest > 0 ? `${rest}ms` : ''].join('') || '0s';
 }

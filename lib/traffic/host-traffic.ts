@@ -9,7 +9,7 @@ import { withManifestPatches } from '../private/manifest-patches';
 import { EXTERNAL_SUBSETS } from '../private/mesh-defaults';
 import { SynthIndex } from '../private/synth-index';
 import { MeshService } from '../service';
-import { GATEWAY_API_VERSION, gatewayMatch, gatewayRetry, KEEP_ISTIO, portOf, unsupported, versionService } from './gateway-api';
+import { GATEWAY_API_VERSION, gatewayDuration, gatewayMatch, gatewayRetry, KEEP_ISTIO, portOf, unsupported, versionService } from './gateway-api';
 import { HttpMatch } from './http-match';
 import { TrafficApi, trafficApiOf } from './traffic-api';
 
@@ -479,7 +479,7 @@ export class HostTraffic extends Construct {
     const retries = behaviour('retries') ? gatewayRetry(behaviour('retries'), by, this.service.host) : undefined;
     const mirror = behaviour('mirror') as HttpBehaviour['mirror'];
     const weighted = route.targets.length > 1;
-    const timeouts = { request: behaviour('timeout'), backendRequest: retries?.backendRequest };
+    const timeouts = { request: behaviour('timeout') && gatewayDuration(behaviour('timeout')), backendRequest: retries?.backendRequest };
     return {
       matches: route.matches.length > 0 ? route.matches.map(m => gatewayMatch(m._toIstio(), by, this.service.host)) : undefined,
       backendRefs: route.targets.map(t => ({

@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AJV_OPTIONS, objectSchema } from '../../lib/analyze/json-schema';
-import { KINDS, validatorFingerprint } from '../../lib/analyze/schema-table';
+import { KINDS, validatorFingerprint, validatorId } from '../../lib/analyze/schema-table';
 
 const GENERATED = path.join(__dirname, '../../lib/analyze/generated');
 const BAD = {
@@ -19,9 +19,11 @@ describe('precompiled validators', () => {
   });
 
   (generated ? test : test.skip)('report exactly what the runtime compiler reports', () => {
-    for (const kind of ['VirtualService', 'DestinationRule', 'AuthorizationPolicy']) {
-      const precompiled = require(path.join(GENERATED, `${kind}.js`));
-      const compiled = new Ajv(AJV_OPTIONS).compile(objectSchema(KINDS[kind].schema));
+    for (const key of ['networking.istio.io/VirtualService', 'networking.istio.io/DestinationRule', 'security.istio.io/AuthorizationPolicy', 'gateway.networking.k8s.io/HTTPRoute']) {
+      const k = KINDS[key];
+      const kind = k.kind;
+      const precompiled = require(path.join(GENERATED, `${validatorId(k, 0)}.js`));
+      const compiled = new Ajv(AJV_OPTIONS).compile(objectSchema(k.variants[0].schema));
       const object = { ...BAD, kind };
       expect(precompiled(object)).toBe(compiled(object));
       const strip = (errors: any[] | null | undefined) => (errors ?? []).map(({ instancePath, keyword, message }) => ({ instancePath, keyword, message }));
