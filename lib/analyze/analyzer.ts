@@ -9,6 +9,8 @@ import { Manifest, parseManifests } from './manifest';
 import { Mesh } from './mesh';
 import { SchemaValidator } from './schema';
 import { CHECKED_GROUPS } from './schema-table';
+import { checkGatewayApiRoutes } from './checks/gateway-api';
+import { groupBy } from './mesh';
 
 /** Groups of Kubernetes itself: used to resolve references, never reported as unknown. */
 const KUBERNETES_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling']);
@@ -17,7 +19,7 @@ const KUBERNETES_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling']
 const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkDestinations, checkWeights, checkMatches, checkGateways,
   checkDuplicateVirtualServices, checkSubsets, checkMtls, checkTelemetry,
-  checkPortNames, checkInjectionLabels,
+  checkPortNames, checkInjectionLabels, checkGatewayApiRoutes,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */
@@ -67,6 +69,27 @@ export class Analyzer {
       for (const f of this.analyze([...base.filter(m => !replaced.has(m.identity)), ...overlay])) {
         unique.set(`${f.file}|${f.line}|${f.code}|${f.object}|${f.message}`, f);
       }
+    }
+    return sortFindings([...unique.values()]);
+  }
+
+  /**
+   * Analyzes a directory tree as `kubectl apply -f` applies it: the files directly in the top directory
+   * are one state; each file of a subdirectory is an alternative applied on top of that state and of the
+   * files of every directory between (dist/gateway-api/steps/ on dist/ and dist/gateway-api/).
+   *
+   * @param nested the files found in subdirectories
+   */
+  public analyzeTree(manifests: readonly Manifest[], nested: ReadonlySet<string>): Finding[] {
+    const top = manifests.filter(m => !nested.has(m.file));
+    const inner = manifests.filter(m => nested.has(m.file));
+    const byDir = groupBy(inner, m => path.dirname(m.file));
+    const unique = new Map<string, Finding>();
+    const add = (findings: Finding[]) => findings.forEach(f => unique.set(`${f.file}|${f.line}|${f.code}|${f.object}|${f.message}`, f));
+    add(this.analyze(top));
+    for (const [dir, dirManifests] of byDir) {
+      const ancestors = inner.filter(m => dir.startsWith(`${path.dirname(m.file)}${path.sep}`));
+      add(this.analyzeLayers([...top, ...ancestors], [...groupBy(dirManifests, m => m.file).values()]));
     }
     return sortFindings([...unique.values()]);
   }

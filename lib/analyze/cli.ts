@@ -1,6 +1,5 @@
 import { Analyzer, formatFindings, hasErrors, loadFiles, sortFindings } from './analyzer';
 import { CHECKS, Severity } from './finding';
-import { Manifest } from './manifest';
 import { diff, explain, Format, formatDiff } from './review';
 import { applyInOrder, InputError, loadSide } from './sources';
 import { TrafficModel } from './traffic';
@@ -14,8 +13,9 @@ const USAGE = `usage: cdk8s-istio analyze [--json] [--base <file>]... <file or d
 analyze  checks Istio YAML offline: CRD schemas and CEL rules of Istio 1.30.3, and references between
          objects (hosts, subsets, gateways) as istioctl analyze and Kiali do. Exits 1 when any finding
          is an error. A directory's own files are one state, as \`kubectl apply -f dir/\` applies them;
-         files in its subdirectories are alternatives, each analyzed on top of that state, replacing
-         objects of the same kind, namespace and name (dist/steps/ on dist/).
+         each file in a subdirectory is an alternative analyzed on top of that state and of the files
+         of the directories between, replacing objects of the same kind, namespace and name
+         (dist/steps/ on dist/; dist/gateway-api/steps/ on dist/ and dist/gateway-api/).
            --json         print findings as JSON
            --base <file>  a base under every other input, which are alternatives to each other
 explain  for each host, what a request gets in route order (match, destinations with weights, subsets
@@ -52,12 +52,12 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
   const given = loadFiles(bases);
   const baseFiles = new Set(given.manifests.map(m => m.file));
   const loaded = loadFiles(paths);
-  // with --base, every other file is an alternative; without, the files in subdirectories of a directory are
-  const isOverlay = (m: Manifest) => bases.length > 0 ? !baseFiles.has(m.file) : loaded.nested.has(m.file);
-  const base = { ...given, manifests: [...given.manifests, ...loaded.manifests.filter(m => !baseFiles.has(m.file) && !isOverlay(m))] };
-  const overlays = [...groupBy(loaded.manifests.filter(isOverlay), m => m.file).values()];
-  const analyzed = new Analyzer().analyzeLayers(base.manifests, overlays);
-  const findings = sortFindings([...base.findings, ...loaded.findings.filter(f => !baseFiles.has(f.file)), ...analyzed]);
+  // with --base, every other file is an alternative on top of it; without, a directory is a tree of states
+  const overlays = [...groupBy(loaded.manifests.filter(m => !baseFiles.has(m.file)), m => m.file).values()];
+  const analyzed = bases.length > 0
+    ? new Analyzer().analyzeLayers(given.manifests, overlays)
+    : new Analyzer().analyzeTree(loaded.manifests, loaded.nested);
+  const findings = sortFindings([...given.findings, ...loaded.findings.filter(f => !baseFiles.has(f.file)), ...analyzed]);
   if (json) {
     out(JSON.stringify({ findings, errors: findings.filter(f => f.severity === Severity.ERROR).length }, null, 2) + '\n');
   } else if (findings.length > 0) {

@@ -49,6 +49,10 @@ export const CHECKS = {
   mtlsConflict: check('CI213', Severity.ERROR, 'IST0113', 'DestinationRule TLS mode conflicts with the PeerAuthentication mTLS mode'),
   weights: check('CI214', Severity.WARNING, '-', 'route weights do not sum to 100 (Istio treats them as relative)'),
   subsetDeclaredElsewhere: check('CI216', Severity.INFO, '-', 'route destination subset declared outside the input (annotation ' + 'cdk8s-istio.io/external-subsets), not checked'),
+  backendNotFound: check('CI217', Severity.ERROR, 'route status ResolvedRefs', 'Gateway API route backendRef to a Service the input does not define'),
+  parentNotFound: check('CI218', Severity.ERROR, 'route status Accepted', 'Gateway API route parentRef to a Gateway or Service the input does not define'),
+  listenerRejects: check('CI219', Severity.ERROR, 'route status Accepted', 'Gateway API route attached to a listener that does not allow it'),
+  mixedRouteApis: check('CI220', Severity.ERROR, '-', 'a host routed by both a VirtualService and an HTTPRoute (unsupported in Istio)'),
   telemetryConflict: check('CI215', Severity.ERROR, 'IST0159, IST0160', 'several selector-less Telemetry objects in one namespace'),
 } satisfies Record<string, Check>;
 

@@ -26,6 +26,10 @@ export class Mesh {
   public readonly destinationRules: Manifest[] = [];
   public readonly peerAuthentications: Manifest[] = [];
   public readonly telemetries: Manifest[] = [];
+  /** Gateway API Gateways by `namespace/name`. */
+  public readonly kubernetesGateways = new Map<string, Manifest>();
+  /** Gateway API HTTPRoutes and GRPCRoutes. */
+  public readonly routes: Manifest[] = [];
   /** Namespaces the input describes: references into other namespaces cannot be checked. */
   public readonly knownNamespaces = new Set<string>();
 
@@ -126,6 +130,11 @@ export class Mesh {
       this.peerAuthentications.push(m);
     } else if (m.group === 'telemetry.istio.io' && m.kind === 'Telemetry') {
       this.telemetries.push(m);
+    } else if (m.group === 'gateway.networking.k8s.io' && m.kind === 'Gateway') {
+      this.kubernetesGateways.set(`${m.namespace}/${m.name}`, m);
+    } else if (m.group === 'gateway.networking.k8s.io' && (m.kind === 'HTTPRoute' || m.kind === 'GRPCRoute')) {
+      this.routes.push(m);
+      this.knownNamespaces.add(m.namespace);
     }
   }
 

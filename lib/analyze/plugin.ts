@@ -14,7 +14,8 @@ export interface IstioAnalyzerPluginProps {
    * is applied on top of. The others are alternatives: each is analyzed with the base, not with each other.
    *
    * @default - the files directly in the output directory are one state (what `kubectl apply -f dist/`
-   * applies); each file in a subdirectory is an alternative applied on top of it
+   * applies); each file in a subdirectory is an alternative applied on top of it and of the files of the
+   * directories between
    */
   readonly base?: string[];
 }
@@ -48,10 +49,12 @@ export class IstioAnalyzerPlugin implements Validation {
       throw new Error(`IstioAnalyzerPlugin: 'base' names ${missing.join(', ')}, which the app did not synthesize (synthesized: ${files.map(f => path.basename(f.file)).join(', ')})`);
     }
     const outdir = files.map(f => path.dirname(f.file)).sort((a, b) => a.length - b.length)[0];
-    const isBase = (file: string) => this.base.size > 0 ? this.base.has(path.basename(file)) : path.dirname(file) === outdir;
-    const base = files.filter(f => isBase(f.file)).flatMap(f => f.manifests);
-    const overlays = files.filter(f => !isBase(f.file)).map(f => f.manifests);
-    const findings = [...files.flatMap(f => f.findings), ...new Analyzer().analyzeLayers(base, overlays)];
+    const analyzer = new Analyzer();
+    const isBase = (file: string) => this.base.has(path.basename(file));
+    const analyzed = this.base.size > 0
+      ? analyzer.analyzeLayers(files.filter(f => isBase(f.file)).flatMap(f => f.manifests), files.filter(f => !isBase(f.file)).map(f => f.manifests))
+      : analyzer.analyzeTree(files.flatMap(f => f.manifests), new Set(files.filter(f => path.dirname(f.file) !== outdir).map(f => f.file)));
+    const findings = [...files.flatMap(f => f.findings), ...analyzed];
     if (outdir !== undefined) {
       // cdk8s writes it for this report; left in place, `kubectl apply -f dist/` fails to decode it
       fs.rmSync(path.join(outdir, 'construct-metadata.json'), { force: true });

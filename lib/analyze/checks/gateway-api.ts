@@ -1,0 +1,131 @@
+import { CHECKS, Finding } from '../finding';
+import { Manifest } from '../manifest';
+import { Mesh } from '../mesh';
+
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+/** The route kinds a listener admits when `allowedRoutes.kinds` is not set, by protocol. */
+const DEFAULT_KINDS: Record<string, string[]> = {
+  HTTP: ['HTTPRoute', 'GRPCRoute'],
+  HTTPS: ['HTTPRoute', 'GRPCRoute'],
+  TLS: ['TLSRoute'],
+  TCP: ['TCPRoute'],
+  UDP: ['UDPRoute'],
+};
+
+function list(value: unknown): any[] {
+  return Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : [];
+}
+
+/** Gateway API references: backendRefs and parentRefs that resolve to nothing, and listeners that refuse the route. */
+export function checkGatewayApiRoutes(mesh: Mesh): Finding[] {
+  const findings: Finding[] = [];
+  const routed = mesh.routes.length > 0 ? virtualServiceHosts(mesh) : new Map<string, Manifest>();
+  for (const route of mesh.routes) {
+    list(route.object.spec?.parentRefs).forEach((ref, i) => findings.push(...checkParent(mesh, routed, route, ref, ['spec', 'parentRefs', i])));
+    list(route.object.spec?.rules).forEach((rule, r) => {
+      list(rule.backendRefs).forEach((ref, b) => findings.push(...checkBackend(mesh, route, ref, ['spec', 'rules', r, 'backendRefs', b])));
+      list(rule.filters).forEach((filter, f) => {
+        if (filter.requestMirror?.backendRef) {
+          findings.push(...checkBackend(mesh, route, filter.requestMirror.backendRef, ['spec', 'rules', r, 'filters', f, 'requestMirror', 'backendRef']));
+        }
+      });
+    });
+  }
+  return findings;
+}
+
+function checkBackend(mesh: Mesh, route: Manifest, ref: any, path: (string | number)[]): Finding[] {
+  if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service' || typeof ref.name !== 'string') {
+    return [];
+  }
+  const namespace = typeof ref.namespace === 'string' ? ref.namespace : route.namespace;
+  const fqdn = mesh.fqdn(ref.name, namespace);
+  if (mesh.services.has(fqdn) || !mesh.canResolve(fqdn)) {
+    return [];
+  }
+  return [route.finding(CHECKS.backendNotFound, `backendRef Service '${ref.name}' (${namespace}) is not defined in the input; the route's requests to it get 500`, path)];
+}
+
+/** Mesh-bound VirtualServices by the FQDN of each of their hosts. */
+function virtualServiceHosts(mesh: Mesh): Map<string, Manifest> {
+  const byHost = new Map<string, Manifest>();
+  for (const vs of mesh.virtualServices) {
+    const gateways: unknown = vs.object.spec?.gateways;
+    const meshBound = !Array.isArray(gateways) || gateways.length === 0 || gateways.includes('mesh');
+    for (const host of meshBound && Array.isArray(vs.object.spec?.hosts) ? vs.object.spec.hosts : []) {
+      if (typeof host === 'string') {
+        byHost.set(mesh.fqdn(host, vs.namespace), vs);
+      }
+    }
+  }
+  return byHost;
+}
+
+function checkParent(mesh: Mesh, routed: Map<string, Manifest>, route: Manifest, ref: any, path: (string | number)[]): Finding[] {
+  if (typeof ref.name !== 'string') {
+    return [];
+  }
+  const namespace = typeof ref.namespace === 'string' ? ref.namespace : route.namespace;
+  const group = ref.group ?? GATEWAY_GROUP;
+  const kind = ref.kind ?? 'Gateway';
+  if (group === '' && kind === 'Service') {
+    const fqdn = mesh.fqdn(ref.name, namespace);
+    if (!mesh.services.has(fqdn) && mesh.canResolve(fqdn)) {
+      return [route.finding(CHECKS.parentNotFound, `parentRef Service '${ref.name}' (${namespace}) is not defined in the input`, path)];
+    }
+    const vs = routed.get(fqdn);
+    return vs
+      ? [route.finding(CHECKS.mixedRouteApis, `host '${fqdn}' is also routed by VirtualService ${vs.namespace}/${vs.name}; Istio does not support a VirtualService and an HTTPRoute for one workload`, path)]
+      : [];
+  }
+  if (group !== GATEWAY_GROUP || kind !== 'Gateway') {
+    return [];
+  }
+  const gateway = mesh.kubernetesGateways.get(`${namespace}/${ref.name}`);
+  if (!gateway) {
+    return mesh.knownNamespaces.has(namespace)
+      ? [route.finding(CHECKS.parentNotFound, `parentRef Gateway '${ref.name}' (${namespace}) is not defined in the input`, path)]
+      : [];
+  }
+  return checkListeners(mesh, route, gateway, ref, path);
+}
+
+function checkListeners(mesh: Mesh, route: Manifest, gateway: Manifest, ref: any, path: (string | number)[]): Finding[] {
+  const listeners = list(gateway.object.spec?.listeners)
+    .filter(l => ref.sectionName === undefined || l.name === ref.sectionName)
+    .filter(l => ref.port === undefined || l.port === ref.port);
+  const where = `Gateway ${gateway.namespace}/${gateway.name}`;
+  if (listeners.length === 0) {
+    const wanted = [ref.sectionName && `named '${ref.sectionName}'`, ref.port !== undefined && `on port ${ref.port}`].filter(Boolean).join(' ');
+    return [route.finding(CHECKS.listenerRejects, `${where} has no listener ${wanted}`, path)];
+  }
+  const reasons = listeners.map(l => refusal(mesh, route, gateway, l)).filter((r): r is string => r !== undefined);
+  if (reasons.length < listeners.length) {
+    return [];
+  }
+  return [route.finding(CHECKS.listenerRejects, `no listener of ${where} admits ${route.kind} ${route.namespace}/${route.name}: ${reasons.join('; ')}`, path)];
+}
+
+/** Why a listener refuses a route, or `undefined` when it admits it. */
+function refusal(mesh: Mesh, route: Manifest, gateway: Manifest, listener: any): string | undefined {
+  const kinds: string[] = Array.isArray(listener.allowedRoutes?.kinds)
+    ? listener.allowedRoutes.kinds.map((k: any) => k?.kind)
+    : DEFAULT_KINDS[listener.protocol] ?? [];
+  if (!kinds.includes(route.kind)) {
+    return `listener '${listener.name}' (${listener.protocol}) admits ${kinds.join(', ') || 'no route kind'}`;
+  }
+  const from = listener.allowedRoutes?.namespaces?.from ?? 'Same';
+  if (from === 'Same' && route.namespace !== gateway.namespace) {
+    return `listener '${listener.name}' admits routes of namespace ${gateway.namespace} only (allowedRoutes.namespaces.from: Same)`;
+  }
+  if (from === 'Selector') {
+    const selector = listener.allowedRoutes?.namespaces?.selector?.matchLabels ?? {};
+    const namespace = mesh.namespaces.get(route.namespace);
+    const labels = { 'kubernetes.io/metadata.name': route.namespace, ...(namespace?.object.metadata?.labels ?? {}) };
+    if (namespace && !Object.entries(selector).every(([k, v]) => labels[k] === v)) {
+      return `listener '${listener.name}' admits namespaces labelled ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ')}`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,112 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Analyzer, loadFiles } from '../../lib/analyze/analyzer';
+import { Severity } from '../../lib/analyze/finding';
+import { analyzeYaml, codes } from './helpers';
+
+const SAMPLES = path.join(__dirname, '../../../shared/istio-1.30.3/samples/bookinfo');
+
+const SERVICE = (name: string, ns = 'shop') => `apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: ${ns} }
+spec: { selector: { app: ${name.replace(/-v\d$/, '')} }, ports: [{ port: 8080, name: http }] }`;
+
+const GATEWAY = (listener = 'allowedRoutes: { namespaces: { from: Same } }') => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: web, namespace: shop }
+spec:
+  gatewayClassName: istio
+  listeners:
+  - { name: http, port: 80, protocol: HTTP, ${listener} }`;
+
+const ROUTE = (spec: string, ns = 'shop') => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: cart, namespace: ${ns} }
+spec:
+${spec}`;
+
+const TO_SERVICE = `  parentRefs: [{ group: "", kind: Service, name: cart, port: 8080 }]
+  rules: [{ backendRefs: [{ name: cart-v1, port: 8080, weight: 90 }, { name: cart-v2, port: 8080, weight: 10 }] }]`;
+
+describe('Gateway API kinds: schemas and CEL rules of the pinned v1.5.1 bundle', () => {
+  test('a valid mesh route (Service parent, weighted version Services) has no finding', () => {
+    expect(analyzeYaml(SERVICE('cart'), SERVICE('cart-v1'), SERVICE('cart-v2'), ROUTE(TO_SERVICE))).toEqual([]);
+  });
+
+  test('CI101: a duration in Istio\'s syntax (0.5s) breaks the Gateway API\'s pattern', () => {
+    const route = ROUTE(`  parentRefs: [{ group: "", kind: Service, name: cart, port: 8080 }]
+  rules: [{ backendRefs: [{ name: cart, port: 8080 }], timeouts: { request: 0.5s } }]`);
+    const findings = analyzeYaml(SERVICE('cart'), route);
+    expect(findings.map(f => [f.code, f.message])).toEqual([['CI101', 'spec.rules[0].timeouts.request: must match pattern "^([0-9]{1,5}(h|m|s|ms)){1,4}$"']]);
+  });
+
+  test('CI102: a backendRef to a Service without a port breaks the CRD\'s CEL rule', () => {
+    const route = ROUTE(`  parentRefs: [{ group: "", kind: Service, name: cart, port: 8080 }]
+  rules: [{ backendRefs: [{ name: cart }] }]`);
+    expect(analyzeYaml(SERVICE('cart'), route).map(f => [f.code, f.message])).toEqual([['CI102', 'spec.rules[0].backendRefs[0]: Must have port for Service reference']]);
+  });
+
+  test('CI102: a per-try timeout longer than the request timeout is rejected', () => {
+    const route = ROUTE(`  parentRefs: [{ group: "", kind: Service, name: cart, port: 8080 }]
+  rules: [{ backendRefs: [{ name: cart, port: 8080 }], timeouts: { request: 500ms, backendRequest: 1s } }]`);
+    expect(codes(analyzeYaml(SERVICE('cart'), route))).toEqual(['CI102']);
+  });
+});
+
+describe('Gateway API references', () => {
+  test('CI217: a backendRef to a Service the input does not define (good: it is defined)', () => {
+    const bad = analyzeYaml(SERVICE('cart'), SERVICE('cart-v1'), ROUTE(TO_SERVICE));
+    expect(bad.map(f => [f.code, f.severity, f.message])).toEqual([
+      ['CI217', Severity.ERROR, "backendRef Service 'cart-v2' (shop) is not defined in the input; the route's requests to it get 500"],
+    ]);
+    expect(analyzeYaml(SERVICE('cart'), SERVICE('cart-v1'), SERVICE('cart-v2'), ROUTE(TO_SERVICE))).toEqual([]);
+  });
+
+  test('CI218: a parentRef to a missing Gateway, or a missing Service (good: both defined)', () => {
+    const toGateway = ROUTE(`  parentRefs: [{ name: web }]
+  rules: [{ backendRefs: [{ name: cart, port: 8080 }] }]`);
+    expect(analyzeYaml(SERVICE('cart'), toGateway).map(f => [f.code, f.message])).toEqual([['CI218', "parentRef Gateway 'web' (shop) is not defined in the input"]]);
+    expect(analyzeYaml(SERVICE('cart'), GATEWAY(), toGateway)).toEqual([]);
+    const toService = ROUTE(`  parentRefs: [{ group: "", kind: Service, name: carts, port: 8080 }]
+  rules: [{ backendRefs: [{ name: cart, port: 8080 }] }]`);
+    expect(analyzeYaml(SERVICE('cart'), toService).map(f => [f.code, f.message])).toEqual([['CI218', "parentRef Service 'carts' (shop) is not defined in the input"]]);
+  });
+
+  test('CI219: a listener that admits only its own namespace, a missing section, and a kind the listener refuses', () => {
+    const other = ROUTE(`  parentRefs: [{ name: web, namespace: shop }]
+  rules: [{ backendRefs: [{ name: cart, port: 8080 }] }]`, 'blog');
+    const findings = analyzeYaml(SERVICE('cart', 'blog'), GATEWAY(), other);
+    expect(findings.map(f => [f.code, f.message])).toEqual([
+      ['CI219', "no listener of Gateway shop/web admits HTTPRoute blog/cart: listener 'http' admits routes of namespace shop only (allowedRoutes.namespaces.from: Same)"],
+    ]);
+    expect(analyzeYaml(SERVICE('cart', 'blog'), GATEWAY('allowedRoutes: { namespaces: { from: All } }'), other)).toEqual([]);
+    const section = ROUTE(`  parentRefs: [{ name: web, sectionName: https }]
+  rules: [{ backendRefs: [{ name: cart, port: 8080 }] }]`);
+    expect(analyzeYaml(SERVICE('cart'), GATEWAY(), section).map(f => f.message)).toEqual(["Gateway shop/web has no listener named 'https'"]);
+    const grpcOnly = GATEWAY('allowedRoutes: { kinds: [{ kind: GRPCRoute }] }');
+    expect(analyzeYaml(SERVICE('cart'), grpcOnly, ROUTE(`  parentRefs: [{ name: web }]
+  rules: [{ backendRefs: [{ name: cart, port: 8080 }] }]`)).map(f => f.message))
+      .toEqual(["no listener of Gateway shop/web admits HTTPRoute shop/cart: listener 'http' (HTTP) admits GRPCRoute"]);
+  });
+
+  test('CI220: one host routed by both a VirtualService and an HTTPRoute (good: only the HTTPRoute)', () => {
+    const vs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: cart, namespace: shop }
+spec: { hosts: [cart], http: [{ route: [{ destination: { host: cart } }] }] }`;
+    const route = ROUTE(`  parentRefs: [{ group: "", kind: Service, name: cart, port: 8080 }]
+  rules: [{ backendRefs: [{ name: cart, port: 8080 }] }]`);
+    expect(analyzeYaml(SERVICE('cart'), vs, route).map(f => [f.code, f.message])).toEqual([
+      ['CI220', "host 'cart.shop.svc.cluster.local' is also routed by VirtualService shop/cart; Istio does not support a VirtualService and an HTTPRoute for one workload"],
+    ]);
+    expect(analyzeYaml(SERVICE('cart'), route)).toEqual([]);
+  });
+});
+
+describe('Istio\'s own gateway-api samples analyze clean', () => {
+  const base = ['platform/kube/bookinfo.yaml', 'platform/kube/bookinfo-versions.yaml', 'gateway-api/bookinfo-gateway.yaml'].map(f => path.join(SAMPLES, f));
+  test.each(fs.readdirSync(path.join(SAMPLES, 'gateway-api')).filter(f => f.startsWith('route-')))('%s with Bookinfo, its version Services and gateway', file => {
+    const { manifests, findings } = loadFiles([...base, path.join(SAMPLES, 'gateway-api', file)]);
+    expect([...findings, ...new Analyzer().analyze(manifests)]).toEqual([]);
+  });
+});
