@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { VirtualServiceSpecHttpRoute } from '../imports/networking.istio.io';
-import { Canary } from '../lib';
+import { Canary, TrafficApi } from '../lib';
 import { Analyzer } from '../lib/analyze/analyzer';
 import { Severity } from '../lib/analyze/finding';
 import { parseManifests } from '../lib/analyze/manifest';
@@ -152,6 +152,61 @@ describe('dist/steps/: the release steps', () => {
     const step = new Chart(new App({ outdir: Testing.app().outdir }), '05-canary-50');
     new Canary(step, 'reviews', { service: bookinfoChart.bookinfo.reviews, stable: 'v1', canary: 'v4', canaryWeight: 50 });
     expect(() => synth(step)).toThrow("[05-canary-50/reviews] 'canary' names subset 'v4', which no DestinationRule defines for host 'reviews' (defined: v1, v2, v3)");
+  });
+});
+
+describe('dist/gateway-api/: the same tutorial with the Gateway API in ambient mode', () => {
+  function ambient() {
+    const app = Testing.app();
+    const state = new BookinfoStateChart(app, 'bookinfo', { release: TutorialStep.BLUE, api: TrafficApi.GATEWAY_API });
+    const steps = Testing.app();
+    const charts = new Map(TUTORIAL_STEPS.map(step => [step, new ReleaseStepChart(steps, step, { bookinfo: state.bookinfo, api: TrafficApi.GATEWAY_API })]));
+    return { app, state, charts };
+  }
+
+  test('namespace bookinfo-ambient enrolled in ambient with a waypoint; no VirtualService or DestinationRule; no name clashes with dist/', () => {
+    const { state } = ambient();
+    const manifests = synth(state);
+    expect(find(manifests, 'Namespace', 'bookinfo-ambient').metadata.labels).toEqual({
+      'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint', 'istio.io/ingress-use-waypoint': 'true',
+    });
+    expect(manifests.filter(m => m.kind === 'VirtualService' || m.kind === 'DestinationRule')).toEqual([]);
+    expect(find(manifests, 'Gateway', 'waypoint').spec.gatewayClassName).toBe('istio-waypoint');
+    expect(find(manifests, 'Gateway', 'bookinfo-gateway').spec.gatewayClassName).toBe('istio');
+    expect(manifests.filter(m => m.kind !== 'Namespace').every(m => m.metadata.namespace === 'bookinfo-ambient')).toBe(true);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test.each([
+    [TutorialStep.BLUE, [['reviews-v1', undefined]]],
+    [TutorialStep.GREEN, [['reviews-v2', undefined]]],
+    [TutorialStep.ROUND_ROBIN, [['reviews', undefined]]],
+    [TutorialStep.CANARY_10, [['reviews-v1', 90], ['reviews-v2', 10]]],
+    [TutorialStep.CANARY_50, [['reviews-v1', 50], ['reviews-v2', 50]]],
+    [TutorialStep.CANARY_100, [['reviews-v1', 0], ['reviews-v2', 100]]],
+    [TutorialStep.FAULT, [['reviews-v2', undefined]]],
+  ])('%s sends plain requests to %p, as Istio\'s gateway-api route samples do', (step, backends) => {
+    const manifests = synth(ambient().charts.get(step)!);
+    const rules = find(manifests, 'HTTPRoute', 'reviews').spec.rules;
+    expect(rules[rules.length - 1].backendRefs.map((b: any) => [b.name, b.weight])).toEqual(backends);
+    expect(rules.every((r: any) => r.retry?.attempts === 2)).toBe(true);
+  });
+
+  test('the iPhone step routes the user agent first; the fault step keeps the 0.5 s timeout but has no delay (HTTPRoute has no fault)', () => {
+    const iphone = find(synth(ambient().charts.get(TutorialStep.IPHONE)!), 'HTTPRoute', 'reviews').spec.rules[0];
+    expect([iphone.matches, iphone.backendRefs]).toEqual([[{ headers: [{ type: 'RegularExpression', name: 'user-agent', value: '.*iPhone.*' }] }], [{ name: 'reviews-v2', port: 9080 }]]);
+    const fault = synth(ambient().charts.get(TutorialStep.FAULT)!);
+    expect(find(fault, 'HTTPRoute', 'reviews').spec.rules[0].timeouts).toEqual({ request: '500ms', backendRequest: '500ms' });
+    expect(JSON.stringify(find(fault, 'HTTPRoute', 'ratings'))).not.toMatch(/fault|delay/);
+  });
+
+  test('each step is valid on top of dist/ and dist/gateway-api/', () => {
+    const { app, charts } = ambient();
+    const sidecars = Testing.app();
+    new BookinfoStateChart(sidecars, 'bookinfo', { release: TutorialStep.BLUE });
+    const base = [...parseManifests('dist.yaml', sidecars.synthYaml()).manifests, ...parseManifests('gateway-api.yaml', app.synthYaml()).manifests];
+    const overlays = [...charts.values()].map(c => parseManifests(`${c.node.id}.yaml`, YAML.stringify(synth(c))).manifests);
+    expect(new Analyzer().analyzeLayers(base, overlays).filter(f => f.severity !== Severity.INFO)).toEqual([]);
   });
 });
 
