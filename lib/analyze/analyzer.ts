@@ -1,16 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry } from './checks/conflicts';
+import { checkGatewayApiRoutes } from './checks/gateway-api';
 import { checkGateways } from './checks/gateways';
 import { checkInjectionLabels, checkPortNames } from './checks/kubernetes';
 import { checkDestinations, checkMatches, checkWeights } from './checks/routes';
 import { CHECKS, Finding, Severity } from './finding';
 import { Manifest, parseManifests } from './manifest';
-import { Mesh } from './mesh';
+import { groupBy, Mesh } from './mesh';
 import { SchemaValidator } from './schema';
 import { CHECKED_GROUPS } from './schema-table';
-import { checkGatewayApiRoutes } from './checks/gateway-api';
-import { groupBy } from './mesh';
 
 /** Groups of Kubernetes itself: used to resolve references, never reported as unknown. */
 const KUBERNETES_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling']);
@@ -44,11 +43,31 @@ export class Analyzer {
   /** Per-object findings depend on the object alone: layers share a base, so each is checked once. */
   private readonly objectFindings = new WeakMap<Manifest, Finding[]>();
 
-  /** Analyzes manifests as one mesh: references resolve among them. */
+  /**
+   * Analyzes manifests as one mesh: references resolve among them.
+   *
+   * Each object is checked against its schema first. A cross-reference check reads every object; when a
+   * malformed one makes it fail, it runs again without the objects the schema rejected, so one broken
+   * object never stops the analysis of the others (and never crashes it).
+   */
   public analyze(manifests: readonly Manifest[]): Finding[] {
     const findings = manifests.flatMap(m => this.checkObject(m));
-    const mesh = new Mesh(manifests);
-    findings.push(...MESH_CHECKS.flatMap(check => check(mesh)));
+    const rejected = new Set(manifests.filter(m => this.checkObject(m).some(f => f.severity === Severity.ERROR)));
+    let whole: Mesh | undefined;
+    let valid: Mesh | undefined;
+    for (const check of MESH_CHECKS) {
+      try {
+        whole ??= new Mesh(manifests);
+        findings.push(...check(whole));
+      } catch {
+        try {
+          valid ??= new Mesh(manifests.filter(m => !rejected.has(m)));
+          findings.push(...check(valid));
+        } catch (e) {
+          findings.push(checkFailed(check.name, manifests, e as Error));
+        }
+      }
+    }
     return sortFindings(findings);
   }
 
@@ -108,10 +127,18 @@ export class Analyzer {
       return this.schemas.validate(m);
     }
     if (KUBERNETES_GROUPS.has(m.group) || m.group.endsWith('.k8s.io')) {
-      return [];
+      return this.schemas.validateCore(m);
     }
     return [m.finding(CHECKS.notChecked, `${m.apiVersion} ${m.kind} is not an Istio or Kubernetes core kind; not checked`, ['kind'])];
   }
+}
+
+function checkFailed(check: string, manifests: readonly Manifest[], error: Error): Finding {
+  const first = manifests[0];
+  return {
+    code: CHECKS.checkFailed.code, severity: CHECKS.checkFailed.severity, file: first?.file ?? '-', line: 1, object: '-',
+    message: `check ${check} could not read the input, even without the objects the schema rejected (${error.message.split('\n')[0]}); fix the malformed Kubernetes objects`,
+  };
 }
 
 /** Reads YAML files and directories (recursively: `.yaml`, `.yml`), in a stable order. */

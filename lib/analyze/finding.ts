@@ -30,6 +30,7 @@ export const CHECKS = {
   noKind: check('CI002', Severity.ERROR, '-', 'document has no apiVersion or kind'),
   unknownKind: check('CI003', Severity.ERROR, '-', 'unknown Istio kind or version'),
   emptyFile: check('CI004', Severity.WARNING, '-', 'file holds no objects'),
+  checkFailed: check('CI006', Severity.WARNING, '-', 'a cross-reference check could not read a malformed object and skipped it'),
   notChecked: check('CI005', Severity.INFO, '-', 'kind outside Istio and Kubernetes core, not checked'),
   schema: check('CI101', Severity.ERROR, 'API server', 'object violates the CRD schema (type, enum, required, unknown field, oneOf)'),
   cel: check('CI102', Severity.ERROR, 'API server', 'object violates a CEL rule (x-kubernetes-validations) of the CRD'),

@@ -20,8 +20,9 @@ export class Manifest {
   ) {
     this.kind = object.kind;
     this.apiVersion = object.apiVersion;
-    this.name = object.metadata?.name ?? '';
-    this.namespace = object.metadata?.namespace ?? 'default';
+    // a malformed name or namespace is the schema's to report; references see it as a string
+    this.name = typeof object.metadata?.name === 'string' ? object.metadata.name : String(object.metadata?.name ?? '');
+    this.namespace = typeof object.metadata?.namespace === 'string' ? object.metadata.namespace : 'default';
   }
 
   /** API group, `''` for the core group. */
@@ -74,7 +75,14 @@ export function parseManifests(file: string, text: string): { manifests: Manifes
       findings.push(fileFinding(CHECKS.notYaml, error.linePos?.[0].line ?? start, `not valid YAML: ${error.message.split('\n')[0]}`));
       continue;
     }
-    const object = doc.toJS({ maxAliasCount: 100 });
+    let object: any;
+    try {
+      object = pruneNulls(doc.toJS({ maxAliasCount: 100 }));
+    } catch (e) {
+      // an alias bomb ("billion laughs") and other documents that do not expand into data
+      findings.push(fileFinding(CHECKS.notYaml, start, `not valid YAML: ${(e as Error).message.split('\n')[0]}`));
+      continue;
+    }
     if (object === null || object === undefined) {
       continue; // an empty document between separators, as generators often emit
     }
@@ -84,6 +92,10 @@ export function parseManifests(file: string, text: string): { manifests: Manifes
     }
     const items: any[] = object.kind.endsWith('List') && Array.isArray(object.items) ? object.items : [object];
     for (const item of items) {
+      if (!item || typeof item !== 'object' || typeof item.kind !== 'string' || typeof item.apiVersion !== 'string') {
+        findings.push(fileFinding(CHECKS.noKind, start, 'a List item is not a Kubernetes object: it needs string fields apiVersion and kind'));
+        continue;
+      }
       manifests.push(new Manifest(file, item, path => locate(doc, lines, item === object ? path : [], start)));
     }
   }
@@ -91,6 +103,20 @@ export function parseManifests(file: string, text: string): { manifests: Manifes
     findings.push(fileFinding(CHECKS.emptyFile, 1, 'file holds no Kubernetes objects'));
   }
   return { manifests, findings };
+}
+
+/**
+ * The object as the API server validates it: fields set to null are dropped first (a YAML key with
+ * nothing after it, `match:`), so they are absent rather than of the wrong type.
+ */
+function pruneNulls(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(pruneNulls);
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, pruneNulls(v)]));
+  }
+  return value;
 }
 
 function locate(doc: Document, lines: LineCounter, path: readonly (string | number)[], fallback: number): number {

@@ -1,5 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { celViolations } from './cel';
+import { CORE_SCHEMAS } from './core-schemas';
 import { CHECKS, Finding } from './finding';
 import { AJV_OPTIONS, objectSchema } from './json-schema';
 import { Manifest } from './manifest';
@@ -28,6 +29,22 @@ export class SchemaValidator {
   /** Whether `apiVersion`/`kind` name a kind and version that a pinned bundle serves. */
   public knows(manifest: Manifest): boolean {
     return this.variantOf(manifest) !== undefined;
+  }
+
+  /** Findings for a Kubernetes core object whose fields the checks read (a partial schema), else none. */
+  public validateCore(manifest: Manifest): Finding[] {
+    const key = `${manifest.group}/${manifest.kind}`;
+    const schema = CORE_SCHEMAS[key];
+    if (!schema) {
+      return [];
+    }
+    let validate = this.validators.get(`core:${key}`);
+    if (!validate) {
+      this.ajv ??= new Ajv(AJV_OPTIONS);
+      validate = this.ajv.compile(schema);
+      this.validators.set(`core:${key}`, validate);
+    }
+    return validate(manifest.object) ? [] : readableErrors(validate.errors ?? []).map(e => toFinding(manifest, e));
   }
 
   /** Findings for an object: unknown kind or version, schema violations and CEL rule violations. */
@@ -100,7 +117,9 @@ function toFinding(manifest: Manifest, error: ErrorObject): Finding {
     case 'oneOf': {
       const fields = ((error.parentSchema as any)?.oneOf ?? []).flatMap((b: any) => b.required ?? []);
       const present = Object.keys(error.data ?? {}).filter(k => fields.includes(k));
-      return manifest.finding(CHECKS.schema, `${where}at most one of ${fields.join(', ')} may be set, got ${present.join(' and ')}`, path);
+      return manifest.finding(CHECKS.schema, present.length > 1
+        ? `${where}at most one of ${fields.join(', ')} may be set, got ${present.join(' and ')}`
+        : `${where}must set exactly one of ${fields.join(', ')}`, path);
     }
     case 'anyOf':
       return manifest.finding(CHECKS.schema, `${where}must be an integer or a string`, path);

@@ -2,6 +2,9 @@ import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
 import { groupBy, Mesh, ROOT_NAMESPACE } from '../mesh';
 
+/** How many conflicting objects a finding names before it counts the rest. */
+const MAX_NAMED = 10;
+
 /** IST0109 / KIA1106: several VirtualServices for one host on one gateway (or on the mesh). */
 export function checkDuplicateVirtualServices(mesh: Mesh): Finding[] {
   const bindings = mesh.virtualServices.flatMap(vs => {
@@ -16,10 +19,12 @@ export function checkDuplicateVirtualServices(mesh: Mesh): Finding[] {
     if (owners.length < 2) {
       continue;
     }
-    for (const b of group) {
-      const others = owners.filter(o => o !== b.vs).map(o => `${o.id} (${o.file}:${o.lineOf()})`).join(', ');
-      findings.push(b.vs.finding(CHECKS.duplicateVirtualService, `host '${b.host}' on ${b.gateway === 'mesh' ? 'the mesh' : `gateway ${b.gateway}`} is also routed by ${others}; Istio keeps one of them unpredictably`, ['spec', 'hosts', b.index]));
-    }
+    // one finding per conflict group, on its first VirtualService: a large conflict stays one line
+    const [first] = group;
+    const others = owners.filter(o => o !== first.vs);
+    const named = others.slice(0, MAX_NAMED).map(o => `${o.id} (${o.file}:${o.lineOf()})`).join(', ');
+    const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : '';
+    findings.push(first.vs.finding(CHECKS.duplicateVirtualService, `host '${first.host}' on ${first.gateway === 'mesh' ? 'the mesh' : `gateway ${first.gateway}`} is also routed by ${named}${more}; Istio keeps one of them unpredictably`, ['spec', 'hosts', first.index]));
   }
   return findings;
 }

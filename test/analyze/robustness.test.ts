@@ -1,0 +1,123 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { Analyzer, loadFiles } from '../../lib/analyze/analyzer';
+import { parseManifests } from '../../lib/analyze/manifest';
+import { analyzeYaml, codes } from './helpers';
+
+const SAMPLES = path.join(__dirname, '../../../shared/istio-1.30.3/samples/bookinfo');
+const INPUTS = [
+  ...fs.readdirSync(path.join(SAMPLES, 'networking')).map(f => path.join(SAMPLES, 'networking', f)),
+  ...fs.readdirSync(path.join(SAMPLES, 'gateway-api')).map(f => path.join(SAMPLES, 'gateway-api', f)),
+  path.join(SAMPLES, 'platform/kube/bookinfo.yaml'),
+].map(f => fs.readFileSync(f, 'utf8'));
+
+/** A deterministic generator, so a failing mutation can be replayed from its seed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+function paths(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+  if (value && typeof value === 'object') {
+    return [at, ...Object.entries(value).flatMap(([k, v]) => paths(v, [...at, Array.isArray(value) ? Number(k) : k]))];
+  }
+  return [at];
+}
+
+/** One mutation of a sample, as a user's typo or a broken generator makes it. */
+function mutate(text: string, next: () => number): string {
+  const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)];
+  const kind = Math.floor(next() * 6);
+  if (kind === 5) {
+    return text.slice(0, Math.floor(next() * text.length)); // a truncated file
+  }
+  const docs = YAML.parseAllDocuments(text).map(d => d.toJS()).filter(Boolean);
+  const doc = pick(docs);
+  const where = paths(doc).filter(p => p.length > 0);
+  const at = pick(where);
+  let parent: any = doc;
+  at.slice(0, -1).forEach(k => { parent = parent[k]; });
+  const key = at[at.length - 1];
+  switch (kind) {
+    case 0: Array.isArray(parent) ? parent.splice(key as number, 1) : delete parent[key]; break;
+    case 1: parent[key] = 'a string where something else was'; break;
+    case 2: parent[key] = 42; break;
+    case 3: parent[key] = null; break;
+    default: parent[key] = [{ nested: ['list'] }];
+  }
+  return docs.map(d => YAML.stringify(d)).join('---\n');
+}
+
+describe('the analyzer never crashes', () => {
+  test('on 300 seeded mutations of Istio\'s samples: every input gets a report, no exception', () => {
+    const next = random(20261130);
+    const analyzer = new Analyzer();
+    const failures: string[] = [];
+    let reported = 0;
+    for (let i = 0; i < 300; i++) {
+      const text = mutate(INPUTS[Math.floor(next() * INPUTS.length)], next);
+      try {
+        const { manifests, findings } = parseManifests(`mutation-${i}.yaml`, text);
+        const all = [...findings, ...analyzer.analyze(manifests)];
+        reported += all.length > 0 ? 1 : 0;
+        expect(all.filter(f => f.code === 'CI006')).toEqual([]);
+      } catch (e) {
+        failures.push(`mutation ${i}: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    // most mutations break something a user should hear about
+    expect(reported).toBeGreaterThan(150);
+  });
+
+  test('a broken file does not stop the report on the others', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-robust-'));
+    fs.writeFileSync(path.join(dir, 'a-truncated.yaml'), 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: [x\n');
+    fs.writeFileSync(path.join(dir, 'b-hosts.yaml'), 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: r }\nspec: { hosts: [42], http: [{ route: "not a list" }] }\n');
+    fs.writeFileSync(path.join(dir, 'c-good.yaml'), 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: good }\nspec: { hosts: [reviews], http: [{ route: [{ destination: { host: reviews, subset: v9 } }] }] }\n');
+    const { manifests, findings } = loadFiles([dir]);
+    const all = [...findings, ...new Analyzer().analyze(manifests)];
+    expect(all.filter(f => f.file.endsWith('a-truncated.yaml')).map(f => f.code)).toEqual(['CI001']);
+    expect(all.filter(f => f.file.endsWith('b-hosts.yaml')).map(f => f.code)).toContain('CI101');
+    // the cross-reference checks still run on the good file
+    expect(all.filter(f => f.file.endsWith('c-good.yaml')).map(f => f.code)).toContain('CI202');
+  });
+
+  test('a YAML alias bomb is one finding, not a crash', () => {
+    const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`),
+      'kind: VirtualService', 'apiVersion: networking.istio.io/v1'].join('\n');
+    const { manifests, findings } = parseManifests('bomb.yaml', bomb);
+    expect(manifests).toEqual([]);
+    expect(findings.map(f => [f.code, f.message.slice(0, 20)])).toEqual([['CI001', 'not valid YAML: Exce']]);
+  });
+
+  test('fields left empty (null) are absent, as the API server drops them before validating', () => {
+    const filter = `apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: { name: f, namespace: istio-system }
+spec:
+  configPatches:
+  - applyTo: HTTP_FILTER
+    match:
+    patch: { operation: MERGE, value: { name: envoy.filters.http.router } }`;
+    expect(analyzeYaml(filter)).toEqual([]);
+  });
+
+  test('a conflict group of 4,000 VirtualServices is reported once, in bounded text, in linear time', () => {
+    const docs = Array.from({ length: 4000 }, (_, i) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: vs-${i}, namespace: shop }
+spec: { hosts: [cart], http: [{ route: [{ destination: { host: cart } }] }] }`);
+    const start = Date.now();
+    const findings = analyzeYaml(...docs).filter(f => f.code === 'CI204');
+    expect(Date.now() - start).toBeLessThan(20000);
+    expect(codes(findings)).toEqual(['CI204']);
+    expect(findings[0].message).toMatch(/is also routed by VirtualService\/shop\/vs-1 \(input\.yaml:\d+\), .* and 3989 more; Istio keeps one of them unpredictably$/);
+  });
+});
