@@ -99,7 +99,7 @@ spec:
     test('flags a host no Service defines in a namespace the input describes', () => {
       const findings = analyzeYaml(...GOOD, reviewsRoute('  - route: [{ destination: { host: ratings } }]').replace('name: reviews }', 'name: ratings-route }').replace('hosts: [reviews]', 'hosts: [ratings]'));
       expect(findings.filter(f => f.code === 'CI201').map(f => f.message)).toEqual([
-        "destination host 'ratings' (ratings.default.svc.cluster.local) is not defined by any Service or ServiceEntry in the input",
+        "destination host 'ratings' (ratings.default.svc.cluster.local) is not defined by any Service or ServiceEntry visible in namespace default",
       ]);
     });
 

@@ -1,20 +1,28 @@
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
 import { groupBy, Mesh, ROOT_NAMESPACE } from '../mesh';
+import { exportScopes } from '../visibility';
+
+function meshBound(vs: Manifest): boolean {
+  const gateways: unknown = vs.object.spec?.gateways;
+  return !Array.isArray(gateways) || gateways.length === 0 || gateways.includes('mesh');
+}
 
 /** How many conflicting objects a finding names before it counts the rest. */
 const MAX_NAMED = 10;
 
-/** IST0109 / KIA1106: several VirtualServices for one host on one gateway (or on the mesh). */
+/**
+ * IST0109 / KIA1106: several VirtualServices for one host on the mesh, within one `exportTo` scope (istioctl's
+ * rule: hosts exported to every namespace share the scope `*`; others, each namespace they name). Gateways
+ * merge the VirtualServices bound to them, so those are not conflicts.
+ */
 export function checkDuplicateVirtualServices(mesh: Mesh): Finding[] {
-  const bindings = mesh.virtualServices.flatMap(vs => {
-    const gateways: string[] = vs.object.spec?.gateways?.length ? vs.object.spec.gateways : ['mesh'];
-    return gateways.flatMap(g => (vs.object.spec?.hosts ?? []).map((h: string, i: number) => ({
-      vs, index: i, gateway: g === 'mesh' ? 'mesh' : g.includes('/') ? g : `${vs.namespace}/${g}`, host: mesh.fqdn(h, vs.namespace),
-    })));
-  });
+  const bindings = mesh.virtualServices.filter(meshBound).flatMap(vs => exportScopes(vs).flatMap(scope =>
+    (Array.isArray(vs.object.spec?.hosts) ? vs.object.spec.hosts : []).map((h: string, i: number) => ({
+      vs, index: i, gateway: 'mesh', scope, host: mesh.fqdn(String(h), vs.namespace),
+    }))));
   const findings: Finding[] = [];
-  for (const [, group] of groupBy(bindings, b => `${b.gateway}|${b.host}`)) {
+  for (const [, group] of groupBy(bindings, b => `${b.scope}|${b.host}`)) {
     const owners = [...new Set(group.map(b => b.vs))];
     if (owners.length < 2) {
       continue;
@@ -24,7 +32,8 @@ export function checkDuplicateVirtualServices(mesh: Mesh): Finding[] {
     const others = owners.filter(o => o !== first.vs);
     const named = others.slice(0, MAX_NAMED).map(o => `${o.id} (${o.file}:${o.lineOf()})`).join(', ');
     const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : '';
-    findings.push(first.vs.finding(CHECKS.duplicateVirtualService, `host '${first.host}' on ${first.gateway === 'mesh' ? 'the mesh' : `gateway ${first.gateway}`} is also routed by ${named}${more}; Istio keeps one of them unpredictably`, ['spec', 'hosts', first.index]));
+    const scope = first.scope === '*' ? '' : ` for namespace ${first.scope}`;
+    findings.push(first.vs.finding(CHECKS.duplicateVirtualService, `host '${first.host}' on the mesh${scope} is also routed by ${named}${more}; Istio keeps one of them unpredictably`, ['spec', 'hosts', first.index]));
   }
   return findings;
 }

@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'util';
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
 import { Mesh } from '../mesh';
+import { HostVisibility } from '../visibility';
 
 type Path = (string | number)[];
 
@@ -51,16 +52,27 @@ export function boundToGateway(vs: Manifest): boolean {
   return gateways.some(g => g !== 'mesh');
 }
 
-/** IST0101 / KIA1101 / KIA1107 / IST0112: destinations that resolve to nothing, or need a port. */
+/**
+ * IST0101 / KIA1101 / KIA1107 / IST0112: destinations (routes and mirrors of every VirtualService) that
+ * resolve to no Service or ServiceEntry visible from the VirtualService's namespace, to no such port,
+ * to a subset no DestinationRule defines, or to a multi-port host without naming the port.
+ */
 export function checkDestinations(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
+  const visible = new HostVisibility(mesh);
   for (const vs of mesh.virtualServices) {
     for (const d of destinations(vs)) {
       const fqdn = mesh.fqdn(d.host, vs.namespace);
-      if (!mesh.hostDefined(fqdn)) {
-        if (mesh.canResolve(fqdn)) {
-          findings.push(vs.finding(CHECKS.hostNotFound, `destination host '${d.host}' (${fqdn}) is not defined by any Service or ServiceEntry in the input`, [...d.path, 'host']));
-        }
+      const target = visible.resolve(fqdn, vs.namespace, vs.object.spec?.exportTo);
+      if (!target && mesh.canResolve(fqdn)) {
+        const hidden = mesh.hostDefined(fqdn) ? ' (it exists, but its exportTo hides it from this namespace)' : '';
+        findings.push(vs.finding(CHECKS.hostNotFound, `destination host '${d.host}' (${fqdn}) is not defined by any Service or ServiceEntry visible in namespace ${vs.namespace}${hidden}`, [...d.path, 'host']));
+      }
+      if (target && d.port !== undefined && target.ports.length > 0 && !target.ports.includes(d.port)) {
+        findings.push(vs.finding(CHECKS.hostNotFound, `destination '${d.host}:${d.port}' names a port ${target.owner.kind} ${target.owner.namespace}/${target.owner.name} does not serve (ports: ${target.ports.join(', ')})`, [...d.path, 'port']));
+      }
+      if (target && d.port === undefined && target.ports.length > 1) {
+        findings.push(vs.finding(CHECKS.portRequired, `destination host '${d.host}' has ${target.ports.length} ports (${target.ports.join(', ')}); name one with port.number`, d.path));
       }
       if (d.subset !== undefined) {
         const defined = mesh.subsetsOf(fqdn).map(s => s.name);
@@ -71,11 +83,6 @@ export function checkDestinations(mesh: Mesh): Finding[] {
           findings.push(vs.finding(CHECKS.subsetNotFound, `destination subset '${d.subset}' of host '${d.host}' is not defined by any DestinationRule `
             + `(defined: ${defined.length > 0 ? [...new Set(defined)].join(', ') : 'none — no DestinationRule for this host'}); requests get 503`, [...d.path, 'subset']));
         }
-      }
-      const service = mesh.services.get(fqdn);
-      const ports = service?.object.spec?.ports ?? [];
-      if (boundToGateway(vs) && d.port === undefined && ports.length > 1) {
-        findings.push(vs.finding(CHECKS.portRequired, `destination host '${d.host}' has ${ports.length} ports (${ports.map((p: any) => p.port).join(', ')}); name one with port.number`, d.path));
       }
     }
   }

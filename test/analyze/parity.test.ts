@@ -1,0 +1,82 @@
+import { analyzeYaml, codes } from './helpers';
+
+// Cases written for this project after the rules of istioctl's analyzers (Istio 1.30:
+// virtualservice/destinationhosts.go, conflictingmeshgatewayhosts.go, util/service_lookup.go).
+
+const SERVICE = (name: string, ns: string, extra = '', ports = '[{ port: 8080, name: http }]') => `apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: ${ns}${extra} }
+spec: { selector: { app: ${name} }, ports: ${ports} }`;
+
+const VS = (name: string, ns: string, spec: string) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: ${name}, namespace: ${ns} }
+spec: ${spec}`;
+
+const ROUTE_TO = (host: string, extra = '') => `{ hosts: [caller]${extra}, http: [{ route: [{ destination: { host: ${host} } }] }] }`;
+
+describe('IST0101 destination hosts follow exportTo (CI201)', () => {
+  test('a Service exported only to its own namespace is not visible from another', () => {
+    const cart = SERVICE('cart', 'shop', ', annotations: { networking.istio.io/exportTo: "." }');
+    const findings = analyzeYaml(cart, SERVICE('caller', 'web'), VS('caller', 'web', ROUTE_TO('cart.shop.svc.cluster.local')));
+    expect(findings.map(f => [f.code, f.message])).toEqual([[
+      'CI201', "destination host 'cart.shop.svc.cluster.local' (cart.shop.svc.cluster.local) is not defined by any Service or ServiceEntry visible in namespace web (it exists, but its exportTo hides it from this namespace)",
+    ]]);
+    // the same route from the Service's own namespace resolves
+    expect(codes(analyzeYaml(cart, SERVICE('caller', 'shop'), VS('caller', 'shop', ROUTE_TO('cart'))))).toEqual([]);
+  });
+
+  test('a Service exported to the caller\'s namespace by name is visible', () => {
+    const cart = SERVICE('cart', 'shop', ', annotations: { networking.istio.io/exportTo: "web" }');
+    expect(codes(analyzeYaml(cart, SERVICE('caller', 'web'), VS('caller', 'web', ROUTE_TO('cart.shop.svc.cluster.local'))))).toEqual([]);
+  });
+
+  test('a ServiceEntry exported to "." is visible only in its namespace; a wildcard host matches', () => {
+    const entry = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: payments, namespace: shop }
+spec: { hosts: ["*.payments.example.com"], exportTo: ["."], location: MESH_EXTERNAL, resolution: NONE, ports: [{ number: 443, name: https, protocol: HTTPS }] }`;
+    const from = (ns: string) => analyzeYaml(entry, SERVICE('caller', ns), VS('caller', ns, ROUTE_TO('api.payments.example.com')));
+    expect(codes(from('shop'))).toEqual([]);
+    expect(codes(from('web'))).toEqual(['CI201']);
+  });
+
+  test('a port the Service does not serve is IST0101 for host:port; a mirror host is checked like a route\'s', () => {
+    const findings = analyzeYaml(SERVICE('cart', 'shop'), VS('cart', 'shop', '{ hosts: [cart], http: [{ route: [{ destination: { host: cart, port: { number: 9999 } } }], mirror: { host: nowhere } }] }'));
+    expect(findings.map(f => [f.code, f.message])).toEqual([
+      ['CI201', "destination 'cart:9999' names a port Service shop/cart does not serve (ports: 8080)"],
+      ['CI201', "destination host 'nowhere' (nowhere.shop.svc.cluster.local) is not defined by any Service or ServiceEntry visible in namespace shop"],
+    ]);
+  });
+});
+
+describe('IST0112 a multi-port destination without a port, on every VirtualService (CI210)', () => {
+  test('flags a mesh route as well as a gateway route; naming the port passes', () => {
+    const twoPorts = SERVICE('cart', 'shop', '', '[{ port: 8080, name: http }, { port: 9090, name: http-admin }]');
+    expect(codes(analyzeYaml(twoPorts, VS('cart', 'shop', '{ hosts: [cart], http: [{ route: [{ destination: { host: cart } }] }] }')))).toEqual(['CI210']);
+    expect(codes(analyzeYaml(twoPorts, VS('cart', 'shop', '{ hosts: [cart], http: [{ route: [{ destination: { host: cart, port: { number: 8080 } } }] }] }')))).toEqual([]);
+  });
+});
+
+describe('IST0109 conflicting mesh VirtualServices follow exportTo (CI204)', () => {
+  const routeCart = (name: string, ns: string, exportTo?: string) =>
+    VS(name, ns, `{ hosts: [cart.shop.svc.cluster.local]${exportTo ? `, exportTo: ${exportTo}` : ''}, http: [{ route: [{ destination: { host: cart.shop.svc.cluster.local } }] }] }`);
+
+  test('two VirtualServices exported to all namespaces conflict', () => {
+    expect(codes(analyzeYaml(SERVICE('cart', 'shop'), routeCart('a', 'shop'), routeCart('b', 'web')))).toEqual(['CI204']);
+  });
+
+  test('each exported only to its own namespace: no conflict', () => {
+    expect(codes(analyzeYaml(SERVICE('cart', 'shop'), routeCart('a', 'shop', '["."]'), routeCart('b', 'web', '["."]')))).toEqual([]);
+  });
+
+  test('both exported to the same namespace by name: a conflict for that namespace', () => {
+    const findings = analyzeYaml(SERVICE('cart', 'shop'), routeCart('a', 'shop', '[web]'), routeCart('b', 'web', '["."]'));
+    expect(findings.map(f => f.message)).toEqual([expect.stringMatching(/^host 'cart.shop.svc.cluster.local' on the mesh for namespace web is also routed by VirtualService\/web\/b/)]);
+  });
+
+  test('VirtualServices bound to one gateway are merged by the gateway: no conflict', () => {
+    const gw = (name: string) => VS(name, 'shop', '{ hosts: [shop.example.com], gateways: [istio-system/edge], http: [{ route: [{ destination: { host: cart } }] }] }');
+    expect(codes(analyzeYaml(SERVICE('cart', 'shop'), gw('a'), gw('b')))).toEqual([]);
+  });
+});
