@@ -47,7 +47,7 @@ export const CHECKS = {
   portRequired: check('CI210', Severity.ERROR, 'IST0112', 'route to a multi-port Service or ServiceEntry names no port'),
   portName: check('CI211', Severity.INFO, 'IST0118', 'Service port name does not follow <protocol>[-suffix]'),
   injectionLabels: check('CI212', Severity.WARNING, 'IST0123', 'namespace has both istio-injection and istio.io/rev'),
-  mtlsConflict: check('CI213', Severity.ERROR, 'IST0113', 'DestinationRule TLS mode conflicts with the PeerAuthentication mTLS mode'),
+  mtlsConflict: check('CI213', Severity.ERROR, '-', 'DestinationRule TLS mode conflicts with the PeerAuthentication mTLS mode'),
   weights: check('CI214', Severity.WARNING, '-', 'route weights do not sum to 100 (Istio treats them as relative)'),
   subsetDeclaredElsewhere: check('CI216', Severity.INFO, '-', 'route destination subset declared outside the input (annotation ' + 'cdk8s-istio.io/external-subsets), not checked'),
   backendNotFound: check('CI217', Severity.ERROR, 'route status ResolvedRefs', 'Gateway API route backendRef to a Service the input does not define'),

@@ -80,3 +80,18 @@ describe('IST0109 conflicting mesh VirtualServices follow exportTo (CI204)', () 
     expect(codes(analyzeYaml(SERVICE('cart', 'shop'), gw('a'), gw('b')))).toEqual([]);
   });
 });
+
+describe('IST0118 port names (CI211) skip system namespaces and ExternalName Services', () => {
+  test.each(['kube-system', 'kube-public', 'istio-system'])('not in %s', ns => {
+    expect(codes(analyzeYaml(SERVICE('dns', ns, '', '[{ port: 53, name: dns }]')))).toEqual([]);
+  });
+
+  test('not on an ExternalName Service; still on an application Service', () => {
+    const external = `apiVersion: v1
+kind: Service
+metadata: { name: db, namespace: shop }
+spec: { type: ExternalName, externalName: db.example.com, ports: [{ port: 5432, name: pg }] }`;
+    expect(codes(analyzeYaml(external))).toEqual([]);
+    expect(codes(analyzeYaml(SERVICE('cart', 'shop', '', '[{ port: 8080, name: web }]')))).toEqual(['CI211']);
+  });
+});
