@@ -51,6 +51,9 @@ function kubernetesEnvironment(): Environment {
     });
 }
 
+/** Errors that the data causes, as Kubernetes' CEL raises them too. */
+const DATA_ERRORS = /^(No such key|Invalid duration|Invalid timestamp)/;
+
 let environment: Environment | undefined;
 const programs = new Map<string, CelProgram>();
 
@@ -124,7 +127,9 @@ function makeProgram(rule: string): CelProgram {
       return typeof result === 'boolean' ? { result } : { error: `evaluates to ${typeof result}, not bool` };
     } catch (e) {
       const message = (e as Error).message;
-      return message.includes(RUNTIME_ERROR) ? { result: false } : { error: message.split('\n')[0] };
+      // the API server rejects an object whose rule hits a runtime error on its data (a field the rule
+      // reads without has(), a string that is no duration): those are failures, not our limits
+      return message.includes(RUNTIME_ERROR) || DATA_ERRORS.test(message) ? { result: false } : { error: message.split('\n')[0] };
     }
   };
 }
@@ -164,12 +169,38 @@ function violations(schema: any, data: unknown, path: (string | number)[]): CelV
     }
   }
   if (Array.isArray(data)) {
+    found.push(...duplicateItems(schema, data, path));
     data.forEach((item, i) => found.push(...violations(schema.items, item, [...path, i])));
   } else if (typeof data === 'object') {
     for (const [key, value] of Object.entries(data as object)) {
       found.push(...violations(childSchema(schema, key), value, [...path, key]));
     }
   }
+  return found;
+}
+
+/**
+ * `x-kubernetes-list-type: map` (items unique by `x-kubernetes-list-map-keys`) and `set` (unique items):
+ * the API server rejects a duplicate as "Duplicate value". Reported with the CEL findings, as API server rules.
+ */
+function duplicateItems(schema: any, items: unknown[], path: (string | number)[]): CelViolation[] {
+  const type = schema['x-kubernetes-list-type'];
+  if (type !== 'map' && type !== 'set') {
+    return [];
+  }
+  const keys: string[] = schema['x-kubernetes-list-map-keys'] ?? [];
+  const seen = new Map<string, number>();
+  const found: CelViolation[] = [];
+  items.forEach((item, i) => {
+    const key = JSON.stringify(type === 'map' && item && typeof item === 'object' ? keys.map(k => (item as any)[k]) : item);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const what = type === 'map' ? keys.map(k => `${k}=${JSON.stringify((item as any)?.[k])}`).join(', ') : JSON.stringify(item);
+      found.push({ path: [...path, i], rule: `x-kubernetes-list-type: ${type}`, evaluated: true, message: `Duplicate value: ${what} (also item ${first})` });
+    } else {
+      seen.set(key, i);
+    }
+  });
   return found;
 }
 
