@@ -136,7 +136,7 @@ spec:
     test('flags both VirtualServices', () => {
       const second = GOOD[4].replace('name: reviews }', 'name: reviews-again }');
       const findings = analyzeYaml(...GOOD, second);
-      expect(codes(findings)).toEqual(['CI204']);
+      expect(codes(findings)).toEqual(['CI204', 'CI204']);
       expect(findings[0].message).toMatch(/^host 'reviews.default.svc.cluster.local' on the mesh is also routed by VirtualService\/default\/reviews-again/);
     });
 

@@ -109,7 +109,7 @@ spec:
     expect(analyzeYaml(filter)).toEqual([]);
   });
 
-  test('a conflict group of 4,000 VirtualServices is reported once, in bounded text, in linear time', () => {
+  test('a conflict group of 4,000 VirtualServices: each reported once (as istioctl does), in bounded text, in linear time', () => {
     const docs = Array.from({ length: 4000 }, (_, i) => `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: { name: vs-${i}, namespace: shop }
@@ -117,7 +117,8 @@ spec: { hosts: [cart], http: [{ route: [{ destination: { host: cart } }] }] }`);
     const start = Date.now();
     const findings = analyzeYaml(...docs).filter(f => f.code === 'CI204');
     expect(Date.now() - start).toBeLessThan(20000);
-    expect(codes(findings)).toEqual(['CI204']);
+    expect(findings).toHaveLength(4000);
     expect(findings[0].message).toMatch(/is also routed by VirtualService\/shop\/vs-1 \(input\.yaml:\d+\), .* and 3989 more; Istio keeps one of them unpredictably$/);
+    expect(Math.max(...findings.map(f => f.message.length))).toBeLessThan(1000);
   });
 });

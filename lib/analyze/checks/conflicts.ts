@@ -1,7 +1,53 @@
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
-import { groupBy, Mesh, ROOT_NAMESPACE } from '../mesh';
+import { groupBy, hostMatches, Mesh, ROOT_NAMESPACE } from '../mesh';
 import { exportScopes } from '../visibility';
+
+/**
+ * IST0109 / KIA1106: several VirtualServices for one host on the mesh, as istioctl groups them: by
+ * `exportTo` scope and host (`*` when exported everywhere, else each namespace named), a namespace's group
+ * joined by the VirtualServices exported everywhere whose host overlaps it (wildcards included). Each
+ * VirtualService is reported once, naming at most ten of the others. Gateways merge the VirtualServices
+ * bound to them, so those are not conflicts.
+ */
+export function checkDuplicateVirtualServices(mesh: Mesh): Finding[] {
+  const byKey = new Map<string, { scope: string; host: string; members: Array<{ vs: Manifest; index: number }> }>();
+  for (const vs of mesh.virtualServices.filter(meshBound)) {
+    const hosts: unknown[] = Array.isArray(vs.object.spec?.hosts) ? vs.object.spec.hosts : [];
+    for (const scope of exportScopes(vs)) {
+      hosts.forEach((h, index) => {
+        const host = mesh.fqdn(String(h), vs.namespace);
+        const key = `${scope}|${host}`;
+        const group = byKey.get(key) ?? { scope, host, members: [] };
+        if (!group.members.some(m => m.vs === vs)) {
+          group.members.push({ vs, index });
+        }
+        byKey.set(key, group);
+      });
+    }
+  }
+  const everywhere = [...byKey.values()].filter(g => g.scope === '*');
+  const findings: Finding[] = [];
+  const reported = new Set<Manifest>();
+  for (const group of byKey.values()) {
+    const members = group.scope === '*' ? group.members
+      : [...group.members, ...everywhere.filter(g => hostMatches(g.host, group.host) || hostMatches(group.host, g.host)).flatMap(g => g.members)];
+    const unique = [...new Map(members.map(m => [m.vs, m])).values()];
+    if (unique.length < 2) {
+      continue;
+    }
+    for (const member of unique.filter(m => !reported.has(m.vs))) {
+      reported.add(member.vs);
+      const others = unique.filter(o => o.vs !== member.vs);
+      const named = others.slice(0, MAX_NAMED).map(o => `${o.vs.id} (${o.vs.file}:${o.vs.lineOf()})`).join(', ');
+      const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : '';
+      const scope = group.scope === '*' ? '' : ` for namespace ${group.scope}`;
+      findings.push(member.vs.finding(CHECKS.duplicateVirtualService,
+        `host '${group.host}' on the mesh${scope} is also routed by ${named}${more}; Istio keeps one of them unpredictably`, ['spec', 'hosts', member.index]));
+    }
+  }
+  return findings;
+}
 
 function meshBound(vs: Manifest): boolean {
   const gateways: unknown = vs.object.spec?.gateways;
@@ -10,33 +56,6 @@ function meshBound(vs: Manifest): boolean {
 
 /** How many conflicting objects a finding names before it counts the rest. */
 const MAX_NAMED = 10;
-
-/**
- * IST0109 / KIA1106: several VirtualServices for one host on the mesh, within one `exportTo` scope (istioctl's
- * rule: hosts exported to every namespace share the scope `*`; others, each namespace they name). Gateways
- * merge the VirtualServices bound to them, so those are not conflicts.
- */
-export function checkDuplicateVirtualServices(mesh: Mesh): Finding[] {
-  const bindings = mesh.virtualServices.filter(meshBound).flatMap(vs => exportScopes(vs).flatMap(scope =>
-    (Array.isArray(vs.object.spec?.hosts) ? vs.object.spec.hosts : []).map((h: string, i: number) => ({
-      vs, index: i, gateway: 'mesh', scope, host: mesh.fqdn(String(h), vs.namespace),
-    }))));
-  const findings: Finding[] = [];
-  for (const [, group] of groupBy(bindings, b => `${b.scope}|${b.host}`)) {
-    const owners = [...new Set(group.map(b => b.vs))];
-    if (owners.length < 2) {
-      continue;
-    }
-    // one finding per conflict group, on its first VirtualService: a large conflict stays one line
-    const [first] = group;
-    const others = owners.filter(o => o !== first.vs);
-    const named = others.slice(0, MAX_NAMED).map(o => `${o.id} (${o.file}:${o.lineOf()})`).join(', ');
-    const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : '';
-    const scope = first.scope === '*' ? '' : ` for namespace ${first.scope}`;
-    findings.push(first.vs.finding(CHECKS.duplicateVirtualService, `host '${first.host}' on the mesh${scope} is also routed by ${named}${more}; Istio keeps one of them unpredictably`, ['spec', 'hosts', first.index]));
-  }
-  return findings;
-}
 
 /** KIA0201 / IST0173 / KIA0203: subsets defined twice, and subsets that select no workload. */
 export function checkSubsets(mesh: Mesh): Finding[] {

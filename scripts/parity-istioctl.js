@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Measures how the analyzer agrees with istioctl's own analyzers on their test cases: reads the test grid
+// of pkg/config/analysis/analyzers/analyzers_test.go and its testdata from a local git checkout of
+// istio/istio (nothing of it is copied into this repository), runs our analyzer on each case's input,
+// and compares, per IST code we mirror, the (code, object) pairs each side reports.
+//   ISTIO_SRC=path/to/istio/.git node scripts/parity-istioctl.js [--ref 1.30.3] [--verbose]
+'use strict';
+const { execFileSync } = require('child_process');
+require('./register.js');
+const { Analyzer } = require('../lib/analyze/analyzer.ts');
+const { parseManifests } = require('../lib/analyze/manifest.ts');
+
+const src = process.env.ISTIO_SRC;
+if (!src) {
+  console.error('parity-istioctl: set ISTIO_SRC to a git checkout of istio/istio');
+  process.exit(2);
+}
+const refArg = process.argv.indexOf('--ref');
+const ref = refArg > 0 ? process.argv[refArg + 1] : '1.30.3';
+const verbose = process.argv.includes('--verbose');
+const show = file => execFileSync('git', ['--git-dir', src, 'show', `${ref}:${file}`], { encoding: 'utf8', maxBuffer: 1 << 28 });
+
+// the codes each upstream analyzer emits that a check of ours mirrors
+const ANALYZERS = {
+  'virtualservice.DestinationHostAnalyzer': ['IST0101', 'IST0112'],
+  'virtualservice.DestinationRuleAnalyzer': ['IST0101'],
+  'virtualservice.GatewayAnalyzer': ['IST0101', 'IST0132'],
+  'virtualservice.ConflictingMeshGatewayHostsAnalyzer': ['IST0109'],
+  'service.PortNameAnalyzer': ['IST0118'],
+  'injection.Analyzer': ['IST0123'],
+  'telemetry.DefaultSelectorAnalyzer': ['IST0160'],
+  'telemetry.SelectorAnalyzer': ['IST0159'],
+  'destinationrule.PodNotSelectedAnalyzer': ['IST0173'],
+};
+// which of our checks stand for which IST code, within that analyzer's scope
+const OURS = {
+  'virtualservice.DestinationHostAnalyzer': { CI201: 'IST0101', CI210: 'IST0112' },
+  'virtualservice.DestinationRuleAnalyzer': { CI202: 'IST0101' },
+  'virtualservice.GatewayAnalyzer': { CI203: 'IST0101', CI207: 'IST0132' },
+  'virtualservice.ConflictingMeshGatewayHostsAnalyzer': { CI204: 'IST0109' },
+  'service.PortNameAnalyzer': { CI211: 'IST0118' },
+  'injection.Analyzer': { CI212: 'IST0123' },
+  'telemetry.DefaultSelectorAnalyzer': { CI215: 'IST0160' },
+  'telemetry.SelectorAnalyzer': { CI215: 'IST0159' },
+  'destinationrule.PodNotSelectedAnalyzer': { CI206: 'IST0173' },
+};
+
+const codes = Object.fromEntries([...show('pkg/config/analysis/msg/messages.yaml').matchAll(/- name: "(\w+)"\s*\n\s*code: (IST\d+)/g)].map(m => [m[1], m[2]]));
+const grid = show('pkg/config/analysis/analyzers/analyzers_test.go');
+const cases = grid.split(/\n\t\{\n/).slice(1).map(block => ({
+  name: /name:\s*"([^"]+)"/.exec(block)?.[1],
+  analyzer: /analyzer:\s*&(\w+\.\w+)\{\}/.exec(block)?.[1],
+  inputs: [.../inputFiles:\s*\[\]string\{([^}]*)\}/.exec(block)?.[1]?.matchAll(/"([^"]+)"/g) ?? []].map(m => m[1]),
+  expected: [...block.matchAll(/\{msg\.(\w+),\s*"([^"]+)"\}/g)].map(m => ({ code: codes[m[1]], origin: m[2] })),
+})).filter(c => c.analyzer && ANALYZERS[c.analyzer]);
+
+const totals = {};
+const tally = (code, key) => {
+  totals[code] ??= { same: 0, missed: 0, extra: 0 };
+  totals[code][key]++;
+};
+for (const c of cases) {
+  const manifests = c.inputs.flatMap(f => parseManifests(f, show(`pkg/config/analysis/analyzers/${f}`)).manifests);
+  const mapping = OURS[c.analyzer];
+  const ours = new Analyzer().analyze(manifests)
+    .filter(f => mapping[f.code])
+    .map(f => {
+      const [kind, ns, ...name] = f.object.split('/');
+      return { code: mapping[f.code], origin: kind === 'Namespace' ? `Namespace ${name.join('/')}` : `${kind} ${ns}/${name.join('/')}`, message: f.message };
+    });
+  const expected = c.expected.filter(e => ANALYZERS[c.analyzer].includes(e.code));
+  const left = [...ours];
+  for (const e of expected) {
+    // upstream names objects of the default namespace without it in some cases
+    const same = (o) => o.origin === e.origin || (!e.origin.includes('/') && o.origin === e.origin.replace(' ', ' default/'));
+    const i = left.findIndex(o => o.code === e.code && same(o));
+    if (i >= 0) {
+      left.splice(i, 1);
+      tally(e.code, 'same');
+    } else {
+      tally(e.code, 'missed');
+      if (verbose) console.log(`missed  ${c.name}: ${e.code} ${e.origin}`);
+    }
+  }
+  for (const o of left) {
+    tally(o.code, 'extra');
+    if (verbose) console.log(`extra   ${c.name}: ${o.code} ${o.origin}: ${o.message}`);
+  }
+}
+console.log(`istioctl's analyzer test cases at ${ref} (${cases.length} cases of the analyzers we mirror)`);
+console.log('code     same  missed  extra');
+for (const [code, t] of Object.entries(totals).sort()) {
+  console.log(`${code}  ${String(t.same).padStart(5)}  ${String(t.missed).padStart(6)}  ${String(t.extra).padStart(5)}`);
+}
