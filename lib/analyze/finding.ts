@@ -46,7 +46,7 @@ export const CHECKS = {
   duplicateMatch: check('CI209', Severity.INFO, 'IST0131', 'HTTP match repeats an earlier match and never applies'),
   portRequired: check('CI210', Severity.ERROR, 'IST0112', 'route to a multi-port Service or ServiceEntry names no port'),
   portName: check('CI211', Severity.INFO, 'IST0118', 'Service port name does not follow <protocol>[-suffix]'),
-  injectionLabels: check('CI212', Severity.WARNING, 'IST0123', 'namespace has both istio-injection and istio.io/rev'),
+  injectionLabels: check('CI212', Severity.WARNING, 'IST0123', 'namespace has more than one of istio-injection, istio.io/rev and istio.io/dataplane-mode'),
   mtlsConflict: check('CI213', Severity.ERROR, '-', 'DestinationRule TLS mode conflicts with the PeerAuthentication mTLS mode'),
   weights: check('CI214', Severity.WARNING, '-', 'route weights do not sum to 100 (Istio treats them as relative)'),
   subsetDeclaredElsewhere: check('CI216', Severity.INFO, '-', 'route destination subset declared outside the input (annotation ' + 'cdk8s-istio.io/external-subsets), not checked'),

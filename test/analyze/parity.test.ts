@@ -103,3 +103,19 @@ spec: { type: ExternalName, externalName: db.example.com, ports: [{ port: 5432, 
     expect(codes(analyzeYaml(SERVICE('cart', 'shop', '', '[{ port: 8080, name: web }]')))).toEqual(['CI211']);
   });
 });
+
+describe('IST0123 more than one way into the mesh (CI212), as istioctl 1.30 counts them', () => {
+  const ns = (labels: string) => `apiVersion: v1
+kind: Namespace
+metadata: { name: shop, labels: { ${labels} } }`;
+  test.each([
+    ['istio-injection: enabled, istio.io/rev: canary', ['CI212']],
+    ['istio-injection: enabled, istio.io/dataplane-mode: ambient', ['CI212']],
+    ['istio.io/rev: canary, istio.io/dataplane-mode: ambient', ['CI212']],
+    ['istio-injection: disabled, istio.io/dataplane-mode: ambient', []],
+    ['istio-injection: disabled, istio.io/rev: canary', []],
+    ['istio.io/dataplane-mode: ambient', []],
+  ])('%s', (labels, expected) => {
+    expect(codes(analyzeYaml(ns(labels)))).toEqual(expected);
+  });
+});

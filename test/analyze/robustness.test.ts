@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { Analyzer, loadFiles } from '../../lib/analyze/analyzer';
 import { parseManifests } from '../../lib/analyze/manifest';
-import { analyzeYaml, codes } from './helpers';
+import { analyzeYaml } from './helpers';
 
 const SAMPLES = path.join(__dirname, '../../../shared/istio-1.30.3/samples/bookinfo');
 const INPUTS = [

@@ -24,9 +24,28 @@ export function checkPortNames(mesh: Mesh): Finding[] {
   return findings;
 }
 
-/** IST0123: a namespace labelled for both injection mechanisms. */
+/**
+ * IST0123: a namespace labelled for more than one way into the mesh, as istioctl counts them: the
+ * `istio-injection` label, and `istio.io/rev` and `istio.io/dataplane-mode` unless `istio-injection`
+ * is set to anything but `enabled` (a namespace that opts out of sidecars may join ambient mode).
+ */
 export function checkInjectionLabels(mesh: Mesh): Finding[] {
-  return [...mesh.namespaces.values()]
-    .filter(ns => ns.object.metadata?.labels?.['istio-injection'] !== undefined && ns.object.metadata?.labels?.['istio.io/rev'] !== undefined)
-    .map(ns => ns.finding(CHECKS.injectionLabels, `namespace '${ns.name}' has both istio-injection and istio.io/rev labels; istio.io/rev is ignored`, ['metadata', 'labels']));
+  const findings: Finding[] = [];
+  for (const ns of mesh.namespaces.values()) {
+    const labels: Record<string, string> = ns.object.metadata?.labels ?? {};
+    if (ns.name === 'istio-system') {
+      continue;
+    }
+    const injection = labels['istio-injection'];
+    const found = injection !== undefined ? [`istio-injection=${injection}`] : [];
+    for (const key of ['istio.io/rev', 'istio.io/dataplane-mode']) {
+      if (labels[key] !== undefined && (injection === undefined || injection === 'enabled')) {
+        found.push(`${key}=${labels[key]}`);
+      }
+    }
+    if (found.length > 1) {
+      findings.push(ns.finding(CHECKS.injectionLabels, `namespace '${ns.name}' has more than one label that puts it in the mesh (${found.join(', ')}); only one of them takes effect`, ['metadata', 'labels']));
+    }
+  }
+  return findings;
 }
