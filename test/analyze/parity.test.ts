@@ -119,3 +119,23 @@ metadata: { name: shop, labels: { ${labels} } }`;
     expect(codes(analyzeYaml(ns(labels)))).toEqual(expected);
   });
 });
+
+describe('IST0132 a gateway that serves none of the VirtualService\'s hosts (CI207)', () => {
+  const GW = (hosts: string) => `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: edge, namespace: shop }
+spec: { selector: { istio: ingressgateway }, servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: ${hosts} }] }`;
+  const ROUTE = (hosts: string, ns = 'shop', gateway = 'shop/edge') => VS('web', ns, `{ hosts: ${hosts}, gateways: [${gateway}], http: [{ route: [{ destination: { host: web.shop.svc.cluster.local } }] }] }`);
+
+  test.each([
+    ['one host served among several is enough', '["*.example.com"]', '[shop.example.com, other.org]', 'shop', []],
+    ['./host serves the Gateway\'s own namespace', '["./shop.example.com"]', '[shop.example.com]', 'shop', []],
+    ['./host does not serve another namespace', '["./shop.example.com"]', '[shop.example.com]', 'web', ['CI207']],
+    ['ns/host serves that namespace', '["web/shop.example.com"]', '[shop.example.com]', 'web', []],
+    ['*/host serves every namespace', '["*/shop.example.com"]', '[shop.example.com]', 'web', []],
+    ['no host matches', '["shop.example.com"]', '[blog.example.com]', 'shop', ['CI207']],
+  ])('%s', (_, gatewayHosts, vsHosts, ns, expected) => {
+    const findings = analyzeYaml(SERVICE('web', 'shop'), GW(gatewayHosts), ROUTE(vsHosts, ns));
+    expect(codes(findings).filter(c => c === 'CI207')).toEqual(expected);
+  });
+});
