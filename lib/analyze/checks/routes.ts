@@ -20,10 +20,9 @@ function destinations(vs: Manifest): Destination[] {
   const found: Destination[] = [];
   for (const protocol of ['http', 'tcp', 'tls']) {
     (vs.object.spec?.[protocol] ?? []).forEach((rule: any, i: number) => {
-      (rule.route ?? []).forEach((route: any, j: number) => {
-        if (route.destination?.host) {
-          found.push(destination(vs, ['spec', protocol, i, 'route', j, 'destination'], route.destination));
-        }
+      (Array.isArray(rule?.route) ? rule.route : []).forEach((route: any, j: number) => {
+        // a route entry without a destination host routes to nothing, which istioctl reports too
+        found.push(destination(vs, ['spec', protocol, i, 'route', j, 'destination'], route?.destination ?? {}));
       });
       if (rule.mirror?.host) {
         found.push(destination(vs, ['spec', protocol, i, 'mirror'], rule.mirror));
@@ -34,7 +33,7 @@ function destinations(vs: Manifest): Destination[] {
 }
 
 function destination(vs: Manifest, path: Path, d: any): Destination {
-  return { vs, path, host: d.host, subset: d.subset, port: d.port?.number };
+  return { vs, path, host: typeof d?.host === 'string' ? d.host : '', subset: d?.subset, port: d?.port?.number };
 }
 
 function declaredElsewhere(vs: Manifest, host: string): string[] {
@@ -62,6 +61,10 @@ export function checkDestinations(mesh: Mesh): Finding[] {
   const visible = new HostVisibility(mesh);
   for (const vs of mesh.virtualServices) {
     for (const d of destinations(vs)) {
+      if (d.host === '') {
+        findings.push(vs.finding(CHECKS.hostNotFound, 'route destination names no host', d.path));
+        continue;
+      }
       const fqdn = mesh.fqdn(d.host, vs.namespace);
       const target = visible.resolve(fqdn, vs.namespace, vs.object.spec?.exportTo);
       if (!target && mesh.canResolve(fqdn)) {
