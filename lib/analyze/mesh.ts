@@ -39,7 +39,15 @@ export class Mesh {
   private readonly rulesByHost = new Map<string, Manifest[]>();
   private readonly wildcardRules: Manifest[] = [];
 
+  /** Labels of the Nodes in the input, by name: pods inherit their topology labels. */
+  private readonly nodeLabels = new Map<string, Record<string, string>>();
+
   public constructor(public readonly manifests: readonly Manifest[]) {
+    for (const m of manifests) {
+      if (m.group === '' && m.kind === 'Node') {
+        this.nodeLabels.set(m.name, m.object.metadata?.labels ?? {});
+      }
+    }
     for (const m of manifests) {
       this.add(m);
     }
@@ -94,6 +102,23 @@ export class Mesh {
     return this.fqdn(dr.object.spec?.host ?? '', dr.namespace);
   }
 
+  /**
+   * The labels Istio adds to a pod's endpoints from its Node (locality and hostname), which subsets may
+   * select: a pod scheduled on a Node of the input carries its region, zone and subzone.
+   */
+  private inherited(nodeName: unknown): Record<string, string> {
+    if (typeof nodeName !== 'string') {
+      return {};
+    }
+    const node = this.nodeLabels.get(nodeName);
+    if (!node) {
+      return { 'kubernetes.io/hostname': nodeName };
+    }
+    const topology = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'];
+    // an empty locality label is no locality: Istio does not add it
+    return { 'kubernetes.io/hostname': nodeName, ...Object.fromEntries(topology.filter(k => node[k]).map(k => [k, node[k]])) };
+  }
+
   private addWorkload(manifest: Manifest, labels: Record<string, string>): void {
     const workload = { manifest, namespace: manifest.namespace, labels };
     this.workloads.push(workload);
@@ -123,7 +148,7 @@ export class Mesh {
     } else if (WORKLOAD_KINDS.has(`${m.group}/${m.kind}`)) {
       this.addWorkload(m, m.object.spec?.template?.metadata?.labels ?? {});
     } else if (m.group === '' && m.kind === 'Pod') {
-      this.addWorkload(m, m.object.metadata?.labels ?? {});
+      this.addWorkload(m, { ...this.inherited(m.object.spec?.nodeName), ...m.object.metadata?.labels ?? {} });
     } else if (m.group === 'networking.istio.io') {
       this.addNetworking(m);
     } else if (m.group === 'security.istio.io' && m.kind === 'PeerAuthentication') {

@@ -139,3 +139,26 @@ spec: { selector: { istio: ingressgateway }, servers: [{ port: { number: 80, nam
     expect(codes(findings).filter(c => c === 'CI207')).toEqual(expected);
   });
 });
+
+describe('IST0173 subsets select pods with the locality labels of their Node (CI206)', () => {
+  const RULE = (labels: string) => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: web, namespace: shop }
+spec: { host: web, subsets: [{ name: west, labels: { ${labels} } }] }`;
+  const POD = `apiVersion: v1
+kind: Pod
+metadata: { name: web-1, namespace: shop, labels: { app: web } }
+spec: { nodeName: node-a, containers: [{ name: web, image: web }] }`;
+  const NODE = (region: string) => `apiVersion: v1
+kind: Node
+metadata: { name: node-a, labels: { topology.kubernetes.io/region: "${region}" } }`;
+
+  test('a pod on a Node in us-west-1 is selected by a region subset', () => {
+    expect(codes(analyzeYaml(SERVICE('web', 'shop'), POD, NODE('us-west-1'), RULE('topology.kubernetes.io/region: us-west-1')))).toEqual([]);
+  });
+
+  test('an empty region on the Node is no locality; a Node elsewhere selects nothing', () => {
+    expect(codes(analyzeYaml(SERVICE('web', 'shop'), POD, NODE(''), RULE('topology.kubernetes.io/region: ""')))).toEqual(['CI206']);
+    expect(codes(analyzeYaml(SERVICE('web', 'shop'), POD, NODE('eu-central-1'), RULE('topology.kubernetes.io/region: us-west-1')))).toEqual(['CI206']);
+  });
+});
