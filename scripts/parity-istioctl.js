@@ -41,7 +41,7 @@ const OURS = {
   'service.PortNameAnalyzer': { CI211: 'IST0118' },
   'injection.Analyzer': { CI212: 'IST0123' },
   'telemetry.DefaultSelectorAnalyzer': { CI215: 'IST0160' },
-  'telemetry.SelectorAnalyzer': { CI215: 'IST0159' },
+  'telemetry.SelectorAnalyzer': { CI221: 'IST0159' },
   'destinationrule.PodNotSelectedAnalyzer': { CI206: 'IST0173' },
 };
 

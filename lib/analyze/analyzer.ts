@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry } from './checks/conflicts';
+import { checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
 import { checkGatewayApiRoutes } from './checks/gateway-api';
 import { checkGateways } from './checks/gateways';
 import { checkInjectionLabels, checkPortNames } from './checks/kubernetes';
@@ -17,7 +17,7 @@ const KUBERNETES_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling']
 /** Cross-object checks, each reading the indexed mesh. */
 const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkDestinations, checkWeights, checkMatches, checkGateways,
-  checkDuplicateVirtualServices, checkSubsets, checkMtls, checkTelemetry,
+  checkDuplicateVirtualServices, checkSubsets, checkMtls, checkTelemetry, checkTelemetrySelectors,
   checkPortNames, checkInjectionLabels, checkGatewayApiRoutes,
 ];
 

@@ -54,7 +54,8 @@ export const CHECKS = {
   parentNotFound: check('CI218', Severity.ERROR, 'route status Accepted', 'Gateway API route parentRef to a Gateway or Service the input does not define'),
   listenerRejects: check('CI219', Severity.ERROR, 'route status Accepted', 'Gateway API route attached to a listener that does not allow it'),
   mixedRouteApis: check('CI220', Severity.ERROR, '-', 'a host routed by both a VirtualService and an HTTPRoute (unsupported in Istio)'),
-  telemetryConflict: check('CI215', Severity.ERROR, 'IST0159, IST0160', 'several selector-less Telemetry objects in one namespace'),
+  telemetryConflict: check('CI215', Severity.ERROR, 'IST0160', 'several selector-less Telemetry objects in one namespace'),
+  telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects'),
 } satisfies Record<string, Check>;
 
 /**

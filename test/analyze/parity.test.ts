@@ -162,3 +162,23 @@ metadata: { name: node-a, labels: { topology.kubernetes.io/region: "${region}" }
     expect(codes(analyzeYaml(SERVICE('web', 'shop'), POD, NODE('eu-central-1'), RULE('topology.kubernetes.io/region: us-west-1')))).toEqual(['CI206']);
   });
 });
+
+describe('IST0159 a workload selected by several Telemetry objects (CI221)', () => {
+  const TELEMETRY = (name: string, labels: string) => `apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata: { name: ${name}, namespace: shop }
+spec: { selector: { matchLabels: { ${labels} } }, accessLogging: [{ providers: [{ name: envoy }] }] }`;
+  const POD = `apiVersion: v1
+kind: Pod
+metadata: { name: web-1, namespace: shop, labels: { app: web, version: v1 } }
+spec: { containers: [{ name: web, image: web }] }`;
+
+  test('two selectors that both match one pod: each Telemetry reported once', () => {
+    const findings = analyzeYaml(POD, TELEMETRY('by-app', 'app: web'), TELEMETRY('by-version', 'version: v1'));
+    expect(findings.map(f => [f.code, f.object])).toEqual([['CI221', 'Telemetry/shop/by-app'], ['CI221', 'Telemetry/shop/by-version']]);
+  });
+
+  test('selectors that match different pods do not conflict', () => {
+    expect(codes(analyzeYaml(POD, TELEMETRY('by-app', 'app: web'), TELEMETRY('other', 'app: cart')))).toEqual([]);
+  });
+});
