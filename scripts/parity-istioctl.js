@@ -31,6 +31,10 @@ const ANALYZERS = {
   'telemetry.DefaultSelectorAnalyzer': ['IST0160'],
   'telemetry.SelectorAnalyzer': ['IST0159'],
   'destinationrule.PodNotSelectedAnalyzer': ['IST0173'],
+  'gateway.ConflictingGatewayAnalyzer': ['IST0145', 'IST0101'],
+  'gateway.IngressGatewayPortAnalyzer': ['IST0162', 'IST0101'],
+  'gateway.SecretAnalyzer': ['IST0101', 'IST0161'],
+  'gateway.CertificateAnalyzer': ['IST0138'],
 };
 // which of our checks stand for which IST code, within that analyzer's scope
 const OURS = {
@@ -43,6 +47,10 @@ const OURS = {
   'telemetry.DefaultSelectorAnalyzer': { CI215: 'IST0160' },
   'telemetry.SelectorAnalyzer': { CI221: 'IST0159' },
   'destinationrule.PodNotSelectedAnalyzer': { CI206: 'IST0173' },
+  'gateway.ConflictingGatewayAnalyzer': { CI222: 'IST0145' },
+  'gateway.IngressGatewayPortAnalyzer': { CI223: 'IST0162', CI224: 'IST0101' },
+  'gateway.SecretAnalyzer': { CI224: 'IST0101', CI225: 'IST0101', CI226: 'IST0161' },
+  'gateway.CertificateAnalyzer': { CI227: 'IST0138' },
 };
 
 const codes = Object.fromEntries([...show('pkg/config/analysis/msg/messages.yaml').matchAll(/- name: "(\w+)"\s*\n\s*code: (IST\d+)/g)].map(m => [m[1], m[2]]));

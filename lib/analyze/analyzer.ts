@@ -3,10 +3,12 @@ import * as path from 'path';
 import { checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
 import { checkGatewayApiRoutes } from './checks/gateway-api';
 import { checkGateways } from './checks/gateways';
+import { checkConflictingGateways, checkDuplicateCertificates, checkGatewaySecrets, checkGatewayWorkloads } from './checks/istio-gateways';
 import { checkInjectionLabels, checkPortNames } from './checks/kubernetes';
 import { checkDestinations, checkMatches, checkWeights } from './checks/routes';
 import { CHECKS, Finding, Severity } from './finding';
 import { Manifest, parseManifests } from './manifest';
+import { assumedObjects } from './defaults';
 import { groupBy, Mesh } from './mesh';
 import { SchemaValidator } from './schema';
 import { CHECKED_GROUPS } from './schema-table';
@@ -19,6 +21,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkDestinations, checkWeights, checkMatches, checkGateways,
   checkDuplicateVirtualServices, checkSubsets, checkMtls, checkTelemetry, checkTelemetrySelectors,
   checkPortNames, checkInjectionLabels, checkGatewayApiRoutes,
+  checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */
@@ -55,13 +58,14 @@ export class Analyzer {
     const rejected = new Set(manifests.filter(m => this.checkObject(m).some(f => f.severity === Severity.ERROR)));
     let whole: Mesh | undefined;
     let valid: Mesh | undefined;
+    const assumed = assumedObjects(manifests);
     for (const check of MESH_CHECKS) {
       try {
-        whole ??= new Mesh(manifests);
+        whole ??= new Mesh([...manifests, ...assumed]);
         findings.push(...check(whole));
       } catch {
         try {
-          valid ??= new Mesh(manifests.filter(m => !rejected.has(m)));
+          valid ??= new Mesh([...manifests.filter(m => !rejected.has(m)), ...assumed]);
           findings.push(...check(valid));
         } catch (e) {
           findings.push(checkFailed(check.name, manifests, e as Error));

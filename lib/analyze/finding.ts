@@ -55,6 +55,12 @@ export const CHECKS = {
   listenerRejects: check('CI219', Severity.ERROR, 'route status Accepted', 'Gateway API route attached to a listener that does not allow it'),
   mixedRouteApis: check('CI220', Severity.ERROR, '-', 'a host routed by both a VirtualService and an HTTPRoute (unsupported in Istio)'),
   telemetryConflict: check('CI215', Severity.ERROR, 'IST0160', 'several selector-less Telemetry objects in one namespace'),
+  conflictingGateways: check('CI222', Severity.ERROR, 'IST0145', 'two gateways on the same workloads and port serve one host'),
+  gatewayPortNotOnService: check('CI223', Severity.WARNING, 'IST0162', 'a gateway port that no Service of the gateway pods defines'),
+  gatewaySelectorNotFound: check('CI224', Severity.ERROR, 'IST0101', 'a gateway selector that matches no pod (inputs with Pods only)'),
+  credentialNotFound: check('CI225', Severity.ERROR, 'IST0101', 'a gateway credentialName with no Secret in the gateway pods\' namespace (inputs with Pods only)'),
+  credentialInvalid: check('CI226', Severity.ERROR, 'IST0161', 'a gateway credentialName Secret without a valid certificate'),
+  duplicateCertificate: check('CI227', Severity.WARNING, 'IST0138', 'gateways on the same workloads serving the same certificate'),
   telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects'),
 } satisfies Record<string, Check>;
 

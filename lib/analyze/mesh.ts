@@ -1,3 +1,4 @@
+import { ASSUMED } from './defaults';
 import { Manifest } from './manifest';
 
 /** Kinds whose pod templates are the workloads that Services and subsets select. */
@@ -102,6 +103,13 @@ export class Mesh {
     return this.fqdn(dr.object.spec?.host ?? '', dr.namespace);
   }
 
+  /** Marks `namespace` as described by the input, unless `m` is only assumed to exist. */
+  private describe(m: Manifest, namespace: string): void {
+    if (!ASSUMED.has(m)) {
+      this.knownNamespaces.add(namespace);
+    }
+  }
+
   /**
    * The labels Istio adds to a pod's endpoints from its Node (locality and hostname), which subsets may
    * select: a pod scheduled on a Node of the input carries its region, zone and subzone.
@@ -122,7 +130,7 @@ export class Mesh {
   private addWorkload(manifest: Manifest, labels: Record<string, string>): void {
     const workload = { manifest, namespace: manifest.namespace, labels };
     this.workloads.push(workload);
-    this.knownNamespaces.add(manifest.namespace);
+    this.describe(manifest, manifest.namespace);
     for (const [k, v] of Object.entries(labels)) {
       append(this.workloadIndex, `${manifest.namespace}|${k}=${v}`, workload);
     }
@@ -141,7 +149,7 @@ export class Mesh {
   private add(m: Manifest): void {
     if (m.group === '' && m.kind === 'Service') {
       this.services.set(this.fqdn(m.name, m.namespace), m);
-      this.knownNamespaces.add(m.namespace);
+      this.describe(m, m.namespace);
     } else if (m.group === '' && m.kind === 'Namespace') {
       this.namespaces.set(m.name, m);
       this.knownNamespaces.add(m.name);
@@ -159,7 +167,7 @@ export class Mesh {
       this.kubernetesGateways.set(`${m.namespace}/${m.name}`, m);
     } else if (m.group === 'gateway.networking.k8s.io' && (m.kind === 'HTTPRoute' || m.kind === 'GRPCRoute')) {
       this.routes.push(m);
-      this.knownNamespaces.add(m.namespace);
+      this.describe(m, m.namespace);
     }
   }
 

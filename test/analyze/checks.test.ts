@@ -104,7 +104,7 @@ spec:
     });
 
     test('does not flag hosts in namespaces the input does not describe (installed by the mesh)', () => {
-      expect(codes(analyzeYaml(reviewsRoute('  - route: [{ destination: { host: istio-ingressgateway.istio-system.svc.cluster.local } }]')))).toEqual([]);
+      expect(codes(analyzeYaml(reviewsRoute('  - route: [{ destination: { host: istiod.istio-system.svc.cluster.local } }]')))).toEqual([]);
     });
   });
 
