@@ -12,6 +12,7 @@ import { assumedObjects } from './defaults';
 import { groupBy, Mesh } from './mesh';
 import { SchemaValidator } from './schema';
 import { CHECKED_GROUPS } from './schema-table';
+import { webhookFindings } from './webhook';
 
 /** Groups of Kubernetes itself: used to resolve references, never reported as unknown. */
 const KUBERNETES_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling']);
@@ -128,7 +129,9 @@ export class Analyzer {
 
   private checkObjectOnce(m: Manifest): Finding[] {
     if (CHECKED_GROUPS.has(m.group)) {
-      return this.schemas.validate(m);
+      const schema = this.schemas.validate(m);
+      // the API server calls the webhook only with objects its schema accepted
+      return schema.some(f => f.severity === Severity.ERROR) ? schema : [...schema, ...webhookFindings(m)];
     }
     if (KUBERNETES_GROUPS.has(m.group) || m.group.endsWith('.k8s.io')) {
       return this.schemas.validateCore(m);

@@ -34,6 +34,8 @@ export const CHECKS = {
   notChecked: check('CI005', Severity.INFO, '-', 'kind outside Istio and Kubernetes core, not checked'),
   schema: check('CI101', Severity.ERROR, 'API server', 'object violates the CRD schema (type, enum, required, unknown field, oneOf)'),
   cel: check('CI102', Severity.ERROR, 'API server', 'object violates a CEL rule (x-kubernetes-validations) of the CRD'),
+  webhookRejects: check('CI104', Severity.ERROR, 'istiod webhook', "istiod's validating webhook refuses the object at kubectl apply (ranges, formats, exclusive fields, duplicate names)"),
+  webhookWarns: check('CI105', Severity.WARNING, 'istiod webhook', "istiod's validating webhook accepts the object with a warning"),
   celNotEvaluated: check('CI103', Severity.WARNING, '-', 'a CEL rule of the CRD could not be evaluated'),
   hostNotFound: check('CI201', Severity.ERROR, 'IST0101, KIA1101', 'route destination host is not defined by any Service or ServiceEntry'),
   subsetNotFound: check('CI202', Severity.ERROR, 'IST0101, KIA1107', 'route destination subset is not defined by any DestinationRule for the host'),

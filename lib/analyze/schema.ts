@@ -134,6 +134,7 @@ function prefix(path: (string | number)[]): string {
   return path.length === 0 ? '' : `${jsonPath(path)}: `;
 }
 
-function jsonPath(path: (string | number)[]): string {
+/** `spec.http[0].route`: the path as the API server prints it. */
+export function jsonPath(path: ReadonlyArray<string | number>): string {
   return path.map((p, i) => typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`).join('');
 }

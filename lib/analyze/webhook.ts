@@ -1,0 +1,389 @@
+import { CHECKS, Finding } from './finding';
+import { Manifest } from './manifest';
+import { jsonPath } from './schema';
+
+/**
+ * What istiod's validating webhook (`pkg/config/validation/` in Istio 1.30) refuses at `kubectl apply`
+ * beyond the CRD schema and CEL rules, in the webhook's own words. The API server runs the webhook only
+ * on objects its schema accepted, so these rules read well-typed objects.
+ */
+
+type Path = ReadonlyArray<string | number>;
+
+/** Collects the webhook's errors and warnings for one object, each at a path into it. */
+class Verdict {
+  public readonly findings: Finding[] = [];
+  public constructor(private readonly manifest: Manifest) {}
+
+  public error(path: Path, message: string): void {
+    this.findings.push(this.manifest.finding(CHECKS.webhookRejects, `${jsonPath(path)}: ${message}`, path));
+  }
+
+  public warning(path: Path, message: string): void {
+    this.findings.push(this.manifest.finding(CHECKS.webhookWarns, `${jsonPath(path)}: ${message}`, path));
+  }
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
+const HTTP_PROTOCOLS = new Set(['http', 'http2', 'grpc', 'grpc-web', 'http_proxy']);
+const TLS_PROTOCOLS = new Set(['https', 'tls']);
+const RETRY_ON = new Set([
+  '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream',
+  'retriable-status-codes', 'retriable-headers', 'envoy-ratelimited', 'http3-post-connect-failure',
+  'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable',
+]);
+/** Status codes Go's net/http has a text for: the webhook accepts those as retryOn policies. */
+const HTTP_STATUS_TEXTS = new Set([
+  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
+  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423,
+  424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+]);
+const GRPC_STATUSES = new Set([
+  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
+  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED',
+  'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+]);
+
+const isSet = (value: unknown) => value !== undefined && value !== null;
+const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
+
+function port(v: Verdict, path: Path, number: unknown): void {
+  if (typeof number === 'number' && (number < 1 || number > 65535)) {
+    v.error(path, `port number ${number} must be in the range 1..65535`);
+  }
+}
+
+/** A protobuf duration (`1.5s`): at least 1ms, to millisecond precision. */
+function duration(v: Verdict, path: Path, value: unknown): void {
+  const match = typeof value === 'string' ? /^(-?\d+)(?:\.(\d{1,9}))?s$/.exec(value) : null;
+  if (!match) return;
+  const nanos = Number(match[1]) * 1e9 + Number((match[2] ?? '').padEnd(9, '0'));
+  if (nanos < 1e6) {
+    v.error(path, `duration must be greater than 1ms (got ${value})`);
+  } else if (nanos % 1e6 !== 0) {
+    v.error(path, `only durations to ms precision are supported (got ${value})`);
+  }
+}
+
+function percentage(v: Verdict, path: Path, value: unknown): void {
+  if (typeof value === 'number' && (value < 0 || value > 100 || (value > 0 && value < 0.0001))) {
+    v.error(path, `percentage ${value} is neither 0.0, nor in range [0.0001, 100.0]`);
+  }
+}
+
+function intPercent(v: Verdict, path: Path, value: unknown): void {
+  if (typeof value === 'number' && (value < 0 || value > 100)) {
+    v.error(path, `percentage ${value} is not in range 0..100`);
+  }
+}
+
+function subsetName(v: Verdict, path: Path, name: unknown): void {
+  if (typeof name !== 'string') return;
+  if (name === '') {
+    v.error(path, 'subset name cannot be empty');
+  } else if (!DNS1123_LABEL.test(name) || name.length > 63) {
+    v.error(path, `subset name is invalid: ${name} (a DNS-1123 label: lowercase letters, digits, '-')`);
+  }
+}
+
+function destination(v: Verdict, path: Path, dest: any): void {
+  if (!dest || typeof dest !== 'object') return;
+  if (dest.host === '*') v.error([...path, 'host'], 'invalid destination host *');
+  if (isSet(dest.subset)) subsetName(v, [...path, 'subset'], dest.subset);
+  port(v, [...path, 'port', 'number'], dest.port?.number);
+}
+
+// ---- Gateway ------------------------------------------------------------------------------------
+
+const ISTIO_MUTUAL_FORBIDS: ReadonlyArray<[string, string]> = [
+  ['serverCertificate', 'server certificate'], ['privateKey', 'private key'], ['caCertificates', 'CA bundle'],
+  ['tlsCertificates', 'tlsCertificates'], ['credentialName', 'credentialName'], ['credentialNames', 'credentialNames'],
+];
+
+function gatewayServerTls(v: Verdict, path: Path, tls: any): void {
+  const has = (field: string) => (Array.isArray(tls[field]) ? tls[field].length > 0 : Boolean(tls[field]));
+  if (tls.mode === 'ISTIO_MUTUAL') {
+    for (const [field, label] of ISTIO_MUTUAL_FORBIDS) {
+      if (has(field)) v.error([...path, field], `ISTIO_MUTUAL TLS cannot have associated ${label}`);
+    }
+    return;
+  }
+  if (isPassthrough(tls) && (has('caCrl') || ISTIO_MUTUAL_FORBIDS.some(([field]) => has(field)))) {
+    v.warning(path, `${tls.mode ?? 'PASSTHROUGH'} mode does not use certificates, they will be ignored`);
+  }
+  const sources = [tls.serverCertificate && tls.privateKey, tls.credentialName, list(tls.credentialNames).length > 0,
+    list(tls.tlsCertificates).length > 0].filter(Boolean).length;
+  if (sources > 1) {
+    v.error(path, 'only one of credential_name, credential_names, server_certificate/private_key, tls_certificates should be specified');
+  }
+  const mode = tls.mode ?? 'PASSTHROUGH';
+  if (!['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'].includes(mode) || tls.credentialName || list(tls.credentialNames).length > 0) return;
+  const prefix = mode === 'SIMPLE' ? 'SIMPLE TLS' : 'MUTUAL TLS';
+  if (prefix === 'MUTUAL TLS' && !tls.caCertificates) v.error(path, `${prefix} requires a client CA bundle`);
+  const pairs = list(tls.tlsCertificates).length > 0 ? list(tls.tlsCertificates) : [tls];
+  for (const pair of pairs) {
+    if (!pair?.serverCertificate) v.error(path, `${prefix} requires a server certificate`);
+    if (!pair?.privateKey) v.error(path, `${prefix} requires a private key`);
+  }
+}
+
+function gatewayServer(v: Verdict, path: Path, server: any): void {
+  if (list(server.hosts).length === 0) v.error([...path, 'hosts'], 'server config must contain at least one host');
+  const p = server.port ?? {};
+  const protocol = String(p.protocol ?? '').toLowerCase();
+  if (!PROTOCOLS.has(protocol)) {
+    v.error([...path, 'port', 'protocol'], `invalid protocol "${p.protocol ?? ''}", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`);
+  }
+  if (!(String(server.bind ?? '').startsWith('unix://') && !p.number)) {
+    const number = p.number ?? 0;
+    if (number < 1 || number > 65535) v.error([...path, 'port', 'number'], `port number ${number} must be in the range 1..65535`);
+  }
+  if (p.targetPort > 0) v.error([...path, 'port', 'targetPort'], 'targetPort has no impact on Gateways');
+  if (!p.name) v.error([...path, 'port', 'name'], 'port name must be set');
+  if (server.tls) gatewayServerTls(v, [...path, 'tls'], server.tls);
+  if (TLS_PROTOCOLS.has(protocol) && !server.tls) {
+    v.error(path, 'server must have TLS settings for HTTPS/TLS protocols');
+  } else if (PROTOCOLS.has(protocol) && !TLS_PROTOCOLS.has(protocol) && server.tls) {
+    if (!HTTP_PROTOCOLS.has(protocol)) {
+      v.error([...path, 'tls'], 'server cannot have TLS settings for non HTTPS/TLS ports');
+    } else if (!isPassthrough(server.tls) || server.tls.caCertificates || server.tls.privateKey || server.tls.serverCertificate) {
+      v.error([...path, 'tls'], 'server cannot have TLS settings for plain text HTTP ports');
+    }
+  }
+}
+
+/** The TLS mode defaults to PASSTHROUGH (the enum's zero value). */
+function isPassthrough(tls: any): boolean {
+  return ['PASSTHROUGH', 'AUTO_PASSTHROUGH'].includes(tls.mode ?? 'PASSTHROUGH');
+}
+
+function gateway(v: Verdict, m: Manifest): void {
+  if (!DNS1123_LABEL.test(m.name)) v.error(['metadata', 'name'], `invalid gateway name: "${m.name}" (a DNS-1123 label, no dots)`);
+  const servers = list(m.object.spec?.servers);
+  if (servers.length === 0) v.error(['spec', 'servers'], 'gateway must have at least one server');
+  const names = new Set<string>();
+  servers.forEach((server, i) => {
+    if (!server || typeof server !== 'object') return;
+    gatewayServer(v, ['spec', 'servers', i], server);
+    const name = server.port?.name;
+    if (name !== undefined) {
+      if (names.has(name)) v.error(['spec', 'servers', i, 'port', 'name'], `port names in servers must be unique: duplicate name ${name}`);
+      names.add(name);
+      if (!HTTP_PROTOCOLS.has(String(server.port?.protocol).toLowerCase()) && server.tls?.httpsRedirect) {
+        v.warning(['spec', 'servers', i, 'tls', 'httpsRedirect'], 'tls.httpsRedirect should only be used with http servers');
+      }
+    }
+  });
+}
+
+// ---- VirtualService -----------------------------------------------------------------------------
+
+function fault(v: Verdict, path: Path, f: any): void {
+  if (!f.abort && !f.delay) v.error(path, 'HTTP fault injection must have an abort and/or a delay');
+  if (f.abort) {
+    percentage(v, [...path, 'abort', 'percentage', 'value'], f.abort.percentage?.value);
+    const status = f.abort.httpStatus;
+    if (typeof status === 'number' && (status < 200 || status > 600)) {
+      v.error([...path, 'abort', 'httpStatus'], `HTTP status ${status} is not in range 200-599`);
+    } else if (isSet(f.abort.grpcStatus) && !GRPC_STATUSES.has(f.abort.grpcStatus)) {
+      v.error([...path, 'abort', 'grpcStatus'], `gRPC status "${f.abort.grpcStatus}" is not supported, for example 'NOT_FOUND'`);
+    } else if (isSet(f.abort.http2Error)) {
+      v.error([...path, 'abort', 'http2Error'], 'HTTP/2 abort fault injection not supported yet');
+    } else if (!isSet(status) && !isSet(f.abort.grpcStatus)) {
+      v.warning([...path, 'abort'], 'abort configured, but error type not set');
+    }
+  }
+  if (f.delay) {
+    percentage(v, [...path, 'delay', 'percentage', 'value'], f.delay.percentage?.value);
+    duration(v, [...path, 'delay', 'fixedDelay'], f.delay.fixedDelay);
+    if (isSet(f.delay.exponentialDelay)) v.error([...path, 'delay', 'exponentialDelay'], 'exponentialDelay not supported yet');
+  }
+}
+
+function retries(v: Verdict, path: Path, r: any): void {
+  const attempts = r.attempts ?? 0;
+  if (attempts < 0) v.error([...path, 'attempts'], 'attempts cannot be negative');
+  if (attempts === 0 && (isSet(r.perTryTimeout) || r.retryOn || isSet(r.retryRemoteLocalities))) {
+    v.error(path, 'http retry policy configured when attempts are set to 0 (disabled)');
+  }
+  duration(v, [...path, 'perTryTimeout'], r.perTryTimeout);
+  duration(v, [...path, 'backoff'], r.backoff);
+  for (const policy of typeof r.retryOn === 'string' && r.retryOn ? r.retryOn.split(',') : []) {
+    if (!RETRY_ON.has(policy) && !HTTP_STATUS_TEXTS.has(Number(policy))) {
+      v.error([...path, 'retryOn'], `"${policy}" is not a valid retryOn policy`);
+    }
+  }
+}
+
+function routeConflicts(v: Verdict, path: Path, http: any, delegate: boolean): void {
+  if (http.delegate && !delegate) {
+    if (http.redirect) v.error(path, `root HTTP route ${http.name ?? ''} must not specify redirect`);
+    if (http.route) v.error(path, `root HTTP route ${http.name ?? ''} must not specify route`);
+    return;
+  }
+  if (delegate && http.delegate) v.error([...path, 'delegate'], 'delegate HTTP route cannot contain delegate');
+  const hasRoute = list(http.route).length > 0;
+  for (const [action, label] of [['redirect', 'redirect'], ['directResponse', 'direct_response']] as const) {
+    if (!http[action]) continue;
+    if (hasRoute) v.error(path, `HTTP route cannot contain both route and ${label}`);
+    if (http.fault) v.error(path, `HTTP route cannot contain both fault and ${label}`);
+    if (http.rewrite) v.error(path, `HTTP route rule cannot contain both rewrite and ${label}`);
+  }
+  if (http.redirect && http.directResponse) v.error(path, 'HTTP route rule cannot contain both direct_response and redirect');
+  if (!http.redirect && !http.directResponse && !hasRoute) v.error(path, 'HTTP route, redirect or direct_response is required');
+  if (http.mirror && list(http.mirrors).length > 0) v.error(path, 'HTTP route cannot contain both mirror and mirrors');
+}
+
+function routeDestinations(v: Verdict, path: Path, routes: any[]): void {
+  let total = 0;
+  routes.forEach((r, i) => {
+    if (!r?.destination) {
+      v.error([...path, i], 'destination is required');
+      return;
+    }
+    destination(v, [...path, i, 'destination'], r.destination);
+    if ((r.weight ?? 0) < 0) v.error([...path, i, 'weight'], `weight ${r.weight} < 0`);
+    total += r.weight ?? 0;
+  });
+  if (routes.length > 1 && total === 0) v.error(path, 'total destination weight = 0');
+}
+
+function mirrorPercentages(v: Verdict, path: Path, value: unknown, label: string): void {
+  if (typeof value !== 'number') return;
+  if (value > 100) v.error(path, `${label} must have a max value of 100 (it has ${value})`);
+  if (value < 0) v.error(path, `${label} must have a min value of 0 (it has ${value})`);
+}
+
+function httpRoute(v: Verdict, path: Path, http: any, delegate: boolean): void {
+  routeConflicts(v, path, http, delegate);
+  if (http.fault) fault(v, [...path, 'fault'], http.fault);
+  if (typeof http.mirrorPercent === 'number' && http.mirrorPercent > 100) {
+    v.error([...path, 'mirrorPercent'], `mirror_percent must have a max value of 100 (it has ${http.mirrorPercent})`);
+  }
+  if (isSet(http.mirrorPercent)) v.warning([...path, 'mirrorPercent'], 'using deprecated setting "mirrorPercent", use "mirrorPercentage" instead');
+  mirrorPercentages(v, [...path, 'mirrorPercentage', 'value'], http.mirrorPercentage?.value, 'mirror_percentage');
+  destination(v, [...path, 'mirror'], http.mirror);
+  list(http.mirrors).forEach((mirror, i) => {
+    if (!mirror?.destination) {
+      v.error([...path, 'mirrors', i], 'destination is required for mirrors');
+      return;
+    }
+    destination(v, [...path, 'mirrors', i, 'destination'], mirror.destination);
+    mirrorPercentages(v, [...path, 'mirrors', i, 'percentage', 'value'], mirror.percentage?.value, 'mirror percentage');
+  });
+  if (http.retries) retries(v, [...path, 'retries'], http.retries);
+  routeDestinations(v, [...path, 'route'], list(http.route));
+  duration(v, [...path, 'timeout'], http.timeout);
+}
+
+function virtualServiceHosts(v: Verdict, vs: any): void {
+  const hosts: unknown[] = list(vs.hosts);
+  const boundToGatewayOnly = list(vs.gateways).length > 0 && !list(vs.gateways).includes('mesh');
+  hosts.forEach((host, i) => {
+    if (host === '*' && !boundToGatewayOnly) {
+      v.error(['spec', 'hosts', i], 'wildcard host * is not allowed for virtual services bound to the mesh gateway');
+    }
+  });
+  const seen = new Map<unknown, number>();
+  hosts.forEach((host, i) => {
+    if (seen.has(host)) v.error(['spec', 'hosts', i], `duplicate hosts in virtual service: ${host} & ${host}`);
+    seen.set(host, i);
+  });
+}
+
+function virtualService(v: Verdict, m: Manifest): void {
+  const vs = m.object.spec ?? {};
+  const delegate = list(vs.hosts).length === 0;
+  if (delegate) {
+    if (list(vs.gateways).length > 0) v.error(['spec', 'gateways'], 'delegate virtual service must have no gateways specified');
+    if (list(vs.tls).length > 0) v.error(['spec', 'tls'], 'delegate virtual service must have no tls route specified');
+    if (list(vs.tcp).length > 0) v.error(['spec', 'tcp'], 'delegate virtual service must have no tcp route specified');
+  }
+  virtualServiceHosts(v, vs);
+  if (list(vs.http).length + list(vs.tcp).length + list(vs.tls).length === 0) {
+    v.error(['spec'], 'http, tcp or tls must be provided in virtual service');
+  }
+  list(vs.http).forEach((http, i) => {
+    if (http && typeof http === 'object') httpRoute(v, ['spec', 'http', i], http, delegate);
+  });
+  for (const family of ['tcp', 'tls']) {
+    list(vs[family]).forEach((route, i) => routeDestinations(v, ['spec', family, i, 'route'], list(route?.route)));
+  }
+}
+
+// ---- DestinationRule ----------------------------------------------------------------------------
+
+function outlierDetection(v: Verdict, path: Path, o: any): void {
+  duration(v, [...path, 'baseEjectionTime'], o.baseEjectionTime);
+  duration(v, [...path, 'interval'], o.interval);
+  if (o.consecutiveErrors) {
+    v.warning([...path, 'consecutiveErrors'], 'outlier detection consecutive errors is deprecated, use consecutiveGatewayErrors or consecutive5xxErrors instead');
+  }
+  if (!o.splitExternalLocalOriginErrors && o.consecutiveLocalOriginFailures > 0) {
+    v.error(path, 'outlier detection consecutive local origin failures is specified, but split external local origin errors is set to false');
+  }
+  intPercent(v, [...path, 'maxEjectionPercent'], o.maxEjectionPercent);
+  intPercent(v, [...path, 'minHealthPercent'], o.minHealthPercent);
+}
+
+function trafficPolicy(v: Verdict, path: Path, policy: any): void {
+  if (!policy || typeof policy !== 'object') return;
+  if (policy.outlierDetection) outlierDetection(v, [...path, 'outlierDetection'], policy.outlierDetection);
+  list(policy.portLevelSettings).forEach((settings, i) => {
+    const at = [...path, 'portLevelSettings', i];
+    if (!settings?.port) v.error(at, 'portTrafficPolicy must have valid port');
+    if (!settings?.outlierDetection && !settings?.connectionPool && !settings?.loadBalancer && !settings?.tls) {
+      v.error(at, 'port traffic policy must have at least one field');
+    } else if (settings.outlierDetection) {
+      outlierDetection(v, [...at, 'outlierDetection'], settings.outlierDetection);
+    }
+  });
+}
+
+function destinationRule(v: Verdict, m: Manifest): void {
+  const spec = m.object.spec ?? {};
+  trafficPolicy(v, ['spec', 'trafficPolicy'], spec.trafficPolicy);
+  const names = new Set<string>();
+  list(spec.subsets).forEach((subset, i) => {
+    if (!subset || typeof subset !== 'object') return;
+    if (names.has(subset.name)) v.error(['spec', 'subsets', i, 'name'], `duplicate subset names: ${subset.name}`);
+    names.add(subset.name);
+    subsetName(v, ['spec', 'subsets', i, 'name'], subset.name);
+    trafficPolicy(v, ['spec', 'subsets', i, 'trafficPolicy'], subset.trafficPolicy);
+  });
+}
+
+// ---- security ---------------------------------------------------------------------
+
+function peerAuthentication(v: Verdict, m: Manifest): void {
+  const levels = m.object.spec?.portLevelMtls;
+  if (!levels || typeof levels !== 'object') return;
+  for (const key of Object.keys(levels)) {
+    const number = /^\d+$/.test(key) ? Number(key) : NaN;
+    if (Number.isNaN(number)) {
+      v.error(['spec', 'portLevelMtls', key], `port '${key}' is not a number (keys of portLevelMtls are port numbers)`);
+    } else if (number < 1 || number > 65535) {
+      v.error(['spec', 'portLevelMtls', key], 'port must be in range 1..65535');
+    }
+  }
+}
+
+const RULES: Record<string, (v: Verdict, m: Manifest) => void> = {
+  'networking.istio.io/Gateway': gateway,
+  'networking.istio.io/VirtualService': virtualService,
+  'networking.istio.io/DestinationRule': destinationRule,
+  'security.istio.io/PeerAuthentication': peerAuthentication,
+};
+
+/** The kinds whose webhook rules the analyzer runs. */
+export const WEBHOOK_KINDS = Object.keys(RULES);
+
+/** The webhook's verdict on one object the CRD schema accepted: what it refuses and what it warns about. */
+export function webhookFindings(m: Manifest): Finding[] {
+  const rules = RULES[`${m.group}/${m.kind}`];
+  if (!rules) return [];
+  const verdict = new Verdict(m);
+  rules(verdict, m);
+  return verdict.findings;
+}

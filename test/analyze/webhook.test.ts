@@ -1,0 +1,129 @@
+import { analyzeYaml } from './helpers';
+
+// Bad/good pairs written for this project after istiod's validating webhook (Istio 1.30,
+// pkg/config/validation/validation.go and virtualservice.go): each bad object is refused at
+// `kubectl apply` although its CRD schema and CEL rules accept it; its fixed twin analyzes clean.
+
+const VS = (http: string, extra = '') => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: ratings, namespace: shop }
+spec: { hosts: [ratings]${extra}, http: [${http}] }`;
+const SERVICE = `apiVersion: v1
+kind: Service
+metadata: { name: ratings, namespace: shop }
+spec: { selector: { app: ratings }, ports: [{ port: 9080, name: http }] }`;
+const DR = (spec: string) => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: ratings, namespace: shop }
+spec: { host: ratings, ${spec} }`;
+const GATEWAY = (servers: string) => `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: web, namespace: shop }
+spec: { selector: { istio: ingressgateway }, servers: ${servers} }`;
+const ROUTE = '{ route: [{ destination: { host: ratings } }] }';
+const withRoute = (fields: string) => `{ ${fields}, route: [{ destination: { host: ratings } }] }`;
+
+/** The webhook's messages for the object, or [] when it accepts it (schema errors fail the test). */
+function webhook(...docs: string[]): string[] {
+  const findings = analyzeYaml(...docs);
+  expect(findings.filter(f => f.code === 'CI101' || f.code === 'CI102')).toEqual([]);
+  return findings.filter(f => f.code === 'CI104').map(f => f.message);
+}
+
+const PAIRS: Array<[string, string, string, RegExp]> = [
+  ['fault percentage above 100', VS(withRoute('fault: { delay: { fixedDelay: 2s, percentage: { value: 250 } } }')),
+    VS(withRoute('fault: { delay: { fixedDelay: 2s, percentage: { value: 100 } } }')), /percentage 250 is neither 0.0, nor in range \[0.0001, 100.0\]/],
+  ['fault percentage below 0.0001', VS(withRoute('fault: { abort: { httpStatus: 500, percentage: { value: 0.00001 } } }')),
+    VS(withRoute('fault: { abort: { httpStatus: 500, percentage: { value: 0.001 } } }')), /neither 0.0, nor in range/],
+  ['abort status outside 200-599', VS(withRoute('fault: { abort: { httpStatus: 100 } }')),
+    VS(withRoute('fault: { abort: { httpStatus: 503 } }')), /HTTP status 100 is not in range 200-599/],
+  ['a fault with neither abort nor delay', VS(withRoute('fault: {}')), VS(ROUTE), /must have an abort and\/or a delay/],
+  ['an unknown gRPC status', VS(withRoute('fault: { abort: { grpcStatus: GONE } }')),
+    VS(withRoute('fault: { abort: { grpcStatus: UNAVAILABLE } }')), /gRPC status "GONE" is not supported/],
+  ['a timeout below millisecond precision', VS(withRoute('timeout: 0.5005s')), VS(withRoute('timeout: 0.5s')),
+    /only durations to ms precision are supported/],
+  ['negative retry attempts', VS(withRoute('retries: { attempts: -1 }')), VS(withRoute('retries: { attempts: 3 }')),
+    /attempts cannot be negative/],
+  ['retry settings with retries disabled', VS(withRoute('retries: { attempts: 0, perTryTimeout: 1s }')),
+    VS(withRoute('retries: { attempts: 2, perTryTimeout: 1s }')), /configured when attempts are set to 0/],
+  ['an unknown retryOn policy', VS(withRoute('retries: { attempts: 2, retryOn: "5xx,teapot" }')),
+    VS(withRoute('retries: { attempts: 2, retryOn: "5xx,503" }')), /"teapot" is not a valid retryOn policy/],
+  ['route and redirect together', VS(withRoute('redirect: { uri: /v2 }')), VS('{ redirect: { uri: /v2 } }'),
+    /cannot contain both route and redirect/],
+  ['a route rule with nothing to do', VS('{ name: empty }'), VS(ROUTE), /HTTP route, redirect or direct_response is required/],
+  ['mirror and mirrors together', VS(withRoute('mirror: { host: ratings }, mirrors: [{ destination: { host: ratings } }]')),
+    VS(withRoute('mirrors: [{ destination: { host: ratings } }]')), /cannot contain both mirror and mirrors/],
+  ['mirror percentage above 100', VS(withRoute('mirror: { host: ratings }, mirrorPercentage: { value: 150 }')),
+    VS(withRoute('mirror: { host: ratings }, mirrorPercentage: { value: 15 }')), /mirror_percentage must have a max value of 100/],
+  ['weights all zero', VS('{ route: [{ destination: { host: ratings }, weight: 0 }, { destination: { host: ratings }, weight: 0 }] }'),
+    VS('{ route: [{ destination: { host: ratings }, weight: 90 }, { destination: { host: ratings }, weight: 10 }] }'), /total destination weight = 0/],
+  ['a subset name that is not a DNS-1123 label', VS('{ route: [{ destination: { host: ratings, subset: V1 } }] }'),
+    VS('{ route: [{ destination: { host: ratings, subset: v1 } }] }') + `\n---\n${DR('subsets: [{ name: v1, labels: { version: v1 } }]')}`, /subset name is invalid: V1/],
+  ['a destination port outside 1..65535', VS('{ route: [{ destination: { host: ratings, port: { number: 0 } } }] }'),
+    VS('{ route: [{ destination: { host: ratings, port: { number: 9080 } } }] }'), /port number 0 must be in the range 1..65535/],
+  ['the wildcard host on the mesh', VS(ROUTE).replace('hosts: [ratings]', 'hosts: ["*"]'), VS(ROUTE),
+    /wildcard host \* is not allowed for virtual services bound to the mesh gateway/],
+  ['a host listed twice', VS(ROUTE).replace('hosts: [ratings]', 'hosts: [ratings, ratings]'), VS(ROUTE), /duplicate hosts in virtual service/],
+  ['duplicate subset names', DR('subsets: [{ name: v1, labels: { version: v1 } }, { name: v1, labels: { version: v2 } }]'),
+    DR('subsets: [{ name: v1, labels: { version: v1 } }, { name: v2, labels: { version: v2 } }]'), /duplicate subset names: v1/],
+  ['maxEjectionPercent above 100', DR('trafficPolicy: { outlierDetection: { maxEjectionPercent: 150 } }'),
+    DR('trafficPolicy: { outlierDetection: { maxEjectionPercent: 50 } }'), /percentage 150 is not in range 0..100/],
+  ['local origin failures without splitting', DR('trafficPolicy: { outlierDetection: { consecutiveLocalOriginFailures: 5 } }'),
+    DR('trafficPolicy: { outlierDetection: { consecutiveLocalOriginFailures: 5, splitExternalLocalOriginErrors: true } }'), /split external local origin errors is set to false/],
+  ['an empty port-level policy', DR('trafficPolicy: { portLevelSettings: [{ port: { number: 9080 } }] }'),
+    DR('trafficPolicy: { portLevelSettings: [{ port: { number: 9080 }, loadBalancer: { simple: LEAST_REQUEST } }] }'), /port traffic policy must have at least one field/],
+  ['a gateway port of 0', GATEWAY('[{ port: { number: 0, name: http, protocol: HTTP }, hosts: ["*"] }]'),
+    GATEWAY('[{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["*"] }]'), /port number 0 must be in the range 1..65535/],
+  ['a gateway port of 65536', GATEWAY('[{ port: { number: 65536, name: http, protocol: HTTP }, hosts: ["*"] }]'),
+    GATEWAY('[{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["*"] }]'), /port number 65536 must be in the range 1..65535/],
+  ['duplicate server port names', GATEWAY('[{ port: { number: 80, name: web, protocol: HTTP }, hosts: [a.example.com] }, { port: { number: 8080, name: web, protocol: HTTP }, hosts: [b.example.com] }]'),
+    GATEWAY('[{ port: { number: 80, name: web, protocol: HTTP }, hosts: [a.example.com] }, { port: { number: 8080, name: web-alt, protocol: HTTP }, hosts: [b.example.com] }]'), /port names in servers must be unique: duplicate name web/],
+  ['an unknown server protocol', GATEWAY('[{ port: { number: 80, name: http, protocol: HTTP3 }, hosts: ["*"] }]'),
+    GATEWAY('[{ port: { number: 80, name: http, protocol: http2 }, hosts: ["*"] }]'), /invalid protocol "HTTP3"/],
+  ['HTTPS without TLS settings', GATEWAY('[{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"] }]'),
+    GATEWAY('[{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: SIMPLE, credentialName: web-cert } }]'), /server must have TLS settings for HTTPS\/TLS protocols/],
+  ['SIMPLE TLS without a certificate', GATEWAY('[{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: SIMPLE, serverCertificate: /c.pem } }]'),
+    GATEWAY('[{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: SIMPLE, serverCertificate: /c.pem, privateKey: /k.pem } }]'), /SIMPLE TLS requires a private key/],
+  ['MUTUAL TLS from files without a CA bundle', GATEWAY('[{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: MUTUAL, serverCertificate: /c.pem, privateKey: /k.pem } }]'),
+    GATEWAY('[{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: MUTUAL, serverCertificate: /c.pem, privateKey: /k.pem, caCertificates: /ca.pem } }]'), /MUTUAL TLS requires a client CA bundle/],
+  ['TLS termination on a plain HTTP port', GATEWAY('[{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["*"], tls: { mode: SIMPLE, credentialName: web-cert } }]'),
+    GATEWAY('[{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["*"], tls: { httpsRedirect: true } }]'), /server cannot have TLS settings for plain text HTTP ports/],
+  ['ISTIO_MUTUAL with a credential', GATEWAY('[{ port: { number: 443, name: tls, protocol: TLS }, hosts: ["*"], tls: { mode: ISTIO_MUTUAL, credentialName: web-cert } }]'),
+    GATEWAY('[{ port: { number: 443, name: tls, protocol: TLS }, hosts: ["*"], tls: { mode: ISTIO_MUTUAL } }]'), /ISTIO_MUTUAL TLS cannot have associated credentialName/],
+  ['a portLevelMtls key that is no port', `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: db, namespace: shop }
+spec: { selector: { matchLabels: { app: db } }, portLevelMtls: { "abc": { mode: DISABLE } } }`, `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: db, namespace: shop }
+spec: { selector: { matchLabels: { app: db } }, portLevelMtls: { "5432": { mode: DISABLE } } }`, /port 'abc' is not a number/],
+];
+
+describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond schema and CEL", () => {
+  test.each(PAIRS)('%s', (_name, bad, good, message) => {
+    const refused = webhook(bad, SERVICE);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatch(message);
+    expect(webhook(good, SERVICE)).toEqual([]);
+  });
+
+  test('the finding names the field and line, as a schema finding does', () => {
+    const [finding] = analyzeYaml(VS(withRoute('fault: { delay: { fixedDelay: 2s, percentage: { value: 250 } } }'))).filter(f => f.code === 'CI104');
+    expect(finding.message).toMatch(/^spec\.http\[0\]\.fault\.delay\.percentage\.value: /);
+    expect(finding.object).toBe('VirtualService/shop/ratings');
+    expect(finding.line).toBe(4);
+  });
+
+  test('objects the schema rejects are not passed to the webhook, as the API server never calls it for them', () => {
+    const findings = analyzeYaml(GATEWAY('[{ port: { number: 0, name: http, protocol: HTTP }, hosts: "*" }]'));
+    expect(findings.map(f => f.code)).toContain('CI101');
+    expect(findings.map(f => f.code)).not.toContain('CI104');
+  });
+
+  test('warnings the webhook returns are CI105 and do not fail the analysis', () => {
+    const findings = analyzeYaml(VS(withRoute('fault: { abort: { percentage: { value: 10 } } }')), SERVICE);
+    expect(findings.map(f => [f.code, f.severity, f.message])).toEqual([
+      ['CI105', 'warning', 'spec.http[0].fault.abort: abort configured, but error type not set'],
+    ]);
+  });
+});
