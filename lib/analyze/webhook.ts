@@ -1,28 +1,13 @@
-import { CHECKS, Finding } from './finding';
+import { Finding } from './finding';
 import { Manifest } from './manifest';
-import { jsonPath } from './schema';
+import { authorizationPolicy, requestAuthentication } from './webhook-security';
+import { duration, isSet, list, Path, port, Verdict } from './webhook-verdict';
 
 /**
  * What istiod's validating webhook (`pkg/config/validation/` in Istio 1.30) refuses at `kubectl apply`
  * beyond the CRD schema and CEL rules, in the webhook's own words. The API server runs the webhook only
  * on objects its schema accepted, so these rules read well-typed objects.
  */
-
-type Path = ReadonlyArray<string | number>;
-
-/** Collects the webhook's errors and warnings for one object, each at a path into it. */
-class Verdict {
-  public readonly findings: Finding[] = [];
-  public constructor(private readonly manifest: Manifest) {}
-
-  public error(path: Path, message: string): void {
-    this.findings.push(this.manifest.finding(CHECKS.webhookRejects, `${jsonPath(path)}: ${message}`, path));
-  }
-
-  public warning(path: Path, message: string): void {
-    this.findings.push(this.manifest.finding(CHECKS.webhookWarns, `${jsonPath(path)}: ${message}`, path));
-  }
-}
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
@@ -44,27 +29,6 @@ const GRPC_STATUSES = new Set([
   'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED',
   'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
 ]);
-
-const isSet = (value: unknown) => value !== undefined && value !== null;
-const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
-
-function port(v: Verdict, path: Path, number: unknown): void {
-  if (typeof number === 'number' && (number < 1 || number > 65535)) {
-    v.error(path, `port number ${number} must be in the range 1..65535`);
-  }
-}
-
-/** A protobuf duration (`1.5s`): at least 1ms, to millisecond precision. */
-function duration(v: Verdict, path: Path, value: unknown): void {
-  const match = typeof value === 'string' ? /^(-?\d+)(?:\.(\d{1,9}))?s$/.exec(value) : null;
-  if (!match) return;
-  const nanos = Number(match[1]) * 1e9 + Number((match[2] ?? '').padEnd(9, '0'));
-  if (nanos < 1e6) {
-    v.error(path, `duration must be greater than 1ms (got ${value})`);
-  } else if (nanos % 1e6 !== 0) {
-    v.error(path, `only durations to ms precision are supported (got ${value})`);
-  }
-}
 
 function percentage(v: Verdict, path: Path, value: unknown): void {
   if (typeof value === 'number' && (value < 0 || value > 100 || (value > 0 && value < 0.0001))) {
@@ -374,6 +338,8 @@ const RULES: Record<string, (v: Verdict, m: Manifest) => void> = {
   'networking.istio.io/VirtualService': virtualService,
   'networking.istio.io/DestinationRule': destinationRule,
   'security.istio.io/PeerAuthentication': peerAuthentication,
+  'security.istio.io/AuthorizationPolicy': authorizationPolicy,
+  'security.istio.io/RequestAuthentication': requestAuthentication,
 };
 
 /** The kinds whose webhook rules the analyzer runs. */

@@ -29,6 +29,15 @@ export interface JwtEdgeProps {
    * @default { istio: 'ingressgateway' }
    */
   readonly selector?: Record<string, string>;
+
+  /**
+   * Ports of the gateway workload (container ports, not Service ports) whose HTTP traffic the policy
+   * covers. A DENY rule that matches only HTTP attributes would deny every TCP connection under its
+   * scope (istiod warns at apply); naming the ports keeps TCP and TLS passthrough servers untouched.
+   *
+   * @default [8080, 8443] (Istio's default ingress gateway serves its Service ports 80 and 443 on them)
+   */
+  readonly ports?: number[];
 }
 
 /**
@@ -58,6 +67,10 @@ export class JwtEdge extends Construct {
     if (props.paths.length === 0 || props.paths.some(p => !p.startsWith('/') && !p.startsWith('*'))) {
       throw new Error(`'paths' must list paths starting with '/' (or '*' for a suffix match), got [${props.paths.join(', ')}]`);
     }
+    const ports = props.ports ?? [8080, 8443];
+    if (ports.length === 0 || ports.some(p => !Number.isInteger(p) || p < 1 || p > 65535)) {
+      throw new Error(`'ports' must list port numbers 1..65535 of the gateway workload, got [${ports.join(', ')}]`);
+    }
     const selector = { matchLabels: props.selector ?? { istio: 'ingressgateway' } };
     this.requestAuthentication = new CanonicalRequestAuthentication(this, 'Resource', {
       metadata: { name: `${id}-jwt`, namespace },
@@ -68,7 +81,7 @@ export class JwtEdge extends Construct {
       spec: {
         selector,
         action: AuthorizationPolicySpecAction.DENY,
-        rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: props.paths } }] }],
+        rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: props.paths, ports: ports.map(String) } }] }],
       },
     });
   }

@@ -20,6 +20,14 @@ const GATEWAY = (servers: string) => `apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata: { name: web, namespace: shop }
 spec: { selector: { istio: ingressgateway }, servers: ${servers} }`;
+const AUTHZ = (spec: string) => `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: web, namespace: shop }
+spec: { selector: { matchLabels: { app: web } }, ${spec} }`;
+const REQAUTH = (rule: string) => `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: { name: web, namespace: shop }
+spec: { selector: { matchLabels: { app: web } }, jwtRules: [${rule}] }`;
 const ROUTE = '{ route: [{ destination: { host: ratings } }] }';
 const withRoute = (fields: string) => `{ ${fields}, route: [{ destination: { host: ratings } }] }`;
 
@@ -97,6 +105,30 @@ spec: { selector: { matchLabels: { app: db } }, portLevelMtls: { "abc": { mode: 
 kind: PeerAuthentication
 metadata: { name: db, namespace: shop }
 spec: { selector: { matchLabels: { app: db } }, portLevelMtls: { "5432": { mode: DISABLE } } }`, /port 'abc' is not a number/],
+  ['an AuthorizationPolicy source that is empty', AUTHZ('rules: [{ from: [{ source: {} }] }]'),
+    AUTHZ('rules: [{ from: [{ source: { namespaces: [shop] } }] }]'), /`from.source` must not be empty, found at rule 0/],
+  ['a malformed service account', AUTHZ('rules: [{ from: [{ source: { serviceAccounts: [shop/web/x] } }] }]'),
+    AUTHZ('rules: [{ from: [{ source: { serviceAccounts: [web] } }] }]'), /expected format 'serviceAccount' or 'namespace\/serviceAccount'/],
+  ['a bad CIDR', AUTHZ('rules: [{ from: [{ source: { ipBlocks: [10.0.0.0/33] } }] }]'),
+    AUTHZ('rules: [{ from: [{ source: { ipBlocks: [10.0.0.0/8] } }] }]'), /bad CIDR range \(10.0.0.0\/33\)/],
+  ['a port that is no number', AUTHZ('rules: [{ to: [{ operation: { ports: [http] } }] }]'),
+    AUTHZ('rules: [{ to: [{ operation: { ports: ["9080"] } }] }]'), /bad port \(http\)/],
+  ['an empty operation', AUTHZ('rules: [{ to: [{ operation: {} }] }]'),
+    AUTHZ('rules: [{ to: [{ operation: { methods: [GET] } }] }]'), /`to.operation` must not be empty/],
+  ['a condition on an unknown attribute', AUTHZ('rules: [{ when: [{ key: "request.header[x-user]", values: [a] }] }]'),
+    AUTHZ('rules: [{ when: [{ key: "request.headers[x-user]", values: [a] }] }]'), /unknown attribute: request.header\[x-user\]/],
+  ['a condition on destination labels', AUTHZ('rules: [{ when: [{ key: "destination.labels[app]", values: [web] }] }]'),
+    AUTHZ('rules: [{ when: [{ key: source.namespace, values: [shop] }] }]'), /replaced by the workload selector/],
+  ['DENY without rules', AUTHZ('action: DENY'), AUTHZ('action: DENY, rules: [{ to: [{ operation: { ports: ["9080"] } }] }]'),
+    /DENY action without `rules` is meaningless/],
+  ['a provider on an ALLOW policy', AUTHZ('provider: { name: opa }, rules: [{}]'), AUTHZ('action: CUSTOM, provider: { name: opa }, rules: [{}]'),
+    /`provider` must not be with non CUSTOM action, found ALLOW/],
+  ['CUSTOM matching on principals', AUTHZ('action: CUSTOM, provider: { name: opa }, rules: [{ from: [{ source: { principals: [a] } }] }]'),
+    AUTHZ('action: CUSTOM, provider: { name: opa }, rules: [{ from: [{ source: { ipBlocks: [10.0.0.0/8] } }] }]'), /From.Principals is currently not supported with CUSTOM action/],
+  ['a JWT rule without issuer or jwksUri', REQAUTH('{ audiences: [shop] }'), REQAUTH('{ issuer: https://auth.example.com }'),
+    /issuer or jwksUri must be non-empty string/],
+  ['inline jwks that do not parse', REQAUTH('{ issuer: a, jwks: "{not json" }'), REQAUTH('{ issuer: a, jwks: "{\\"keys\\": []}" }'),
+    /jwks parse error/],
 ];
 
 describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond schema and CEL", () => {

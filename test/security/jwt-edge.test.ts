@@ -31,14 +31,31 @@ describe('JwtEdge', () => {
     expect(policy.spec).toEqual({
       selector: { matchLabels: { istio: 'ingressgateway' } },
       action: 'DENY',
-      rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*'] } }] }],
+      rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*'], ports: ['8080', '8443'] } }] }],
     });
   });
 
-  test('passes the analyzer, CEL rules on jwksUri included', () => {
-    const text = require('yaml').stringify(jwt()[0]);
+  test('passes the analyzer, CEL rules on jwksUri and the webhook\'s warning on HTTP-only DENY rules included', () => {
+    const text = jwt().map(o => require('yaml').stringify(o)).join('---\n');
     const { manifests } = parseManifests('jwt.yaml', text);
+    expect(manifests).toHaveLength(2);
     expect(new Analyzer().analyze(manifests)).toEqual([]);
+  });
+
+  test('without ports the DENY rule would cover TCP traffic too, which istiod warns about', () => {
+    const policy = find(jwt(), 'AuthorizationPolicy', 'ingress-require-jwt');
+    delete policy.spec.rules[0].to[0].operation.ports;
+    const { manifests } = parseManifests('jwt.yaml', require('yaml').stringify(policy));
+    expect(new Analyzer().analyze(manifests).map(f => f.code)).toEqual(['CI105']);
+  });
+
+  test('covers the gateway ports given', () => {
+    const policy = find(jwt({ ports: [9443] }), 'AuthorizationPolicy', 'ingress-require-jwt');
+    expect(policy.spec.rules[0].to[0].operation.ports).toEqual(['9443']);
+  });
+
+  test('throws if a port is out of range', () => {
+    expect(() => jwt({ ports: [0] })).toThrow("'ports' must list port numbers 1..65535 of the gateway workload, got [0]");
   });
 
   test('throws if jwksUri is not https', () => {
