@@ -35,6 +35,9 @@ const ANALYZERS = {
   'gateway.IngressGatewayPortAnalyzer': ['IST0162', 'IST0101'],
   'gateway.SecretAnalyzer': ['IST0101', 'IST0161'],
   'gateway.CertificateAnalyzer': ['IST0138'],
+  'destinationrule.CaCertificateAnalyzer': ['IST0128', 'IST0129'],
+  'serviceentry.ProtocolAddressesAnalyzer': ['IST0134'],
+  'sidecar.SelectorAnalyzer': ['IST0101', 'IST0110', 'IST0111', 'IST0167'],
 };
 // which of our checks stand for which IST code, within that analyzer's scope
 const OURS = {
@@ -51,6 +54,9 @@ const OURS = {
   'gateway.IngressGatewayPortAnalyzer': { CI223: 'IST0162', CI224: 'IST0101' },
   'gateway.SecretAnalyzer': { CI224: 'IST0101', CI225: 'IST0101', CI226: 'IST0161' },
   'gateway.CertificateAnalyzer': { CI227: 'IST0138' },
+  'destinationrule.CaCertificateAnalyzer': { CI228: 'IST0128', CI229: 'IST0129' },
+  'serviceentry.ProtocolAddressesAnalyzer': { CI230: 'IST0134' },
+  'sidecar.SelectorAnalyzer': { CI231: 'IST0101', CI232: 'IST0110', CI233: 'IST0111', CI234: 'IST0167' },
 };
 
 const codes = Object.fromEntries([...show('pkg/config/analysis/msg/messages.yaml').matchAll(/- name: "(\w+)"\s*\n\s*code: (IST\d+)/g)].map(m => [m[1], m[2]]));
@@ -60,14 +66,17 @@ const cases = grid.split(/\n\t\{\n/).slice(1).map(block => ({
   analyzer: /analyzer:\s*&(\w+\.\w+)\{\}/.exec(block)?.[1],
   inputs: [.../inputFiles:\s*\[\]string\{([^}]*)\}/.exec(block)?.[1]?.matchAll(/"([^"]+)"/g) ?? []].map(m => m[1]),
   expected: [...block.matchAll(/\{msg\.(\w+),\s*"([^"]+)"\}/g)].map(m => ({ code: codes[m[1]], origin: m[2] })),
+  // a mesh config changes what some analyzers report; the analyzer reads none, so those cases are left out
+  meshConfig: /meshConfigFile:/.test(block),
 })).filter(c => c.analyzer && ANALYZERS[c.analyzer]);
+const withMeshConfig = cases.filter(c => c.meshConfig).length;
 
 const totals = {};
 const tally = (code, key) => {
   totals[code] ??= { same: 0, missed: 0, extra: 0 };
   totals[code][key]++;
 };
-for (const c of cases) {
+for (const c of cases.filter(c => !c.meshConfig)) {
   const manifests = c.inputs.flatMap(f => parseManifests(f, show(`pkg/config/analysis/analyzers/${f}`)).manifests);
   const mapping = OURS[c.analyzer];
   const ours = new Analyzer().analyze(manifests)
@@ -95,7 +104,7 @@ for (const c of cases) {
     if (verbose) console.log(`extra   ${c.name}: ${o.code} ${o.origin}: ${o.message}`);
   }
 }
-console.log(`istioctl's analyzer test cases at ${ref} (${cases.length} cases of the analyzers we mirror)`);
+console.log(`istioctl's analyzer test cases at ${ref}: ${cases.length - withMeshConfig} cases of the analyzers we mirror (${withMeshConfig} more need a mesh config, not read offline)`);
 console.log('code     same  missed  extra');
 for (const [code, t] of Object.entries(totals).sort()) {
   console.log(`${code}  ${String(t.same).padStart(5)}  ${String(t.missed).padStart(6)}  ${String(t.extra).padStart(5)}`);

@@ -6,6 +6,7 @@ import { checkGateways } from './checks/gateways';
 import { checkConflictingGateways, checkDuplicateCertificates, checkGatewaySecrets, checkGatewayWorkloads } from './checks/istio-gateways';
 import { checkInjectionLabels, checkPortNames } from './checks/kubernetes';
 import { checkDestinations, checkMatches, checkWeights } from './checks/routes';
+import { checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors } from './checks/workload-policies';
 import { CHECKS, Finding, Severity } from './finding';
 import { Manifest, parseManifests } from './manifest';
 import { assumedObjects } from './defaults';
@@ -23,6 +24,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkDuplicateVirtualServices, checkSubsets, checkMtls, checkTelemetry, checkTelemetrySelectors,
   checkPortNames, checkInjectionLabels, checkGatewayApiRoutes,
   checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
+  checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */

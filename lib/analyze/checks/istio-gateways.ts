@@ -25,8 +25,9 @@ function matches(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
+/** The pods of the input: Pods, and those the workloads' pod templates (Deployments, …) create. */
 function pods(mesh: Mesh) {
-  return mesh.workloads.filter(w => w.manifest.kind === 'Pod');
+  return mesh.workloads;
 }
 
 /** IST0101 (selector), IST0162: a Gateway whose selector matches no pod, or whose ports the pods' Services do not serve. */
