@@ -38,6 +38,7 @@ const ANALYZERS = {
   'destinationrule.CaCertificateAnalyzer': ['IST0128', 'IST0129'],
   'serviceentry.ProtocolAddressesAnalyzer': ['IST0134'],
   'sidecar.SelectorAnalyzer': ['IST0101', 'IST0110', 'IST0111', 'IST0167'],
+  'envoyfilter.EnvoyPatchAnalyzer': ['IST0151', 'IST0152', 'IST0153', 'IST0154', 'IST0155'],
 };
 // which of our checks stand for which IST code, within that analyzer's scope
 const OURS = {
@@ -57,6 +58,7 @@ const OURS = {
   'destinationrule.CaCertificateAnalyzer': { CI228: 'IST0128', CI229: 'IST0129' },
   'serviceentry.ProtocolAddressesAnalyzer': { CI230: 'IST0134' },
   'sidecar.SelectorAnalyzer': { CI231: 'IST0101', CI232: 'IST0110', CI233: 'IST0111', CI234: 'IST0167' },
+  'envoyfilter.EnvoyPatchAnalyzer': { CI235: 'IST0151', CI236: 'IST0152', CI237: 'IST0153', CI238: 'IST0154', CI239: 'IST0155' },
 };
 
 const codes = Object.fromEntries([...show('pkg/config/analysis/msg/messages.yaml').matchAll(/- name: "(\w+)"\s*\n\s*code: (IST\d+)/g)].map(m => [m[1], m[2]]));

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
+import { checkEnvoyFilters } from './checks/envoy-filters';
 import { checkGatewayApiRoutes } from './checks/gateway-api';
 import { checkGateways } from './checks/gateways';
 import { checkConflictingGateways, checkDuplicateCertificates, checkGatewaySecrets, checkGatewayWorkloads } from './checks/istio-gateways';
@@ -24,7 +25,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkDuplicateVirtualServices, checkSubsets, checkMtls, checkTelemetry, checkTelemetrySelectors,
   checkPortNames, checkInjectionLabels, checkGatewayApiRoutes,
   checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
-  checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors,
+  checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */

@@ -70,6 +70,11 @@ export const CHECKS = {
   sidecarSelectorConflict: check('CI232', Severity.ERROR, 'IST0110', 'a workload several Sidecar selectors match'),
   sidecarsWithoutSelector: check('CI233', Severity.ERROR, 'IST0111', 'several Sidecars without workloadSelector in one namespace'),
   ineffectiveSidecar: check('CI234', Severity.WARNING, 'IST0167', 'a Sidecar whose workloads or namespace are in ambient mode'),
+  envoyFilterRelative: check('CI235', Severity.WARNING, 'IST0151', 'EnvoyFilter relative patch operation without priority'),
+  envoyFilterReplaceInvalid: check('CI236', Severity.ERROR, 'IST0152', 'EnvoyFilter REPLACE on something other than HTTP_FILTER, NETWORK_FILTER, VIRTUAL_HOST'),
+  envoyFilterAddIgnored: check('CI237', Severity.ERROR, 'IST0153', 'EnvoyFilter ADD on ROUTE_CONFIGURATION or HTTP_ROUTE, where it is ignored'),
+  envoyFilterRemoveIgnored: check('CI238', Severity.ERROR, 'IST0154', 'EnvoyFilter REMOVE on ROUTE_CONFIGURATION or HTTP_ROUTE, where it is ignored'),
+  envoyFilterRelativeWithVersion: check('CI239', Severity.WARNING, 'IST0155', 'EnvoyFilter relative patch without priority, on a filter another patch matches by proxy version'),
   telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects'),
 } satisfies Record<string, Check>;
 
