@@ -39,6 +39,7 @@ const ANALYZERS = {
   'serviceentry.ProtocolAddressesAnalyzer': ['IST0134'],
   'sidecar.SelectorAnalyzer': ['IST0101', 'IST0110', 'IST0111', 'IST0167'],
   'envoyfilter.EnvoyPatchAnalyzer': ['IST0151', 'IST0152', 'IST0153', 'IST0154', 'IST0155'],
+  'authz.AuthorizationPoliciesAnalyzer': ['IST0127', 'IST0101'],
 };
 // which of our checks stand for which IST code, within that analyzer's scope
 const OURS = {
@@ -59,6 +60,7 @@ const OURS = {
   'serviceentry.ProtocolAddressesAnalyzer': { CI230: 'IST0134' },
   'sidecar.SelectorAnalyzer': { CI231: 'IST0101', CI232: 'IST0110', CI233: 'IST0111', CI234: 'IST0167' },
   'envoyfilter.EnvoyPatchAnalyzer': { CI235: 'IST0151', CI236: 'IST0152', CI237: 'IST0153', CI238: 'IST0154', CI239: 'IST0155' },
+  'authz.AuthorizationPoliciesAnalyzer': { CI240: 'IST0127', CI241: 'IST0101' },
 };
 
 const codes = Object.fromEntries([...show('pkg/config/analysis/msg/messages.yaml').matchAll(/- name: "(\w+)"\s*\n\s*code: (IST\d+)/g)].map(m => [m[1], m[2]]));

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
+import { checkAuthorizationPolicies } from './checks/authorization';
 import { checkEnvoyFilters } from './checks/envoy-filters';
 import { checkGatewayApiRoutes } from './checks/gateway-api';
 import { checkGateways } from './checks/gateways';
@@ -26,6 +27,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkPortNames, checkInjectionLabels, checkGatewayApiRoutes,
   checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
+  checkAuthorizationPolicies,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */

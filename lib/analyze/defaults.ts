@@ -15,7 +15,7 @@ const INGRESS = {
   pod: {
     apiVersion: 'v1', kind: 'Pod',
     metadata: { name: 'istio-ingressgateway-assumed', namespace: ROOT_NAMESPACE, labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' } },
-    spec: { containers: [{ name: 'istio-proxy' }] },
+    spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.3' }] },
   },
   service: {
     apiVersion: 'v1', kind: 'Service',

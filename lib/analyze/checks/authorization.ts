@@ -1,0 +1,92 @@
+import { ROOT_NAMESPACE } from '../../private/mesh-defaults';
+import { CHECKS, Finding } from '../finding';
+import { Manifest } from '../manifest';
+import { Mesh, Workload } from '../mesh';
+
+// istioctl 1.30's AuthorizationPolicy analyzer (authz/authorizationpolicies.go): policies whose selector
+// matches no workload in the mesh, and source namespaces that do not exist.
+
+const list = (value: unknown): any[] => (Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : []);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter(v => typeof v === 'string') : []);
+
+function podMetadata(w: Workload): { labels: Record<string, string>; annotations: Record<string, string>; containers: any[] } {
+  const o = w.manifest.object;
+  const pod = w.manifest.kind === 'Pod' ? o : o.spec?.template ?? o.spec?.jobTemplate?.spec?.template ?? {};
+  return {
+    labels: pod.metadata?.labels ?? {},
+    annotations: pod.metadata?.annotations ?? {},
+    containers: [...list(pod.spec?.containers), ...list(pod.spec?.initContainers)],
+  };
+}
+
+/**
+ * Whether the workload's pods are in the mesh, as istioctl decides it: an `istio-proxy` container, else the
+ * pod's `sidecar.istio.io/inject` label or annotation, else its Namespace's injection label; or ambient
+ * redirection. Two additions for input that was never deployed: a namespace labelled `istio.io/rev` or
+ * `istio.io/dataplane-mode: ambient` puts its pods in the mesh, as the installed mesh does at admission.
+ */
+function inMesh(mesh: Mesh, w: Workload): boolean {
+  const pod = podMetadata(w);
+  if (pod.annotations['ambient.istio.io/redirection'] === 'enabled') return true;
+  if (pod.containers.some(c => c.name === 'istio-proxy' && c.image)) return true;
+  for (const source of [pod.labels, pod.annotations]) {
+    if ('sidecar.istio.io/inject' in source) return source['sidecar.istio.io/inject'] === 'true';
+  }
+  const labels = mesh.namespaces.get(w.namespace)?.object.metadata?.labels ?? {};
+  return labels['istio-injection'] === 'enabled' || (labels['istio-injection'] === undefined && Boolean(labels['istio.io/rev'])) ||
+    labels['istio.io/dataplane-mode'] === 'ambient';
+}
+
+function selectorString(labels: Record<string, string>): string {
+  return Object.keys(labels).sort().map(k => `${k}=${labels[k]}`).join(',');
+}
+
+function noMatchingWorkloads(meshPods: Workload[], policy: Manifest): Finding | undefined {
+  const labels = policy.object.spec?.selector?.matchLabels;
+  const selector: Record<string, string> | undefined = labels && typeof labels === 'object' ? labels : (policy.object.spec?.selector ? {} : undefined);
+  const matches = (w: Workload) => Object.entries(selector ?? {}).every(([k, v]) => w.labels[k] === v);
+  const describe = selector ? selectorString(selector) : '';
+  if (policy.namespace === ROOT_NAMESPACE) {
+    // a mesh-wide policy: without a selector it applies everywhere; with one, to matching pods of any namespace
+    return selector && !meshPods.some(matches) ? policy.finding(CHECKS.authorizationSelectsNothing, `no workload in the mesh matches selector ${describe}`, ['spec', 'selector']) : undefined;
+  }
+  const local = meshPods.filter(w => w.namespace === policy.namespace);
+  if (!selector) {
+    return local.length === 0 ? policy.finding(CHECKS.authorizationSelectsNothing, `no workload in the mesh runs in namespace ${policy.namespace}`) : undefined;
+  }
+  return local.some(matches) ? undefined : policy.finding(CHECKS.authorizationSelectsNothing, `no workload in the mesh in namespace ${policy.namespace} matches selector ${describe}`, ['spec', 'selector']);
+}
+
+function namespaceMatches(namespace: string, pattern: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.startsWith('*')) return namespace.endsWith(pattern.slice(1));
+  if (pattern.endsWith('*')) return namespace.startsWith(pattern.slice(0, -1));
+  return namespace.toLowerCase() === pattern.toLowerCase();
+}
+
+function unknownNamespaces(mesh: Mesh, policy: Manifest): Finding[] {
+  const known = [...mesh.knownNamespaces];
+  const findings: Finding[] = [];
+  list(policy.object.spec?.rules).forEach((rule, i) => list(rule.from).forEach((from, j) => {
+    for (const field of ['namespaces', 'notNamespaces']) {
+      strings(from.source?.[field]).forEach((ns, k) => {
+        if (!known.some(n => namespaceMatches(n, ns))) {
+          findings.push(policy.finding(CHECKS.authorizationNamespaceNotFound, `source namespace '${ns}' is not a namespace of the input`, ['spec', 'rules', i, 'from', j, 'source', field, k]));
+        }
+      });
+    }
+  }));
+  return findings;
+}
+
+/** IST0127, IST0101: AuthorizationPolicies that select no workload of the mesh, or name namespaces that do not exist. */
+export function checkAuthorizationPolicies(mesh: Mesh): Finding[] {
+  const meshPods = mesh.workloads.filter(w => inMesh(mesh, w));
+  const findings: Finding[] = [];
+  for (const policy of mesh.manifests.filter(m => m.group === 'security.istio.io' && m.kind === 'AuthorizationPolicy')) {
+    const none = noMatchingWorkloads(meshPods, policy);
+    if (none) findings.push(none);
+    findings.push(...unknownNamespaces(mesh, policy));
+  }
+  return findings;
+}
