@@ -40,6 +40,9 @@ const ANALYZERS = {
   'sidecar.SelectorAnalyzer': ['IST0101', 'IST0110', 'IST0111', 'IST0167'],
   'envoyfilter.EnvoyPatchAnalyzer': ['IST0151', 'IST0152', 'IST0153', 'IST0154', 'IST0155'],
   'authz.AuthorizationPoliciesAnalyzer': ['IST0127', 'IST0101'],
+  'deployment.ServiceAssociationAnalyzer': ['IST0116', 'IST0137'],
+  'deployment.ApplicationUIDAnalyzer': ['IST0144'],
+  'k8sgateway.SelectorAnalyzer': ['IST0166'],
 };
 // which of our checks stand for which IST code, within that analyzer's scope
 const OURS = {
@@ -61,6 +64,9 @@ const OURS = {
   'sidecar.SelectorAnalyzer': { CI231: 'IST0101', CI232: 'IST0110', CI233: 'IST0111', CI234: 'IST0167' },
   'envoyfilter.EnvoyPatchAnalyzer': { CI235: 'IST0151', CI236: 'IST0152', CI237: 'IST0153', CI238: 'IST0154', CI239: 'IST0155' },
   'authz.AuthorizationPoliciesAnalyzer': { CI240: 'IST0127', CI241: 'IST0101' },
+  'deployment.ServiceAssociationAnalyzer': { CI242: 'IST0116', CI243: 'IST0137' },
+  'deployment.ApplicationUIDAnalyzer': { CI244: 'IST0144' },
+  'k8sgateway.SelectorAnalyzer': { CI245: 'IST0166' },
 };
 
 const codes = Object.fromEntries([...show('pkg/config/analysis/msg/messages.yaml').matchAll(/- name: "(\w+)"\s*\n\s*code: (IST\d+)/g)].map(m => [m[1], m[2]]));

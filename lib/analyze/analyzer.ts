@@ -2,8 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
 import { checkAuthorizationPolicies } from './checks/authorization';
+import { checkWorkloads } from './checks/deployments';
 import { checkEnvoyFilters } from './checks/envoy-filters';
 import { checkGatewayApiRoutes } from './checks/gateway-api';
+import { checkGatewayPodSelectors } from './checks/gateway-selectors';
 import { checkGateways } from './checks/gateways';
 import { checkConflictingGateways, checkDuplicateCertificates, checkGatewaySecrets, checkGatewayWorkloads } from './checks/istio-gateways';
 import { checkInjectionLabels, checkPortNames } from './checks/kubernetes';
@@ -27,7 +29,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkPortNames, checkInjectionLabels, checkGatewayApiRoutes,
   checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
-  checkAuthorizationPolicies,
+  checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */

@@ -7,7 +7,8 @@ import { ROOT_NAMESPACE } from '../private/mesh-defaults';
  * Service), so that Gateways selecting it are not reported as selecting nothing. Its Service serves the
  * ports of istioctl's stand-in (80, 443, 31400, 15443) and the container ports of a default install behind
  * them (8080, 8443, 15021), so a Gateway on 8080, as Istio's Bookinfo sample writes it, is not flagged.
- * Assumed objects resolve references but never make a namespace count as described by the input.
+ * Likewise the pods Istio deploys for Gateway API Gateways. Assumed objects resolve references but never
+ * make a namespace count as described by the input.
  */
 export const ASSUMED = new WeakSet<Manifest>();
 
@@ -35,13 +36,34 @@ const INGRESS = {
   },
 };
 
-/** The assumed default ingress gateway, unless the input defines a Service of that name itself. */
+const GATEWAY_NAME = 'gateway.networking.k8s.io/gateway-name';
+
+/** The pod Istio deploys for a Gateway API Gateway of one of its classes, labelled with the Gateway's name. */
+function gatewayApiPod(gateway: Manifest): object {
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: `${gateway.name}-assumed`, namespace: gateway.namespace, labels: { [GATEWAY_NAME]: gateway.name } },
+    spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.3' }] },
+  };
+}
+
+function isIstioGateway(m: Manifest): boolean {
+  const className = m.object.spec?.gatewayClassName;
+  return m.group === 'gateway.networking.k8s.io' && m.kind === 'Gateway' && typeof className === 'string' && className.startsWith('istio');
+}
+
+/**
+ * The assumed default ingress gateway, unless the input defines a Service of that name itself; and the pod
+ * Istio deploys for each Gateway API Gateway of an Istio class (`istio`, `istio-waypoint`, …).
+ */
 export function assumedObjects(manifests: readonly Manifest[]): Manifest[] {
-  if (manifests.some(m => m.kind === 'Service' && m.namespace === ROOT_NAMESPACE && m.name === 'istio-ingressgateway')) {
-    return [];
-  }
-  return [INGRESS.pod, INGRESS.service].map(object => {
-    const m = new Manifest('(assumed: Istio\'s default ingress gateway)', object, () => 1);
+  const hasIngress = manifests.some(m => m.kind === 'Service' && m.namespace === ROOT_NAMESPACE && m.name === 'istio-ingressgateway');
+  const assumed = [
+    ...(hasIngress ? [] : [{ source: 'Istio\'s default ingress gateway', object: INGRESS.pod }, { source: 'Istio\'s default ingress gateway', object: INGRESS.service }]),
+    ...manifests.filter(isIstioGateway).map(g => ({ source: `the pod Istio deploys for Gateway ${g.namespace}/${g.name}`, object: gatewayApiPod(g) })),
+  ];
+  return assumed.map(({ source, object }) => {
+    const m = new Manifest(`(assumed: ${source})`, object, () => 1);
     ASSUMED.add(m);
     return m;
   });

@@ -77,6 +77,10 @@ export const CHECKS = {
   envoyFilterRelativeWithVersion: check('CI239', Severity.WARNING, 'IST0155', 'EnvoyFilter relative patch without priority, on a filter another patch matches by proxy version'),
   authorizationSelectsNothing: check('CI240', Severity.WARNING, 'IST0127', 'AuthorizationPolicy that matches no workload in the mesh'),
   authorizationNamespaceNotFound: check('CI241', Severity.ERROR, 'IST0101', 'AuthorizationPolicy source namespace that the input does not have'),
+  multipleServiceProtocols: check('CI242', Severity.WARNING, 'IST0116', 'a mesh workload selected by Services using one port with different protocols'),
+  conflictingTargetPorts: check('CI243', Severity.WARNING, 'IST0137', 'a mesh workload selected by Services using one targetPort behind different ports'),
+  proxyUid: check('CI244', Severity.WARNING, 'IST0144', 'an application container or pod running as UID 1337, the proxy\'s'),
+  ineffectiveGatewaySelector: check('CI245', Severity.WARNING, 'IST0166', 'a policy selecting the pods of a Gateway API Gateway by label instead of targetRefs'),
   telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects'),
 } satisfies Record<string, Check>;
 

@@ -51,3 +51,19 @@ describe('IST0101 an AuthorizationPolicy source namespace the input does not hav
     expect(findings[0].message).toBe("source namespace 'payments' is not a namespace of the input");
   });
 });
+
+describe('policies attached by targetRefs', () => {
+  test('are not checked for selected workloads: they apply to the Gateway, Service or waypoint they name', () => {
+    const policy = POLICY('shop', 'targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: waypoint }], action: ALLOW, rules: [{}]');
+    expect(codes(analyzeYaml(policy))).toEqual([]);
+  });
+
+  test('a namespace whose only mesh workload is a Gateway API gateway\'s pod (which Istio deploys) has one', () => {
+    const gateway = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: edge, namespace: shop }
+spec: { gatewayClassName: istio, listeners: [{ name: http, port: 80, protocol: HTTP }] }`;
+    expect(codes(analyzeYaml(POLICY('shop', ''), gateway))).toEqual([]);
+    expect(codes(analyzeYaml(POLICY('shop', '')))).toEqual(['CI240']);
+  });
+});

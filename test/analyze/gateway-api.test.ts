@@ -110,3 +110,24 @@ describe('Istio\'s own gateway-api samples analyze clean', () => {
     expect([...findings, ...new Analyzer().analyze(manifests)]).toEqual([]);
   });
 });
+
+describe('IST0166 a policy selecting Gateway API gateway pods by label (CI245)', () => {
+  const GATEWAY = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: edge, namespace: shop }
+spec: { gatewayClassName: istio, listeners: [{ name: http, port: 80, protocol: HTTP }] }`;
+  const POLICY = (target: string) => `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: edge, namespace: shop }
+spec: { ${target}, action: DENY, rules: [{ to: [{ operation: { ports: ["80"] } }] }] }`;
+
+  test('the pods Istio deploys for an Istio-class Gateway carry its name; a selector on it is ineffective', () => {
+    const findings = analyzeYaml(GATEWAY, POLICY('selector: { matchLabels: { gateway.networking.k8s.io/gateway-name: edge } }'));
+    expect(findings.map(f => f.code)).toEqual(['CI245']);
+    expect(findings[0].message).toContain('matches the pods of Gateway edge');
+  });
+
+  test('targetRefs to the Gateway is the way', () => {
+    expect(analyzeYaml(GATEWAY, POLICY('targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: edge }]'))).toEqual([]);
+  });
+});

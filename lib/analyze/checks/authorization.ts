@@ -2,40 +2,13 @@ import { ROOT_NAMESPACE } from '../../private/mesh-defaults';
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
 import { Mesh, Workload } from '../mesh';
+import { inMesh } from './pods';
 
 // istioctl 1.30's AuthorizationPolicy analyzer (authz/authorizationpolicies.go): policies whose selector
 // matches no workload in the mesh, and source namespaces that do not exist.
 
 const list = (value: unknown): any[] => (Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : []);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter(v => typeof v === 'string') : []);
-
-function podMetadata(w: Workload): { labels: Record<string, string>; annotations: Record<string, string>; containers: any[] } {
-  const o = w.manifest.object;
-  const pod = w.manifest.kind === 'Pod' ? o : o.spec?.template ?? o.spec?.jobTemplate?.spec?.template ?? {};
-  return {
-    labels: pod.metadata?.labels ?? {},
-    annotations: pod.metadata?.annotations ?? {},
-    containers: [...list(pod.spec?.containers), ...list(pod.spec?.initContainers)],
-  };
-}
-
-/**
- * Whether the workload's pods are in the mesh, as istioctl decides it: an `istio-proxy` container, else the
- * pod's `sidecar.istio.io/inject` label or annotation, else its Namespace's injection label; or ambient
- * redirection. Two additions for input that was never deployed: a namespace labelled `istio.io/rev` or
- * `istio.io/dataplane-mode: ambient` puts its pods in the mesh, as the installed mesh does at admission.
- */
-function inMesh(mesh: Mesh, w: Workload): boolean {
-  const pod = podMetadata(w);
-  if (pod.annotations['ambient.istio.io/redirection'] === 'enabled') return true;
-  if (pod.containers.some(c => c.name === 'istio-proxy' && c.image)) return true;
-  for (const source of [pod.labels, pod.annotations]) {
-    if ('sidecar.istio.io/inject' in source) return source['sidecar.istio.io/inject'] === 'true';
-  }
-  const labels = mesh.namespaces.get(w.namespace)?.object.metadata?.labels ?? {};
-  return labels['istio-injection'] === 'enabled' || (labels['istio-injection'] === undefined && Boolean(labels['istio.io/rev'])) ||
-    labels['istio.io/dataplane-mode'] === 'ambient';
-}
 
 function selectorString(labels: Record<string, string>): string {
   return Object.keys(labels).sort().map(k => `${k}=${labels[k]}`).join(',');
@@ -84,7 +57,9 @@ export function checkAuthorizationPolicies(mesh: Mesh): Finding[] {
   const meshPods = mesh.workloads.filter(w => inMesh(mesh, w));
   const findings: Finding[] = [];
   for (const policy of mesh.manifests.filter(m => m.group === 'security.istio.io' && m.kind === 'AuthorizationPolicy')) {
-    const none = noMatchingWorkloads(meshPods, policy);
+    // a policy attached by targetRefs applies to a Gateway, Service or waypoint, not to pods it selects
+    const attached = policy.object.spec?.targetRef || policy.object.spec?.targetRefs;
+    const none = attached ? undefined : noMatchingWorkloads(meshPods, policy);
     if (none) findings.push(none);
     findings.push(...unknownNamespaces(mesh, policy));
   }

@@ -1,6 +1,7 @@
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
 import { append, Mesh, Workload } from '../mesh';
+import { podOf } from './pods';
 
 // istioctl 1.30's DestinationRule CA-certificate, ServiceEntry address and Sidecar selector analyzers
 // (destinationrule/ca-certificates.go, serviceentry/protocoladdresses.go, sidecar/selector.go).
@@ -45,14 +46,7 @@ export function checkServiceEntryAddresses(mesh: Mesh): Finding[] {
 }
 
 const names = (sidecars: Manifest[]) => sidecars.map(s => s.name).sort();
-/** The annotations of the workload's pods: a Pod's own, or its template's. */
-function podAnnotations(w: Workload): Record<string, string> {
-  const o = w.manifest.object;
-  const template = o.spec?.template ?? o.spec?.jobTemplate?.spec?.template;
-  return (w.manifest.kind === 'Pod' ? o.metadata?.annotations : template?.metadata?.annotations) ?? {};
-}
-
-const inAmbient = (w: Workload) => podAnnotations(w)['ambient.istio.io/redirection'] === 'enabled';
+const inAmbient = (w: Workload) => podOf(w.manifest).annotations['ambient.istio.io/redirection'] === 'enabled';
 
 function namespaceInAmbient(ns: Manifest | undefined): boolean {
   const labels = ns?.object.metadata?.labels ?? {};
