@@ -318,6 +318,108 @@ function destinationRule(v: Verdict, m: Manifest): void {
   });
 }
 
+// ---- ServiceEntry -------------------------------------------------------------------------------
+
+const HTTP_OR_TLS = new Set([...HTTP_PROTOCOLS, ...TLS_PROTOCOLS]);
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const FQDN = /^(?=.{1,255}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*\.?$/;
+const isIpAddress = (value: string) => IPV4.test(value) || (value.includes(':') && /^[0-9a-fA-F:.]+$/.test(value));
+
+/** The CRD's CEL rules check duplicate ports and endpoint counts; the webhook also checks what endpoints name. */
+function serviceEntryEndpoints(v: Verdict, spec: any): void {
+  const resolution = spec.resolution ?? 'NONE';
+  const portNames = new Set(list(spec.ports).map(p => p?.name));
+  list(spec.endpoints).forEach((endpoint, i) => {
+    if (!endpoint || typeof endpoint !== 'object') return;
+    const address = endpoint.address;
+    if (['DNS', 'DNS_ROUND_ROBIN'].includes(resolution) && typeof address === 'string' && !isIpAddress(address) && !FQDN.test(address)) {
+      v.error(['spec', 'endpoints', i, 'address'], `endpoint address "${address}" is not a valid FQDN or an IP address`);
+    }
+    for (const [name, port] of Object.entries(endpoint.ports ?? {})) {
+      if (!portNames.has(name)) v.error(['spec', 'endpoints', i, 'ports', name], `endpoint port ${port} is not defined by the service entry`);
+    }
+  });
+}
+
+function serviceEntry(v: Verdict, m: Manifest): void {
+  const spec = m.object.spec ?? {};
+  serviceEntryEndpoints(v, spec);
+  if ((spec.resolution ?? 'NONE') !== 'NONE' && list(spec.hosts).length > 1) {
+    list(spec.ports).forEach((p, i) => {
+      if (p && !HTTP_OR_TLS.has(String(p.protocol ?? '').toLowerCase())) {
+        v.error(['spec', 'ports', i, 'protocol'], 'multiple hosts provided with non-HTTP, non-TLS ports');
+      }
+    });
+  }
+}
+
+// ---- Sidecar ------------------------------------------------------------------------------------
+
+function sidecarIngress(v: Verdict, ingress: any[]): void {
+  const ports = new Set<number>();
+  ingress.forEach((listener, i) => {
+    if (!listener?.port) {
+      v.error(['spec', 'ingress', i], 'sidecar: port is required for ingress listeners');
+      return;
+    }
+    if (listener.port.targetPort > 0) v.error(['spec', 'ingress', i, 'port', 'targetPort'], 'targetPort has no impact on Sidecars');
+    port(v, ['spec', 'ingress', i, 'port', 'number'], listener.port.number);
+    if (ports.has(listener.port.number)) v.error(['spec', 'ingress', i, 'port', 'number'], 'sidecar: ports on IP bound listeners must be unique');
+    ports.add(listener.port.number);
+  });
+}
+
+/** Duplicate `ns/host` entries of one egress listener (a warning), and `*\/*` beside other namespaces. */
+function sidecarEgressHosts(v: Verdict, path: Path, hosts: unknown[], namespace: string): void {
+  const byNamespace = new Map<string, Set<string>>();
+  for (const host of hosts) {
+    if (typeof host !== 'string' || !host.includes('/')) continue;
+    const [rawNs, service] = [host.slice(0, host.indexOf('/')), host.slice(host.indexOf('/') + 1)];
+    const ns = rawNs === '.' ? namespace : rawNs;
+    const services = byNamespace.get(ns) ?? new Set<string>();
+    if (service !== '*' ? services.has(service) || services.has('*') : services.size > 0) v.warning(path, `duplicated egress host: ${host}`);
+    services.add(service);
+    byNamespace.set(ns, services);
+  }
+  if (byNamespace.get('*')?.has('*') && byNamespace.size !== 1) v.warning(path, '`*/*` host select all resources, no other hosts can be added');
+}
+
+function sidecarEgress(v: Verdict, egress: any[], namespace: string): void {
+  const ports = new Set<number>();
+  let catchAll = false;
+  egress.forEach((listener, i) => {
+    if (!listener || typeof listener !== 'object') return;
+    const at = ['spec', 'egress', i];
+    if (!listener.port) {
+      if (catchAll) v.error(at, 'sidecar: egress can have only one listener with empty port');
+      else if (i !== egress.length - 1) v.error(at, 'sidecar: the egress listener with empty port should be the last listener in the list');
+      catchAll = true;
+    } else {
+      if (listener.port.targetPort > 0) v.error([...at, 'port', 'targetPort'], 'targetPort has no impact on Sidecars');
+      const number = listener.port.number ?? 0;
+      if (number !== 0 && ports.has(number)) v.error([...at, 'port', 'number'], 'sidecar: ports on IP bound listeners must be unique');
+      if (number === 0 && !String(listener.bind ?? '').startsWith('unix://')) {
+        v.error([...at, 'port', 'number'], 'sidecar: ports with 0 value must have a unix domain socket bind address');
+      }
+      ports.add(number);
+    }
+    if (list(listener.hosts).length === 0) v.error([...at, 'hosts'], 'sidecar: egress listener must contain at least one host');
+    sidecarEgressHosts(v, [...at, 'hosts'], list(listener.hosts), namespace);
+  });
+}
+
+function sidecar(v: Verdict, m: Manifest): void {
+  const spec = m.object.spec ?? {};
+  if (list(spec.egress).length === 0 && list(spec.ingress).length === 0 && !spec.outboundTrafficPolicy && !spec.inboundConnectionPool) {
+    v.error(['spec'], 'sidecar: empty configuration provided');
+  }
+  sidecarIngress(v, list(spec.ingress));
+  sidecarEgress(v, list(spec.egress), m.namespace);
+  if (spec.outboundTrafficPolicy?.egressProxy && spec.outboundTrafficPolicy.mode !== 'ALLOW_ANY') {
+    v.error(['spec', 'outboundTrafficPolicy', 'egressProxy'], 'sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode');
+  }
+}
+
 // ---- security ---------------------------------------------------------------------
 
 function peerAuthentication(v: Verdict, m: Manifest): void {
@@ -337,6 +439,8 @@ const RULES: Record<string, (v: Verdict, m: Manifest) => void> = {
   'networking.istio.io/Gateway': gateway,
   'networking.istio.io/VirtualService': virtualService,
   'networking.istio.io/DestinationRule': destinationRule,
+  'networking.istio.io/ServiceEntry': serviceEntry,
+  'networking.istio.io/Sidecar': sidecar,
   'security.istio.io/PeerAuthentication': peerAuthentication,
   'security.istio.io/AuthorizationPolicy': authorizationPolicy,
   'security.istio.io/RequestAuthentication': requestAuthentication,

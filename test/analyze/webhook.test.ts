@@ -28,6 +28,14 @@ const REQAUTH = (rule: string) => `apiVersion: security.istio.io/v1
 kind: RequestAuthentication
 metadata: { name: web, namespace: shop }
 spec: { selector: { matchLabels: { app: web } }, jwtRules: [${rule}] }`;
+const SE = (spec: string) => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: api, namespace: shop }
+spec: { hosts: [api.example.com], location: MESH_EXTERNAL, resolution: DNS, ${spec} }`;
+const SIDECAR_CR = (spec: string) => `apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: { name: web, namespace: shop }
+spec: { ${spec} }`;
 const ROUTE = '{ route: [{ destination: { host: ratings } }] }';
 const withRoute = (fields: string) => `{ ${fields}, route: [{ destination: { host: ratings } }] }`;
 
@@ -129,6 +137,19 @@ spec: { selector: { matchLabels: { app: db } }, portLevelMtls: { "5432": { mode:
     /issuer or jwksUri must be non-empty string/],
   ['inline jwks that do not parse', REQAUTH('{ issuer: a, jwks: "{not json" }'), REQAUTH('{ issuer: a, jwks: "{\\"keys\\": []}" }'),
     /jwks parse error/],
+  ['an endpoint port the ServiceEntry does not define', SE('ports: [{ number: 443, name: https, protocol: HTTPS }], endpoints: [{ address: api.example.com, ports: { http: 8080 } }]'),
+    SE('ports: [{ number: 443, name: https, protocol: HTTPS }], endpoints: [{ address: api.example.com, ports: { https: 8443 } }]'), /endpoint port 8080 is not defined by the service entry/],
+  ['an endpoint address neither an FQDN nor an IP', SE('ports: [{ number: 443, name: https, protocol: HTTPS }], endpoints: [{ address: "api_example.com" }]'),
+    SE('ports: [{ number: 443, name: https, protocol: HTTPS }], endpoints: [{ address: api.example.com }]'), /endpoint address "api_example.com" is not a valid FQDN or an IP address/],
+  ['several hosts behind a TCP port', SE('ports: [{ number: 5432, name: tcp-db, protocol: TCP }], addresses: [10.0.0.1]').replace('hosts: [api.example.com]', 'hosts: [a.example.com, b.example.com]'),
+    SE('ports: [{ number: 443, name: https, protocol: HTTPS }]').replace('hosts: [api.example.com]', 'hosts: [a.example.com, b.example.com]'), /multiple hosts provided with non-HTTP, non-TLS ports/],
+  ['a Sidecar with nothing in it', SIDECAR_CR('outboundTrafficPolicy: null'), SIDECAR_CR('egress: [{ hosts: ["./*"] }]'), /sidecar: empty configuration provided/],
+  ['two ingress listeners on one port', SIDECAR_CR('ingress: [{ port: { number: 9080, name: http, protocol: HTTP }, defaultEndpoint: "127.0.0.1:8080" }, { port: { number: 9080, name: http2, protocol: HTTP }, defaultEndpoint: "127.0.0.1:8081" }]'),
+    SIDECAR_CR('ingress: [{ port: { number: 9080, name: http, protocol: HTTP }, defaultEndpoint: "127.0.0.1:8080" }]'), /sidecar: ports on IP bound listeners must be unique/],
+  ['a catch-all egress listener before others', SIDECAR_CR('egress: [{ hosts: ["./*"] }, { port: { number: 9080, name: http, protocol: HTTP }, hosts: ["./*"] }]'),
+    SIDECAR_CR('egress: [{ port: { number: 9080, name: http, protocol: HTTP }, hosts: ["./*"] }, { hosts: ["./*"] }]'), /the egress listener with empty port should be the last listener in the list/],
+  ['an egress proxy with REGISTRY_ONLY', SIDECAR_CR('egress: [{ hosts: ["./*"] }], outboundTrafficPolicy: { mode: REGISTRY_ONLY, egressProxy: { host: proxy.example.com, port: { number: 3128 } } }'),
+    SIDECAR_CR('egress: [{ hosts: ["./*"] }], outboundTrafficPolicy: { mode: ALLOW_ANY, egressProxy: { host: proxy.example.com, port: { number: 3128 } } }'), /egress_proxy must be set only with ALLOW_ANY/],
 ];
 
 describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond schema and CEL", () => {
@@ -157,5 +178,9 @@ describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond
     expect(findings.map(f => [f.code, f.severity, f.message])).toEqual([
       ['CI105', 'warning', 'spec.http[0].fault.abort: abort configured, but error type not set'],
     ]);
+  });
+  test('a Sidecar egress host listed twice (./ stands for the Sidecar\'s namespace) is a warning', () => {
+    const findings = analyzeYaml(SIDECAR_CR('egress: [{ hosts: ["./ratings", "shop/ratings"] }]'));
+    expect(findings.map(f => [f.code, f.message])).toEqual([['CI105', 'spec.egress[0].hosts: duplicated egress host: shop/ratings']]);
   });
 });
