@@ -43,6 +43,7 @@ const ANALYZERS = {
   'deployment.ServiceAssociationAnalyzer': ['IST0116', 'IST0137'],
   'deployment.ApplicationUIDAnalyzer': ['IST0144'],
   'k8sgateway.SelectorAnalyzer': ['IST0166'],
+  'virtualservice.JWTClaimRouteAnalyzer': ['IST0149'],
 };
 // which of our checks stand for which IST code, within that analyzer's scope
 const OURS = {
@@ -67,6 +68,7 @@ const OURS = {
   'deployment.ServiceAssociationAnalyzer': { CI242: 'IST0116', CI243: 'IST0137' },
   'deployment.ApplicationUIDAnalyzer': { CI244: 'IST0144' },
   'k8sgateway.SelectorAnalyzer': { CI245: 'IST0166' },
+  'virtualservice.JWTClaimRouteAnalyzer': { CI246: 'IST0149' },
 };
 
 const codes = Object.fromEntries([...show('pkg/config/analysis/msg/messages.yaml').matchAll(/- name: "(\w+)"\s*\n\s*code: (IST\d+)/g)].map(m => [m[1], m[2]]));

@@ -8,6 +8,7 @@ import { checkGatewayApiRoutes } from './checks/gateway-api';
 import { checkGatewayPodSelectors } from './checks/gateway-selectors';
 import { checkGateways } from './checks/gateways';
 import { checkConflictingGateways, checkDuplicateCertificates, checkGatewaySecrets, checkGatewayWorkloads } from './checks/istio-gateways';
+import { checkJwtClaimRoutes } from './checks/jwt-claim-routes';
 import { checkInjectionLabels, checkPortNames } from './checks/kubernetes';
 import { checkDestinations, checkMatches, checkWeights } from './checks/routes';
 import { checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors } from './checks/workload-policies';
@@ -29,7 +30,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkPortNames, checkInjectionLabels, checkGatewayApiRoutes,
   checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
-  checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors,
+  checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */

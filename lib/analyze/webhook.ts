@@ -1,4 +1,5 @@
 import { Finding } from './finding';
+import { isClaimKey } from './checks/jwt-claim-routes';
 import { Manifest } from './manifest';
 import { authorizationPolicy, requestAuthentication } from './webhook-security';
 import { duration, isSet, list, Path, port, Verdict } from './webhook-verdict';
@@ -256,6 +257,17 @@ function virtualServiceHosts(v: Verdict, vs: any): void {
   });
 }
 
+/** Routing on JWT claims needs the gateway's RequestAuthentication: the mesh has none to route on. */
+function claimRoutesOffGateway(v: Verdict, vs: any): void {
+  list(vs.http).forEach((http, i) => list(http?.match).forEach((match, j) => {
+    for (const field of ['headers', 'withoutHeaders']) {
+      for (const key of Object.keys(match?.[field] && typeof match[field] === 'object' ? match[field] : {}).filter(isClaimKey)) {
+        v.error(['spec', 'http', i, 'match', j, field, key], `JWT claim based routing (key: ${key}) is only supported for gateway, found no gateways: [${list(vs.gateways).join(' ')}]`);
+      }
+    }
+  }));
+}
+
 function virtualService(v: Verdict, m: Manifest): void {
   const vs = m.object.spec ?? {};
   const delegate = list(vs.hosts).length === 0;
@@ -265,6 +277,8 @@ function virtualService(v: Verdict, m: Manifest): void {
     if (list(vs.tcp).length > 0) v.error(['spec', 'tcp'], 'delegate virtual service must have no tcp route specified');
   }
   virtualServiceHosts(v, vs);
+  const gateways = list(vs.gateways);
+  if (gateways.length === 0 || gateways.includes('mesh')) claimRoutesOffGateway(v, vs);
   if (list(vs.http).length + list(vs.tcp).length + list(vs.tls).length === 0) {
     v.error(['spec'], 'http, tcp or tls must be provided in virtual service');
   }

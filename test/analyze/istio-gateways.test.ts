@@ -79,3 +79,30 @@ describe('IST0138 gateways on the same workloads serving one certificate (CI227)
     expect(codes(analyzeYaml(a, GATEWAY('b', 'istio: ingressgateway', `[${HTTPS('blog-cert')}]`.replace('shop.example.com', 'b.example.com'))))).toEqual([]);
   });
 });
+
+describe('IST0149 routing on JWT claims through a gateway without RequestAuthentication (CI246)', () => {
+  const VS = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: api, namespace: shop }
+spec:
+  hosts: [api.example.com]
+  gateways: [istio-system/edge]
+  http:
+  - match: [{ headers: { "@request.auth.claims.group": { exact: admin } } }]
+    route: [{ destination: { host: api.shop.svc.cluster.local } }]`;
+  const EDGE = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: edge, namespace: istio-system }
+spec: { selector: { istio: ingressgateway }, servers: [{ port: { number: 8080, name: http, protocol: HTTP }, hosts: [shop/api.example.com] }] }`;
+  const AUTHN = `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: { name: edge, namespace: istio-system }
+spec: { selector: { matchLabels: { istio: ingressgateway } }, jwtRules: [{ issuer: https://auth.example.com }] }`;
+
+  test('the gateway pod needs a RequestAuthentication of its namespace or the root namespace', () => {
+    const findings = analyzeYaml(VS, EDGE).filter(f => f.code === 'CI246');
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain("routes on the JWT claim '@request.auth.claims.group' through gateway istio-system/edge");
+    expect(analyzeYaml(VS, EDGE, AUTHN).filter(f => f.code === 'CI246')).toEqual([]);
+  });
+});

@@ -150,6 +150,8 @@ spec: { selector: { matchLabels: { app: db } }, portLevelMtls: { "5432": { mode:
     SIDECAR_CR('egress: [{ port: { number: 9080, name: http, protocol: HTTP }, hosts: ["./*"] }, { hosts: ["./*"] }]'), /the egress listener with empty port should be the last listener in the list/],
   ['an egress proxy with REGISTRY_ONLY', SIDECAR_CR('egress: [{ hosts: ["./*"] }], outboundTrafficPolicy: { mode: REGISTRY_ONLY, egressProxy: { host: proxy.example.com, port: { number: 3128 } } }'),
     SIDECAR_CR('egress: [{ hosts: ["./*"] }], outboundTrafficPolicy: { mode: ALLOW_ANY, egressProxy: { host: proxy.example.com, port: { number: 3128 } } }'), /egress_proxy must be set only with ALLOW_ANY/],
+  ['routing on a JWT claim on the mesh', VS('{ match: [{ headers: { "@request.auth.claims.group": { exact: admin } } }], route: [{ destination: { host: ratings } }] }'),
+    VS('{ match: [{ headers: { "@request.auth.claims.group": { exact: admin } } }], route: [{ destination: { host: ratings } }] }', ', gateways: [istio-system/edge]'), /JWT claim based routing \(key: @request.auth.claims.group\) is only supported for gateway/],
 ];
 
 describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond schema and CEL", () => {

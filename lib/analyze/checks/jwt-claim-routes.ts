@@ -1,0 +1,56 @@
+import { ROOT_NAMESPACE } from '../../private/mesh-defaults';
+import { CHECKS, Finding } from '../finding';
+import { Manifest } from '../manifest';
+import { Mesh } from '../mesh';
+
+// istioctl 1.30's JWTClaimRouteAnalyzer (virtualservice/jwtclaimroute.go): routing on JWT claims needs a
+// RequestAuthentication on the gateway pods, which validates the token and exposes its claims.
+
+const CLAIM_PREFIX = '@request.auth.claims';
+const list = (value: unknown): any[] => (Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : []);
+
+/** Whether a header match key names a JWT claim (`@request.auth.claims.sub`, `@request.auth.claims[sub]`). */
+export function isClaimKey(key: string): boolean {
+  if (!key.toLowerCase().startsWith(CLAIM_PREFIX)) return false;
+  const rest = key.slice(CLAIM_PREFIX.length);
+  return (rest.startsWith('.') && rest.length > 1) || (rest.startsWith('[') && rest.endsWith(']') && rest.length > 2);
+}
+
+/** The first header key of the VirtualService's matches that routes on a JWT claim, as istioctl picks it. */
+function claimKey(vs: Manifest): string | undefined {
+  for (const http of list(vs.object.spec?.http)) {
+    for (const match of list(http.match)) {
+      for (const field of ['headers', 'withoutHeaders']) {
+        const key = Object.keys(match[field] && typeof match[field] === 'object' ? match[field] : {}).find(isClaimKey);
+        if (key) return key;
+      }
+    }
+  }
+  return undefined;
+}
+
+const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/** IST0149: a gateway pod that routes on JWT claims but no RequestAuthentication (of its namespace or the root) selects. */
+export function checkJwtClaimRoutes(mesh: Mesh): Finding[] {
+  const authns = mesh.manifests.filter(m => m.group === 'security.istio.io' && m.kind === 'RequestAuthentication');
+  const findings: Finding[] = [];
+  for (const vs of mesh.virtualServices) {
+    const key = claimKey(vs);
+    if (!key) continue;
+    for (const ref of (Array.isArray(vs.object.spec?.gateways) ? vs.object.spec.gateways : []).map(String)) {
+      const name = ref.includes('/') ? ref : `${vs.namespace}/${ref}`;
+      const gateway = ref === 'mesh' ? undefined : mesh.gateways.get(name);
+      const selector = gateway?.object.spec?.selector;
+      if (!gateway || !selector || typeof selector !== 'object') continue;
+      for (const pod of mesh.workloads.filter(w => matches(selector, w.labels))) {
+        const covered = authns.some(ra => (ra.namespace === ROOT_NAMESPACE || ra.namespace === pod.namespace) &&
+          matches(ra.object.spec?.selector?.matchLabels ?? {}, pod.labels));
+        if (!covered) {
+          findings.push(vs.finding(CHECKS.jwtClaimRouteWithoutAuthn, `routes on the JWT claim '${key}' through gateway ${name}, but no RequestAuthentication applies to its pod ${pod.manifest.name}: the claims are never validated nor available for routing`, ['spec', 'gateways']));
+        }
+      }
+    }
+  }
+  return findings;
+}
