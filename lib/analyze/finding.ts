@@ -82,6 +82,7 @@ export const CHECKS = {
   proxyUid: check('CI244', Severity.WARNING, 'IST0144', 'an application container or pod running as UID 1337, the proxy\'s'),
   ineffectiveGatewaySelector: check('CI245', Severity.WARNING, 'IST0166', 'a policy selecting the pods of a Gateway API Gateway by label instead of targetRefs'),
   jwtClaimRouteWithoutAuthn: check('CI246', Severity.ERROR, 'IST0149', 'a VirtualService routing on JWT claims through a gateway whose pods no RequestAuthentication covers'),
+  externalNamePortName: check('CI247', Severity.WARNING, 'IST0150', 'an ExternalName Service port whose name gives no protocol, or is plain tcp'),
   telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects'),
 } satisfies Record<string, Check>;
 

@@ -89,17 +89,19 @@ describe('IST0109 conflicting mesh VirtualServices follow exportTo (CI204)', () 
   });
 });
 
-describe('IST0118 port names (CI211) skip system namespaces and ExternalName Services', () => {
+describe('IST0118 port names (CI211) skip system namespaces; ExternalName Services are IST0150\'s (CI247)', () => {
   test.each(['kube-system', 'kube-public', 'istio-system'])('not in %s', ns => {
     expect(codes(analyzeYaml(SERVICE('dns', ns, '', '[{ port: 53, name: dns }]')))).toEqual([]);
   });
 
-  test('not on an ExternalName Service; still on an application Service', () => {
-    const external = `apiVersion: v1
+  test('an ExternalName Service gets IST0150 (CI247) instead, for plain tcp too; an application Service IST0118', () => {
+    const external = (ports: string) => `apiVersion: v1
 kind: Service
 metadata: { name: db, namespace: shop }
-spec: { type: ExternalName, externalName: db.example.com, ports: [{ port: 5432, name: pg }] }`;
-    expect(codes(analyzeYaml(external))).toEqual([]);
+spec: { type: ExternalName, externalName: db.example.com, ports: ${ports} }`;
+    expect(codes(analyzeYaml(external('[{ port: 5432, name: pg }]')))).toEqual(['CI247']);
+    expect(codes(analyzeYaml(external('[{ port: 5432, name: tcp }]')))).toEqual(['CI247']);
+    expect(codes(analyzeYaml(external('[{ port: 5432, name: tcp-pg }]')))).toEqual([]);
     expect(codes(analyzeYaml(SERVICE('cart', 'shop', '', '[{ port: 8080, name: web }]')))).toEqual(['CI211']);
   });
 });

@@ -8,15 +8,22 @@ const PORT_NAME = new RegExp(`^(${PROTOCOLS.join('|')})(-.*)?$`);
 /** Namespaces istioctl leaves out of its port-name analysis: Kubernetes' own, and Istio's. */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage', 'istio-system']);
 
-/** IST0118: Service ports whose protocol Istio cannot infer from the name (ExternalName Services are IST0150's). */
+/**
+ * IST0118: Service ports whose protocol Istio cannot infer from the name; IST0150: the same on an
+ * ExternalName Service, where a port named plain `tcp` is also refused (Istio cannot tell its hosts apart).
+ */
 export function checkPortNames(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
   for (const service of mesh.services.values()) {
-    if (SYSTEM_NAMESPACES.has(service.namespace) || service.object.spec?.type === 'ExternalName') {
+    if (SYSTEM_NAMESPACES.has(service.namespace)) {
       continue;
     }
-    (service.object.spec?.ports ?? []).forEach((port: any, i: number) => {
-      if (port.appProtocol === undefined && !PORT_NAME.test(port.name ?? '')) {
+    const external = service.object.spec?.type === 'ExternalName';
+    (Array.isArray(service.object.spec?.ports) ? service.object.spec.ports : []).forEach((port: any, i: number) => {
+      const unnamed = port?.appProtocol === undefined && !PORT_NAME.test(port?.name ?? '');
+      if (external && (unnamed || port?.name === 'tcp')) {
+        findings.push(service.finding(CHECKS.externalNamePortName, `port ${port.port} of an ExternalName Service is named '${port.name ?? ''}': name it <protocol>-<suffix> other than plain 'tcp' (or set appProtocol) so Istio can route to the external name`, ['spec', 'ports', i]));
+      } else if (!external && unnamed) {
         findings.push(service.finding(CHECKS.portName, `port ${port.port} is named '${port.name ?? ''}': name it <protocol>[-suffix] (${PROTOCOLS.join(', ')}) or set appProtocol, else Istio treats it as TCP`, ['spec', 'ports', i]));
       }
     });
