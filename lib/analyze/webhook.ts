@@ -434,6 +434,28 @@ function sidecar(v: Verdict, m: Manifest): void {
   }
 }
 
+// ---- Telemetry and WorkloadEntry ----------------------------------------------------------------
+
+/** The CRD's schema and CEL rules check tags, overrides and provider names; the webhook adds two warnings. */
+function telemetry(v: Verdict, m: Manifest): void {
+  const tracing = list(m.object.spec?.tracing);
+  if (tracing.length > 1) v.warning(['spec', 'tracing'], 'multiple tracing is not currently supported');
+  tracing.forEach((t, i) => {
+    if (list(t.providers).length > 1) v.warning(['spec', 'tracing', i, 'providers'], 'multiple providers is not currently supported');
+  });
+}
+
+/** The CEL rules require an address (or network) and refuse ports on a unix socket; the webhook checks its form. */
+function workloadEntry(v: Verdict, m: Manifest): void {
+  const spec = m.object.spec ?? {};
+  const address = typeof spec.address === 'string' ? spec.address : '';
+  if (address === '' && spec.network) {
+    v.warning(['spec', 'address'], `address is unset with network "${spec.network}"`);
+  } else if (address !== '' && !address.startsWith('unix://') && !isIpAddress(address) && !FQDN.test(address)) {
+    v.error(['spec', 'address'], `endpoint address "${address}" is not a valid FQDN or an IP address`);
+  }
+}
+
 // ---- security ---------------------------------------------------------------------
 
 function peerAuthentication(v: Verdict, m: Manifest): void {
@@ -455,6 +477,8 @@ const RULES: Record<string, (v: Verdict, m: Manifest) => void> = {
   'networking.istio.io/DestinationRule': destinationRule,
   'networking.istio.io/ServiceEntry': serviceEntry,
   'networking.istio.io/Sidecar': sidecar,
+  'networking.istio.io/WorkloadEntry': workloadEntry,
+  'telemetry.istio.io/Telemetry': telemetry,
   'security.istio.io/PeerAuthentication': peerAuthentication,
   'security.istio.io/AuthorizationPolicy': authorizationPolicy,
   'security.istio.io/RequestAuthentication': requestAuthentication,

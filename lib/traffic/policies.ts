@@ -303,6 +303,15 @@ export interface ClientTls {
   readonly credentialName?: string;
 
   /**
+   * Path, in the client's proxy, of the CA certificates that verify the server (mounted into the pod).
+   * Without it, Istio 1.20+ proxies verify the server with the system's CA bundle, and `istioctl analyze`
+   * warns (IST0128) that no CA is pinned.
+   *
+   * @default - none: the system's CA certificates
+   */
+  readonly caCertificates?: string;
+
+  /**
    * Server name sent in the TLS handshake.
    *
    * @default - the host
@@ -338,7 +347,10 @@ export function renderClientTls(prop: string, tls: ClientTls): DestinationRuleSp
   if (tls.credentialName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(tls.credentialName)) {
     throw new Error(`'${prop}credentialName' must be a Secret name (lowercase letters, digits, '-' and '.'), got '${tls.credentialName}'`);
   }
-  return { mode: TLS_MODES[tls.mode], credentialName: tls.credentialName, sni: tls.sni, subjectAltNames: tls.subjectAltNames };
+  if (tls.caCertificates !== undefined && (tls.mode === ClientTlsMode.DISABLE || tls.mode === ClientTlsMode.ISTIO_MUTUAL || !tls.caCertificates.startsWith('/'))) {
+    throw new Error(`'${prop}caCertificates' must be an absolute path in the proxy, with mode SIMPLE or MUTUAL; got '${tls.caCertificates}' with mode ${tls.mode}`);
+  }
+  return { mode: TLS_MODES[tls.mode], credentialName: tls.credentialName, caCertificates: tls.caCertificates, sni: tls.sni, subjectAltNames: tls.subjectAltNames };
 }
 
 /**

@@ -36,6 +36,14 @@ const SIDECAR_CR = (spec: string) => `apiVersion: networking.istio.io/v1
 kind: Sidecar
 metadata: { name: web, namespace: shop }
 spec: { ${spec} }`;
+const TELEMETRY = (spec: string) => `apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata: { name: mesh, namespace: istio-system }
+spec: { ${spec} }`;
+const WORKLOAD_ENTRY = (spec: string) => `apiVersion: networking.istio.io/v1
+kind: WorkloadEntry
+metadata: { name: vm, namespace: shop }
+spec: { ${spec} }`;
 const ROUTE = '{ route: [{ destination: { host: ratings } }] }';
 const withRoute = (fields: string) => `{ ${fields}, route: [{ destination: { host: ratings } }] }`;
 
@@ -152,6 +160,8 @@ spec: { selector: { matchLabels: { app: db } }, portLevelMtls: { "5432": { mode:
     SIDECAR_CR('egress: [{ hosts: ["./*"] }], outboundTrafficPolicy: { mode: ALLOW_ANY, egressProxy: { host: proxy.example.com, port: { number: 3128 } } }'), /egress_proxy must be set only with ALLOW_ANY/],
   ['routing on a JWT claim on the mesh', VS('{ match: [{ headers: { "@request.auth.claims.group": { exact: admin } } }], route: [{ destination: { host: ratings } }] }'),
     VS('{ match: [{ headers: { "@request.auth.claims.group": { exact: admin } } }], route: [{ destination: { host: ratings } }] }', ', gateways: [istio-system/edge]'), /JWT claim based routing \(key: @request.auth.claims.group\) is only supported for gateway/],
+  ['a WorkloadEntry address that is neither FQDN nor IP', WORKLOAD_ENTRY('address: "vm_1.example.com"'), WORKLOAD_ENTRY('address: vm-1.example.com'),
+    /endpoint address "vm_1.example.com" is not a valid FQDN or an IP address/],
 ];
 
 describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond schema and CEL", () => {
@@ -184,5 +194,12 @@ describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond
   test('a Sidecar egress host listed twice (./ stands for the Sidecar\'s namespace) is a warning', () => {
     const findings = analyzeYaml(SIDECAR_CR('egress: [{ hosts: ["./ratings", "shop/ratings"] }]'));
     expect(findings.map(f => [f.code, f.message])).toEqual([['CI105', 'spec.egress[0].hosts: duplicated egress host: shop/ratings']]);
+  });
+  test('Telemetry with several tracing configurations or providers is accepted with warnings', () => {
+    const findings = analyzeYaml(TELEMETRY('tracing: [{ providers: [{ name: zipkin }, { name: otel }] }, { randomSamplingPercentage: 1 }]'));
+    expect(findings.map(f => [f.code, f.message])).toEqual([
+      ['CI105', 'spec.tracing: multiple tracing is not currently supported'],
+      ['CI105', 'spec.tracing[0].providers: multiple providers is not currently supported'],
+    ]);
   });
 });

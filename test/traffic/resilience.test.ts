@@ -297,7 +297,21 @@ describe('ExternalService', () => {
     expect(manifests.filter(m => m.kind === 'DestinationRule')).toHaveLength(1);
   });
 
+  test('a pinned CA is written as caCertificates and silences istioctl\'s IST0128 warning (CI228)', () => {
+    const warnings = (tls: any) => {
+      const chart = new Chart(Testing.app(), 'egress');
+      new ExternalService(chart, 'payments', { host: 'api.payments.example.com', namespace: 'shop', tls });
+      const manifests = synth(chart);
+      return { dr: find(manifests, 'DestinationRule', 'api.payments.example.com'), codes: analyzeYaml(...manifests.map(m => JSON.stringify(m))).map(f => f.code) };
+    };
+    expect(warnings({ mode: ClientTlsMode.SIMPLE }).codes).toEqual(['CI228']);
+    const pinned = warnings({ mode: ClientTlsMode.SIMPLE, caCertificates: '/etc/certs/payments-ca.pem' });
+    expect(pinned.dr.spec.trafficPolicy.tls).toEqual({ mode: 'SIMPLE', caCertificates: '/etc/certs/payments-ca.pem' });
+    expect(pinned.codes).toEqual([]);
+  });
+
   test.each([
+    [{ host: 'a.example.com', tls: { mode: ClientTlsMode.SIMPLE, caCertificates: 'ca.pem' } }, "'tls.caCertificates' must be an absolute path in the proxy, with mode SIMPLE or MUTUAL; got 'ca.pem' with mode SIMPLE"],
     [{ host: 'payments' }, "'host' must be a fully qualified DNS name in lowercase (api.example.com), got 'payments'"],
     [{ host: 'API.example.com' }, "'host' must be a fully qualified DNS name"],
     [{ host: 'a.example.com', tls: { mode: ClientTlsMode.MUTUAL } }, "'tls.credentialName' is required when 'mode' is MUTUAL"],
