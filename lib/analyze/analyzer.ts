@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
+import { checkDestinationRuleHosts, checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
 import { checkAuthorizationPolicies } from './checks/authorization';
 import { checkWorkloads } from './checks/deployments';
 import { checkEnvoyFilters } from './checks/envoy-filters';
@@ -31,6 +31,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
   checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
+  checkDestinationRuleHosts,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */

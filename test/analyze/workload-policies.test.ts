@@ -7,6 +7,11 @@ const DR = (tls: string, extra = '') => `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: { name: db, namespace: shop }
 spec: { host: db.example.com${extra}, trafficPolicy: { ${tls} } }`;
+/** The ServiceEntry that defines the rules' host, so that only TLS findings remain. */
+const DB_ENTRY = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: db-entry, namespace: shop }
+spec: { hosts: [db.example.com], location: MESH_EXTERNAL, resolution: DNS, ports: [{ number: 5432, name: tls-db, protocol: TLS }] }`;
 const SE = (spec: string) => `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: { name: db, namespace: shop }
@@ -29,23 +34,32 @@ metadata: { name: shop, labels: { ${labels} } }`;
 
 describe('IST0128/IST0129 client TLS without caCertificates (CI228, CI229)', () => {
   test('SIMPLE or MUTUAL to a host without a CA is reported, with a CA it is not', () => {
-    const [finding] = analyzeYaml(DR('tls: { mode: SIMPLE }'));
+    const [finding] = analyzeYaml(DR('tls: { mode: SIMPLE }'), DB_ENTRY);
     expect([finding.code, finding.severity]).toEqual(['CI228', 'warning']);
     expect(finding.message).toContain('TLS mode SIMPLE to host db.example.com sets no caCertificates');
-    expect(codes(analyzeYaml(DR('tls: { mode: MUTUAL, clientCertificate: /c.pem, privateKey: /k.pem }')))).toEqual(['CI228']);
-    expect(codes(analyzeYaml(DR('tls: { mode: SIMPLE, caCertificates: /etc/ca.pem }')))).toEqual([]);
-    expect(codes(analyzeYaml(DR('tls: { mode: ISTIO_MUTUAL }')))).toEqual([]);
+    expect(codes(analyzeYaml(DR('tls: { mode: MUTUAL, clientCertificate: /c.pem, privateKey: /k.pem }'), DB_ENTRY))).toEqual(['CI228']);
+    expect(codes(analyzeYaml(DR('tls: { mode: SIMPLE, caCertificates: /etc/ca.pem }'), DB_ENTRY))).toEqual([]);
+    expect(codes(analyzeYaml(DR('tls: { mode: ISTIO_MUTUAL }'), DB_ENTRY))).toEqual([]);
   });
 
   test('a credentialName exempts only a DestinationRule with a workloadSelector (a gateway\'s)', () => {
-    expect(codes(analyzeYaml(DR('tls: { mode: SIMPLE, credentialName: db-ca }')))).toEqual(['CI228']);
-    expect(codes(analyzeYaml(DR('tls: { mode: SIMPLE, credentialName: db-ca }', ', workloadSelector: { matchLabels: { istio: egressgateway } }')))).toEqual([]);
+    expect(codes(analyzeYaml(DR('tls: { mode: SIMPLE, credentialName: db-ca }'), DB_ENTRY))).toEqual(['CI228']);
+    expect(codes(analyzeYaml(DR('tls: { mode: SIMPLE, credentialName: db-ca }', ', workloadSelector: { matchLabels: { istio: egressgateway } }'), DB_ENTRY))).toEqual([]);
   });
 
   test('each port-level setting is reported on its own', () => {
-    const findings = analyzeYaml(DR('portLevelSettings: [{ port: { number: 5432 }, tls: { mode: SIMPLE } }, { port: { number: 5433 }, tls: { mode: SIMPLE, caCertificates: /ca.pem } }]'));
+    const findings = analyzeYaml(DR('portLevelSettings: [{ port: { number: 5432 }, tls: { mode: SIMPLE } }, { port: { number: 5433 }, tls: { mode: SIMPLE, caCertificates: /ca.pem } }]'), DB_ENTRY);
     expect(codes(findings)).toEqual(['CI229']);
     expect(findings[0].message).toContain('port 5432');
+  });
+});
+
+describe('IST0174 a DestinationRule for a host nothing defines (CI248)', () => {
+  test('reported without the ServiceEntry or Service; a host of a namespace the input does not describe is not checked', () => {
+    expect(codes(analyzeYaml(DR('tls: { mode: SIMPLE, caCertificates: /ca.pem }')))).toEqual(['CI248']);
+    expect(codes(analyzeYaml(DR('tls: { mode: SIMPLE, caCertificates: /ca.pem }'), DB_ENTRY))).toEqual([]);
+    const elsewhere = DR('tls: { mode: ISTIO_MUTUAL }').replace('host: db.example.com', 'host: db.payments.svc.cluster.local');
+    expect(codes(analyzeYaml(elsewhere))).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { CHECKS, Finding } from '../finding';
+import { HostVisibility } from '../visibility';
 import { Manifest } from '../manifest';
 import { groupBy, hostMatches, Mesh, ROOT_NAMESPACE } from '../mesh';
 import { exportScopes } from '../visibility';
@@ -81,6 +82,24 @@ export function checkSubsets(mesh: Mesh): Finding[] {
         const labels = Object.entries({ ...selector, ...s.labels }).map(([k, v]) => `${k}=${v}`).join(', ');
         findings.push(s.rule.finding(CHECKS.subsetSelectsNothing, `subset '${s.name}' selects no workload of host '${host}' in the input (pods need ${labels})`, ['spec', 'subsets', s.index]));
       }
+    }
+  }
+  return findings;
+}
+
+/**
+ * IST0174: a DestinationRule whose host no Service or ServiceEntry visible from its namespace defines.
+ * A host in the rule's own namespace is checked even when the input describes nothing else there, as
+ * istioctl does: the rule's author writes that namespace's policy, so its Services belong in the input.
+ */
+export function checkDestinationRuleHosts(mesh: Mesh): Finding[] {
+  const visible = new HostVisibility(mesh);
+  const findings: Finding[] = [];
+  for (const dr of mesh.destinationRules) {
+    const fqdn = mesh.ruleHost(dr);
+    const checkable = mesh.canResolve(fqdn) || mesh.namespaceOf(fqdn) === dr.namespace;
+    if (checkable && !visible.resolve(fqdn, dr.namespace, dr.object.spec?.exportTo)) {
+      findings.push(dr.finding(CHECKS.unknownRuleHost, `host '${dr.object.spec?.host}' (${fqdn}) is not defined by any Service or ServiceEntry visible in namespace ${dr.namespace}: the rule applies to no traffic`, ['spec', 'host']));
     }
   }
   return findings;
