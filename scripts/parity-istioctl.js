@@ -24,7 +24,7 @@ const show = file => execFileSync('git', ['--git-dir', src, 'show', `${ref}:${fi
 const ANALYZERS = {
   'virtualservice.DestinationHostAnalyzer': ['IST0101', 'IST0112'],
   'virtualservice.DestinationRuleAnalyzer': ['IST0101'],
-  'virtualservice.GatewayAnalyzer': ['IST0101', 'IST0132'],
+  'virtualservice.GatewayAnalyzer': ['IST0101', 'IST0132', 'IST0165'],
   'virtualservice.ConflictingMeshGatewayHostsAnalyzer': ['IST0109'],
   'service.PortNameAnalyzer': ['IST0118', 'IST0150'],
   'injection.Analyzer': ['IST0123'],
@@ -49,7 +49,7 @@ const ANALYZERS = {
 const OURS = {
   'virtualservice.DestinationHostAnalyzer': { CI201: 'IST0101', CI210: 'IST0112' },
   'virtualservice.DestinationRuleAnalyzer': { CI202: 'IST0101' },
-  'virtualservice.GatewayAnalyzer': { CI203: 'IST0101', CI207: 'IST0132' },
+  'virtualservice.GatewayAnalyzer': { CI203: 'IST0101', CI207: 'IST0132', CI249: 'IST0165' },
   'virtualservice.ConflictingMeshGatewayHostsAnalyzer': { CI204: 'IST0109' },
   'service.PortNameAnalyzer': { CI211: 'IST0118', CI247: 'IST0150' },
   'injection.Analyzer': { CI212: 'IST0123' },

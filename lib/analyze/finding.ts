@@ -84,6 +84,7 @@ export const CHECKS = {
   jwtClaimRouteWithoutAuthn: check('CI246', Severity.ERROR, 'IST0149', 'a VirtualService routing on JWT claims through a gateway whose pods no RequestAuthentication covers'),
   externalNamePortName: check('CI247', Severity.WARNING, 'IST0150', 'an ExternalName Service port whose name gives no protocol, or is plain tcp'),
   unknownRuleHost: check('CI248', Severity.WARNING, 'IST0174', 'a DestinationRule host that no visible Service or ServiceEntry defines'),
+  internalGatewayReference: check('CI249', Severity.WARNING, 'IST0165', 'a VirtualService gateway reference to an internal, generated Gateway'),
   telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects'),
 } satisfies Record<string, Check>;
 
