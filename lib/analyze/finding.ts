@@ -85,6 +85,9 @@ export const CHECKS = {
   externalNamePortName: check('CI247', Severity.WARNING, 'IST0150', 'an ExternalName Service port whose name gives no protocol, or is plain tcp'),
   unknownRuleHost: check('CI248', Severity.WARNING, 'IST0174', 'a DestinationRule host that no visible Service or ServiceEntry defines'),
   internalGatewayReference: check('CI249', Severity.WARNING, 'IST0165', 'a VirtualService gateway reference to an internal, generated Gateway'),
+  namespaceNotInjected: check('CI250', Severity.INFO, 'IST0102', 'a namespace with no injection label (neither istio-injection nor istio.io/rev) and not in ambient mode'),
+  podMissingProxy: check('CI251', Severity.WARNING, 'IST0103', 'a Pod of the input in an injected namespace without the istio-proxy container'),
+  namespaceInjectedByDefault: check('CI252', Severity.INFO, 'IST0148', 'a namespace without injection label that the injector config injects by default'),
   telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects'),
 } satisfies Record<string, Check>;
 

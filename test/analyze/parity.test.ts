@@ -184,3 +184,35 @@ spec: { containers: [{ name: web, image: web }] }`;
     expect(codes(analyzeYaml(POD, TELEMETRY('by-app', 'app: web'), TELEMETRY('other', 'app: cart')))).toEqual([]);
   });
 });
+
+describe('IST0102, IST0148, IST0103: namespaces and pods outside injection (CI250, CI252, CI251)', () => {
+  const ns = (labels: string) => `apiVersion: v1
+kind: Namespace
+metadata: { name: shop${labels ? `, labels: { ${labels} }` : ''} }`;
+  const pod = (containers: string, extra = '') => `apiVersion: v1
+kind: Pod
+metadata: { name: web-1, namespace: shop${extra} }
+spec: { containers: ${containers} }`;
+
+  test('a namespace with no injection label is an info; labelled, ambient or istio-system it is not', () => {
+    expect(codes(analyzeYaml(ns('')))).toEqual(['CI250']);
+    for (const labels of ['istio-injection: disabled', 'istio.io/rev: stable', 'istio.io/dataplane-mode: ambient']) {
+      expect(codes(analyzeYaml(ns(labels)))).toEqual([]);
+    }
+  });
+
+  test('an injector that injects by default turns it into IST0148', () => {
+    const injector = `apiVersion: v1
+kind: ConfigMap
+metadata: { name: istio-sidecar-injector, namespace: istio-system }
+data: { values: '{"sidecarInjectorWebhook": {"enableNamespacesByDefault": true}}' }`;
+    expect(codes(analyzeYaml(ns(''), injector))).toEqual(['CI252']);
+  });
+
+  test('a pod of an injected namespace without the proxy; with it, opted out, or on the host network it is fine', () => {
+    const injected = ns('istio-injection: enabled');
+    expect(codes(analyzeYaml(injected, pod('[{ name: web, image: web }]')))).toEqual(['CI251']);
+    expect(codes(analyzeYaml(injected, pod('[{ name: web, image: web }, { name: istio-proxy, image: proxyv2 }]')))).toEqual([]);
+    expect(codes(analyzeYaml(injected, pod('[{ name: web, image: web }]', ', labels: { sidecar.istio.io/inject: "false" }')))).toEqual([]);
+  });
+});

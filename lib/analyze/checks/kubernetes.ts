@@ -1,4 +1,5 @@
 import { CHECKS, Finding } from '../finding';
+import { ASSUMED } from '../defaults';
 import { Mesh } from '../mesh';
 
 /** Protocols Istio infers from a port name prefix. */
@@ -38,6 +39,7 @@ export function checkPortNames(mesh: Mesh): Finding[] {
  */
 export function checkInjectionLabels(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
+  const byDefault = injectsByDefault(mesh);
   for (const ns of mesh.namespaces.values()) {
     const labels: Record<string, string> = ns.object.metadata?.labels ?? {};
     if (ns.name === 'istio-system') {
@@ -53,6 +55,34 @@ export function checkInjectionLabels(mesh: Mesh): Finding[] {
     if (found.length > 1) {
       findings.push(ns.finding(CHECKS.injectionLabels, `namespace '${ns.name}' has more than one label that puts it in the mesh (${found.join(', ')}); only one of them takes effect`, ['metadata', 'labels']));
     }
+    if (labels['istio.io/dataplane-mode'] !== 'ambient' && !injection && labels['istio.io/rev'] === undefined) {
+      findings.push(byDefault
+        ? ns.finding(CHECKS.namespaceInjectedByDefault, `namespace '${ns.name}' is enabled for Istio injection: the injector of the input (ConfigMap istio-sidecar-injector) sets enableNamespacesByDefault`, ['metadata', 'name'])
+        : ns.finding(CHECKS.namespaceNotInjected, `namespace '${ns.name}' is not enabled for Istio injection: label it istio-injection=enabled, or istio-injection=disabled to say it needs none`, ['metadata', 'name']));
+    }
   }
-  return findings;
+  return [...findings, ...podsMissingProxy(mesh)];
+}
+
+/** Whether the input's sidecar injector config (ConfigMap `istio-sidecar-injector`) injects unlabelled namespaces. */
+function injectsByDefault(mesh: Mesh): boolean {
+  const config = mesh.manifests.find(m => m.group === '' && m.kind === 'ConfigMap' && m.name === 'istio-sidecar-injector');
+  try {
+    return JSON.parse(config?.object.data?.values ?? '{}')?.sidecarInjectorWebhook?.enableNamespacesByDefault === true;
+  } catch {
+    return false; // values that are not JSON: istiod would not start with them either
+  }
+}
+
+/** IST0103: a Pod of the input in a namespace labelled `istio-injection=enabled` that has no proxy container. */
+function podsMissingProxy(mesh: Mesh): Finding[] {
+  const injected = new Set([...mesh.namespaces.values()].filter(ns => ns.name !== 'istio-system' && ns.object.metadata?.labels?.['istio-injection'] === 'enabled').map(ns => ns.name));
+  return mesh.workloads.filter(w => w.manifest.kind === 'Pod' && injected.has(w.namespace) && !ASSUMED.has(w.manifest)).flatMap(w => {
+    const pod = w.manifest.object;
+    const inject = pod.metadata?.labels?.['sidecar.istio.io/inject'] ?? pod.metadata?.annotations?.['sidecar.istio.io/inject'];
+    const containers = [...(Array.isArray(pod.spec?.containers) ? pod.spec.containers : []), ...(Array.isArray(pod.spec?.initContainers) ? pod.spec.initContainers : [])];
+    const proxied = containers.some(c => c?.name === 'istio-proxy' && c.image);
+    if (String(inject).toLowerCase() === 'false' || pod.spec?.hostNetwork || proxied) return [];
+    return [w.manifest.finding(CHECKS.podMissingProxy, `pod ${w.manifest.name} runs in injected namespace ${w.namespace} without the istio-proxy container: it was created before injection was enabled, or injection failed; restart it`, ['metadata', 'name'])];
+  });
 }
