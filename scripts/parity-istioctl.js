@@ -44,6 +44,7 @@ const ANALYZERS = {
   'deployment.ApplicationUIDAnalyzer': ['IST0144'],
   'k8sgateway.SelectorAnalyzer': ['IST0166'],
   'virtualservice.JWTClaimRouteAnalyzer': ['IST0149'],
+  'deprecation.FieldAnalyzer': ['IST0002'],
 };
 // which of our checks stand for which IST code, within that analyzer's scope
 const OURS = {
@@ -69,6 +70,7 @@ const OURS = {
   'deployment.ApplicationUIDAnalyzer': { CI244: 'IST0144' },
   'k8sgateway.SelectorAnalyzer': { CI245: 'IST0166' },
   'virtualservice.JWTClaimRouteAnalyzer': { CI246: 'IST0149' },
+  'deprecation.FieldAnalyzer': { CI253: 'IST0002' },
 };
 
 const codes = Object.fromEntries([...show('pkg/config/analysis/msg/messages.yaml').matchAll(/- name: "(\w+)"\s*\n\s*code: (IST\d+)/g)].map(m => [m[1], m[2]]));

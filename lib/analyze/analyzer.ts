@@ -3,6 +3,7 @@ import * as path from 'path';
 import { checkDestinationRuleHosts, checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
 import { checkAuthorizationPolicies } from './checks/authorization';
 import { checkWorkloads } from './checks/deployments';
+import { checkDeprecations } from './checks/deprecations';
 import { checkEnvoyFilters } from './checks/envoy-filters';
 import { checkGatewayApiRoutes } from './checks/gateway-api';
 import { checkGatewayPodSelectors } from './checks/gateway-selectors';
@@ -31,7 +32,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
   checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
-  checkDestinationRuleHosts,
+  checkDestinationRuleHosts, checkDeprecations,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */

@@ -216,3 +216,25 @@ data: { values: '{"sidecarInjectorWebhook": {"enableNamespacesByDefault": true}}
     expect(codes(analyzeYaml(injected, pod('[{ name: web, image: web }]', ', labels: { sidecar.istio.io/inject: "false" }')))).toEqual([]);
   });
 });
+
+describe('IST0002 deprecated and ignored fields, removed kinds (CI253)', () => {
+  test('fault.delay.percent; percentage is its replacement', () => {
+    const vs = (delay: string) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: ratings }
+spec: { hosts: [ratings], http: [{ fault: { delay: { fixedDelay: 2s, ${delay} } }, route: [{ destination: { host: ratings } }] }] }`;
+    const service = 'apiVersion: v1\nkind: Service\nmetadata: { name: ratings }\nspec: { selector: { app: ratings }, ports: [{ port: 9080, name: http }] }';
+    const findings = analyzeYaml(vs('percent: 50'), service);
+    expect(codes(findings)).toEqual(['CI253']);
+    expect(findings[0].message).toBe('HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage');
+    expect(codes(analyzeYaml(vs('percentage: { value: 50 }'), service))).toEqual([]);
+  });
+
+  test('a CustomResourceDefinition of a removed rbac.istio.io kind', () => {
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: serviceroles.rbac.istio.io }
+spec: { group: rbac.istio.io, names: { kind: ServiceRole, plural: serviceroles }, scope: Namespaced, versions: [] }`;
+    expect(codes(analyzeYaml(crd))).toContain('CI253');
+  });
+});
