@@ -22,7 +22,7 @@ const show = file => execFileSync('git', ['--git-dir', src, 'show', `${ref}:${fi
 
 // the codes each upstream analyzer emits that a check of ours mirrors
 const ANALYZERS = {
-  'virtualservice.DestinationHostAnalyzer': ['IST0101', 'IST0112'],
+  'virtualservice.DestinationHostAnalyzer': ['IST0101', 'IST0112', 'IST0140'],
   'virtualservice.DestinationRuleAnalyzer': ['IST0101'],
   'virtualservice.GatewayAnalyzer': ['IST0101', 'IST0132', 'IST0165'],
   'virtualservice.ConflictingMeshGatewayHostsAnalyzer': ['IST0109'],
@@ -48,7 +48,7 @@ const ANALYZERS = {
 };
 // which of our checks stand for which IST code, within that analyzer's scope
 const OURS = {
-  'virtualservice.DestinationHostAnalyzer': { CI201: 'IST0101', CI210: 'IST0112' },
+  'virtualservice.DestinationHostAnalyzer': { CI201: 'IST0101', CI210: 'IST0112', CI254: 'IST0140' },
   'virtualservice.DestinationRuleAnalyzer': { CI202: 'IST0101' },
   'virtualservice.GatewayAnalyzer': { CI203: 'IST0101', CI207: 'IST0132', CI249: 'IST0165' },
   'virtualservice.ConflictingMeshGatewayHostsAnalyzer': { CI204: 'IST0109' },

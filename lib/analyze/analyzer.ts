@@ -10,6 +10,7 @@ import { checkGatewayPodSelectors } from './checks/gateway-selectors';
 import { checkGateways } from './checks/gateways';
 import { checkConflictingGateways, checkDuplicateCertificates, checkGatewaySecrets, checkGatewayWorkloads } from './checks/istio-gateways';
 import { checkJwtClaimRoutes } from './checks/jwt-claim-routes';
+import { checkIngressSubsets } from './checks/ingress-subsets';
 import { checkInjectionLabels, checkPortNames } from './checks/kubernetes';
 import { checkDestinations, checkMatches, checkWeights } from './checks/routes';
 import { checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors } from './checks/workload-policies';
@@ -32,7 +33,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
   checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
-  checkDestinationRuleHosts, checkDeprecations,
+  checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */

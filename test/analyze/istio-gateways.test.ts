@@ -118,3 +118,21 @@ spec: { hosts: [web.example.com], gateways: [${gateway}], http: [{ route: [{ des
     expect(findings[0].message).toContain('attach an HTTPRoute to the Gateway instead');
   });
 });
+
+describe('IST0140 a gateway route bypassing the subsets of another VirtualService (CI254)', () => {
+  const mesh = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: shop }
+spec: { hosts: [reviews], http: [{ route: [{ destination: { host: reviews, subset: v1 }, weight: 90 }, { destination: { host: reviews, subset: v2 }, weight: 10 }] }] }`;
+  const edge = (subset: string) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: edge, namespace: shop }
+spec: { hosts: [reviews.example.com], gateways: [istio-system/edge], http: [{ route: [{ destination: { host: reviews${subset} } }] }] }`;
+
+  test('the canary split does not apply to the gateway\'s requests; naming a subset there is explicit', () => {
+    const findings = analyzeYaml(mesh, edge('')).filter(f => f.code === 'CI254');
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain('VirtualService/shop/reviews');
+    expect(analyzeYaml(mesh, edge(', subset: v1')).filter(f => f.code === 'CI254')).toEqual([]);
+  });
+});
