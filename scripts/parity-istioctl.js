@@ -45,6 +45,7 @@ const ANALYZERS = {
   'k8sgateway.SelectorAnalyzer': ['IST0166'],
   'virtualservice.JWTClaimRouteAnalyzer': ['IST0149'],
   'deprecation.FieldAnalyzer': ['IST0002'],
+  'authn.BlockedCIDRsAnalyzer': ['IST0175'],
 };
 // which of our checks stand for which IST code, within that analyzer's scope
 const OURS = {
@@ -71,6 +72,7 @@ const OURS = {
   'k8sgateway.SelectorAnalyzer': { CI245: 'IST0166' },
   'virtualservice.JWTClaimRouteAnalyzer': { CI246: 'IST0149' },
   'deprecation.FieldAnalyzer': { CI253: 'IST0002' },
+  'authn.BlockedCIDRsAnalyzer': { CI255: 'IST0175' },
 };
 
 const codes = Object.fromEntries([...show('pkg/config/analysis/msg/messages.yaml').matchAll(/- name: "(\w+)"\s*\n\s*code: (IST\d+)/g)].map(m => [m[1], m[2]]));

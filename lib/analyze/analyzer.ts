@@ -9,7 +9,7 @@ import { checkGatewayApiRoutes } from './checks/gateway-api';
 import { checkGatewayPodSelectors } from './checks/gateway-selectors';
 import { checkGateways } from './checks/gateways';
 import { checkConflictingGateways, checkDuplicateCertificates, checkGatewaySecrets, checkGatewayWorkloads } from './checks/istio-gateways';
-import { checkJwtClaimRoutes } from './checks/jwt-claim-routes';
+import { checkJwksFetchRestriction, checkJwtClaimRoutes } from './checks/jwt-claim-routes';
 import { checkIngressSubsets } from './checks/ingress-subsets';
 import { checkInjectionLabels, checkPortNames } from './checks/kubernetes';
 import { checkDestinations, checkMatches, checkWeights } from './checks/routes';
@@ -33,7 +33,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
   checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
-  checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets,
+  checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */
