@@ -46,6 +46,7 @@ const ANALYZERS = {
   'virtualservice.JWTClaimRouteAnalyzer': ['IST0149'],
   'deprecation.FieldAnalyzer': ['IST0002'],
   'authn.BlockedCIDRsAnalyzer': ['IST0175'],
+  'conditions.ConditionAnalyzer': ['IST0171'],
 };
 // which of our checks stand for which IST code, within that analyzer's scope
 const OURS = {
@@ -73,6 +74,7 @@ const OURS = {
   'virtualservice.JWTClaimRouteAnalyzer': { CI246: 'IST0149' },
   'deprecation.FieldAnalyzer': { CI253: 'IST0002' },
   'authn.BlockedCIDRsAnalyzer': { CI255: 'IST0175' },
+  'conditions.ConditionAnalyzer': { CI256: 'IST0171' },
 };
 
 const codes = Object.fromEntries([...show('pkg/config/analysis/msg/messages.yaml').matchAll(/- name: "(\w+)"\s*\n\s*code: (IST\d+)/g)].map(m => [m[1], m[2]]));

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { checkConditions } from './checks/conditions';
 import { checkDestinationRuleHosts, checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
 import { checkAuthorizationPolicies } from './checks/authorization';
 import { checkWorkloads } from './checks/deployments';
@@ -33,7 +34,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
   checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
-  checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction,
+  checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction, checkConditions,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */

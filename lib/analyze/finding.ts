@@ -91,6 +91,7 @@ export const CHECKS = {
   deprecated: check('CI253', Severity.WARNING, 'IST0002', 'a deprecated or ignored field, or a removed Istio custom resource type'),
   ingressIgnoresSubsets: check('CI254', Severity.WARNING, 'IST0140', 'a gateway route without subset to a host another VirtualService splits into subsets'),
   jwksFetchUnrestricted: check('CI255', Severity.WARNING, 'IST0175', 'RequestAuthentications while the istiod Deployment of the input does not restrict JWKS fetches'),
+  negativeCondition: check('CI256', Severity.WARNING, 'IST0171', 'a status condition (of YAML exported from a cluster) saying the object is not in effect'),
   telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects'),
 } satisfies Record<string, Check>;
 
