@@ -1,6 +1,7 @@
 import { Finding } from './finding';
 import { isClaimKey } from './checks/jwt-claim-routes';
 import { Manifest } from './manifest';
+import { envoyFilter, workloadGroup } from './webhook-extensions';
 import { authorizationPolicy, requestAuthentication } from './webhook-security';
 import { duration, isSet, list, Path, port, Verdict } from './webhook-verdict';
 
@@ -478,6 +479,8 @@ const RULES: Record<string, (v: Verdict, m: Manifest) => void> = {
   'networking.istio.io/ServiceEntry': serviceEntry,
   'networking.istio.io/Sidecar': sidecar,
   'networking.istio.io/WorkloadEntry': workloadEntry,
+  'networking.istio.io/WorkloadGroup': workloadGroup,
+  'networking.istio.io/EnvoyFilter': envoyFilter,
   'telemetry.istio.io/Telemetry': telemetry,
   'security.istio.io/PeerAuthentication': peerAuthentication,
   'security.istio.io/AuthorizationPolicy': authorizationPolicy,

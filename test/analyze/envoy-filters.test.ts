@@ -1,4 +1,8 @@
-import { analyzeYaml, codes } from './helpers';
+import { Finding } from '../../lib/analyze/finding';
+import { analyzeYaml } from './helpers';
+
+/** The codes of the findings, without istiod's warning on every EnvoyFilter (CI105). */
+const codes = (findings: Finding[]) => findings.map(f => f.code).filter(c => c !== 'CI105');
 
 // Bad/good pairs written for this project after istioctl 1.30's EnvoyFilter patch analyzer
 // (IST0151 to IST0155).
@@ -15,8 +19,9 @@ const PATCH = (applyTo: string, operation: string, name = 'envoy.lua', proxy = '
 describe('EnvoyFilter patch operations (CI235-CI239)', () => {
   test('a relative operation without priority warns (IST0151); a priority or an absolute operation does not', () => {
     const findings = analyzeYaml(FILTER('lua', PATCH('HTTP_FILTER', 'INSERT_BEFORE')));
-    expect(findings.map(f => [f.code, f.severity])).toEqual([['CI235', 'warning']]);
-    expect(findings[0].message).toContain('INSERT_BEFORE is relative');
+    const relative = findings.filter(f => f.code === 'CI235');
+    expect(relative.map(f => f.severity)).toEqual(['warning']);
+    expect(relative[0].message).toContain('INSERT_BEFORE is relative');
     expect(codes(analyzeYaml(FILTER('lua', PATCH('HTTP_FILTER', 'INSERT_BEFORE'), 10)))).toEqual([]);
     expect(codes(analyzeYaml(FILTER('lua', PATCH('HTTP_FILTER', 'INSERT_FIRST'))))).toEqual([]);
   });

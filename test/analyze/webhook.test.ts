@@ -44,6 +44,10 @@ const WORKLOAD_ENTRY = (spec: string) => `apiVersion: networking.istio.io/v1
 kind: WorkloadEntry
 metadata: { name: vm, namespace: shop }
 spec: { ${spec} }`;
+const ENVOY_FILTER = (patch: string) => `apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: { name: lua, namespace: shop }
+spec: { workloadSelector: { labels: { app: web } }, priority: 1, configPatches: [${patch}] }`;
 const ROUTE = '{ route: [{ destination: { host: ratings } }] }';
 const withRoute = (fields: string) => `{ ${fields}, route: [{ destination: { host: ratings } }] }`;
 
@@ -162,6 +166,14 @@ spec: { selector: { matchLabels: { app: db } }, portLevelMtls: { "5432": { mode:
     VS('{ match: [{ headers: { "@request.auth.claims.group": { exact: admin } } }], route: [{ destination: { host: ratings } }] }', ', gateways: [istio-system/edge]'), /JWT claim based routing \(key: @request.auth.claims.group\) is only supported for gateway/],
   ['a WorkloadEntry address that is neither FQDN nor IP', WORKLOAD_ENTRY('address: "vm_1.example.com"'), WORKLOAD_ENTRY('address: vm-1.example.com'),
     /endpoint address "vm_1.example.com" is not a valid FQDN or an IP address/],
+  ['an EnvoyFilter patch without value', ENVOY_FILTER('{ applyTo: HTTP_FILTER, patch: { operation: INSERT_FIRST } }'),
+    ENVOY_FILTER('{ applyTo: HTTP_FILTER, patch: { operation: INSERT_FIRST, value: { name: envoy.lua } } }'), /missing patch value for non-remove operation/],
+  ['an EnvoyFilter proxy version that is no regex', ENVOY_FILTER('{ applyTo: HTTP_FILTER, match: { proxy: { proxyVersion: "^1[.](30" } }, patch: { operation: INSERT_FIRST, value: { name: envoy.lua } } }'),
+    ENVOY_FILTER('{ applyTo: HTTP_FILTER, match: { proxy: { proxyVersion: "^1[.]30.*" } }, patch: { operation: INSERT_FIRST, value: { name: envoy.lua } } }'), /invalid regex for proxy version/],
+  ['an EnvoyFilter cluster patch matching a listener', ENVOY_FILTER('{ applyTo: CLUSTER, match: { listener: { portNumber: 80 } }, patch: { operation: MERGE, value: { connect_timeout: 1s } } }'),
+    ENVOY_FILTER('{ applyTo: CLUSTER, match: { cluster: { service: ratings.shop.svc.cluster.local } }, patch: { operation: MERGE, value: { connect_timeout: 1s } } }'), /applyTo for cluster class objects cannot have non cluster match/],
+  ['an EnvoyFilter subfilter match outside the HTTP connection manager', ENVOY_FILTER('{ applyTo: HTTP_FILTER, match: { listener: { filterChain: { filter: { name: envoy.filters.network.tcp_proxy, subFilter: { name: envoy.filters.http.router } } } } }, patch: { operation: INSERT_BEFORE, value: { name: envoy.lua } } }'),
+    ENVOY_FILTER('{ applyTo: HTTP_FILTER, match: { listener: { filterChain: { filter: { name: envoy.filters.network.http_connection_manager, subFilter: { name: envoy.filters.http.router } } } } }, patch: { operation: INSERT_BEFORE, value: { name: envoy.lua } } }'), /subfilter match requires filter match with envoy.filters.network.http_connection_manager/],
 ];
 
 describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond schema and CEL", () => {
@@ -201,5 +213,35 @@ describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond
       ['CI105', 'spec.tracing: multiple tracing is not currently supported'],
       ['CI105', 'spec.tracing[0].providers: multiple providers is not currently supported'],
     ]);
+  });
+  test.each([
+    ['WasmPlugin url scheme', `apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata: { name: f, namespace: shop }
+spec: { url: "ftp://r.example.com/f.wasm" }`],
+    ['WasmPlugin duplicate env', `apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata: { name: f, namespace: shop }
+spec: { url: "oci://r.example.com/f:1", vmConfig: { env: [{ name: A, value: "1" }, { name: A, value: "2" }] } }`],
+    ['ProxyConfig negative concurrency', `apiVersion: networking.istio.io/v1beta1
+kind: ProxyConfig
+metadata: { name: p, namespace: shop }
+spec: { concurrency: -1 }`],
+  ])('the CRD itself already refuses what the webhook would (%s), so no webhook rule is needed', (_name, yaml) => {
+    expect(analyzeYaml(yaml).map(f => f.code).filter(c => c === 'CI101' || c === 'CI102')).not.toEqual([]);
+  });
+
+  test('a WorkloadGroup label value Kubernetes would refuse', () => {
+    const group = (value: string) => `apiVersion: networking.istio.io/v1
+kind: WorkloadGroup
+metadata: { name: vms, namespace: shop }
+spec: { metadata: { labels: { app: "${value}" } }, template: { serviceAccount: vm } }`;
+    expect(webhook(group('web app'))).toEqual(["spec.metadata.labels.app: invalid labels: value 'web app' of label 'app' is not a valid label value"]);
+    expect(webhook(group('web-app'))).toEqual([]);
+  });
+
+  test('every EnvoyFilter gets istiod\'s warning about internal details', () => {
+    const findings = analyzeYaml(ENVOY_FILTER('{ applyTo: HTTP_FILTER, patch: { operation: INSERT_FIRST, value: { name: envoy.lua } } }'));
+    expect(findings.map(f => f.code)).toEqual(['CI105']);
   });
 });
