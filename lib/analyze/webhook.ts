@@ -11,7 +11,26 @@ import { duration, isSet, list, Path, port, Verdict } from './webhook-verdict';
  * on objects its schema accepted, so these rules read well-typed objects.
  */
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Istio's DNS-1123 label (pkg/config/labels): letters of either case, digits and '-'. */
+const DNS1123_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const WILDCARD_LABEL = /^(\*|(\*|\*-)?[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)$/;
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const FQDN = /^(?=.{1,255}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*\.?$/;
+const isIpAddress = (value: string) => IPV4.test(value) || (value.includes(':') && /^[0-9a-fA-F:.]+$/.test(value));
+
+/** Istio's ValidateWildcardDomain: `*` or `*foo` only as the first label, DNS-1123 labels, no numeric TLD. */
+function wildcardDomainError(domain: string): string | undefined {
+  if (domain.length === 0) return 'empty domain name not allowed';
+  if (domain.length > 255) return `domain name "${domain}" too long (max 255)`;
+  const [first, ...rest] = domain.split('.');
+  if (first.length > 63 || !WILDCARD_LABEL.test(first)) return `domain name "${domain}" invalid (label "${first}" invalid)`;
+  if (rest.length === 0) return undefined;
+  const tld = rest[rest.length - 1];
+  if (/^\d+$/.test(tld)) return `domain name "${domain}" invalid (top level domain "${tld}" cannot be all-numeric)`;
+  const bad = rest.find((label, i) => !(i === rest.length - 1 && label === '') && (label.length > 63 || !DNS1123_LABEL.test(label)));
+  return bad === undefined ? undefined : `domain name "${domain}" invalid (label "${bad}" invalid)`;
+}
 const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
 const HTTP_PROTOCOLS = new Set(['http', 'http2', 'grpc', 'grpc-web', 'http_proxy']);
 const TLS_PROTOCOLS = new Set(['https', 'tls']);
@@ -56,6 +75,7 @@ function subsetName(v: Verdict, path: Path, name: unknown): void {
 function destination(v: Verdict, path: Path, dest: any): void {
   if (!dest || typeof dest !== 'object') return;
   if (dest.host === '*') v.error([...path, 'host'], 'invalid destination host *');
+  else if (typeof dest.host === 'string' && wildcardDomainError(dest.host)) v.error([...path, 'host'], wildcardDomainError(dest.host)!);
   if (isSet(dest.subset)) subsetName(v, [...path, 'subset'], dest.subset);
   port(v, [...path, 'port', 'number'], dest.port?.number);
 }
@@ -247,6 +267,9 @@ function virtualServiceHosts(v: Verdict, vs: any): void {
   const hosts: unknown[] = list(vs.hosts);
   const boundToGatewayOnly = list(vs.gateways).length > 0 && !list(vs.gateways).includes('mesh');
   hosts.forEach((host, i) => {
+    // hosts of gateway-bound VirtualServices follow the gateway's rules (SNI, ports), not checked here
+    const error = typeof host === 'string' && !boundToGatewayOnly && !isIpAddress(host) ? wildcardDomainError(host) : undefined;
+    if (error) v.error(['spec', 'hosts', i], error);
     if (host === '*' && !boundToGatewayOnly) {
       v.error(['spec', 'hosts', i], 'wildcard host * is not allowed for virtual services bound to the mesh gateway');
     }
@@ -322,6 +345,8 @@ function trafficPolicy(v: Verdict, path: Path, policy: any): void {
 
 function destinationRule(v: Verdict, m: Manifest): void {
   const spec = m.object.spec ?? {};
+  const hostError = typeof spec.host === 'string' ? wildcardDomainError(spec.host) : undefined;
+  if (hostError) v.error(['spec', 'host'], hostError);
   trafficPolicy(v, ['spec', 'trafficPolicy'], spec.trafficPolicy);
   const names = new Set<string>();
   list(spec.subsets).forEach((subset, i) => {
@@ -336,9 +361,6 @@ function destinationRule(v: Verdict, m: Manifest): void {
 // ---- ServiceEntry -------------------------------------------------------------------------------
 
 const HTTP_OR_TLS = new Set([...HTTP_PROTOCOLS, ...TLS_PROTOCOLS]);
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const FQDN = /^(?=.{1,255}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*\.?$/;
-const isIpAddress = (value: string) => IPV4.test(value) || (value.includes(':') && /^[0-9a-fA-F:.]+$/.test(value));
 
 /** The CRD's CEL rules check duplicate ports and endpoint counts; the webhook also checks what endpoints name. */
 function serviceEntryEndpoints(v: Verdict, spec: any): void {

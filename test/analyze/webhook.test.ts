@@ -85,8 +85,8 @@ const PAIRS: Array<[string, string, string, RegExp]> = [
     VS(withRoute('mirror: { host: ratings }, mirrorPercentage: { value: 15 }')), /mirror_percentage must have a max value of 100/],
   ['weights all zero', VS('{ route: [{ destination: { host: ratings }, weight: 0 }, { destination: { host: ratings }, weight: 0 }] }'),
     VS('{ route: [{ destination: { host: ratings }, weight: 90 }, { destination: { host: ratings }, weight: 10 }] }'), /total destination weight = 0/],
-  ['a subset name that is not a DNS-1123 label', VS('{ route: [{ destination: { host: ratings, subset: V1 } }] }'),
-    VS('{ route: [{ destination: { host: ratings, subset: v1 } }] }') + `\n---\n${DR('subsets: [{ name: v1, labels: { version: v1 } }]')}`, /subset name is invalid: V1/],
+  ['a subset name that is not a DNS-1123 label', VS('{ route: [{ destination: { host: ratings, subset: v_1 } }] }'),
+    VS('{ route: [{ destination: { host: ratings, subset: v1 } }] }') + `\n---\n${DR('subsets: [{ name: v1, labels: { version: v1 } }]')}`, /subset name is invalid: v_1/],
   ['a destination port outside 1..65535', VS('{ route: [{ destination: { host: ratings, port: { number: 0 } } }] }'),
     VS('{ route: [{ destination: { host: ratings, port: { number: 9080 } } }] }'), /port number 0 must be in the range 1..65535/],
   ['the wildcard host on the mesh', VS(ROUTE).replace('hosts: [ratings]', 'hosts: ["*"]'), VS(ROUTE),
@@ -174,6 +174,10 @@ spec: { selector: { matchLabels: { app: db } }, portLevelMtls: { "5432": { mode:
     ENVOY_FILTER('{ applyTo: CLUSTER, match: { cluster: { service: ratings.shop.svc.cluster.local } }, patch: { operation: MERGE, value: { connect_timeout: 1s } } }'), /applyTo for cluster class objects cannot have non cluster match/],
   ['an EnvoyFilter subfilter match outside the HTTP connection manager', ENVOY_FILTER('{ applyTo: HTTP_FILTER, match: { listener: { filterChain: { filter: { name: envoy.filters.network.tcp_proxy, subFilter: { name: envoy.filters.http.router } } } } }, patch: { operation: INSERT_BEFORE, value: { name: envoy.lua } } }'),
     ENVOY_FILTER('{ applyTo: HTTP_FILTER, match: { listener: { filterChain: { filter: { name: envoy.filters.network.http_connection_manager, subFilter: { name: envoy.filters.http.router } } } } }, patch: { operation: INSERT_BEFORE, value: { name: envoy.lua } } }'), /subfilter match requires filter match with envoy.filters.network.http_connection_manager/],
+  ['a destination host that is no domain name', VS('{ route: [{ destination: { host: "ratings_v2" } }] }'), VS(ROUTE), /domain name "ratings_v2" invalid \(label "ratings_v2" invalid\)/],
+  ['a wildcard inside a VirtualService host', VS(ROUTE).replace('hosts: [ratings]', 'hosts: ["ratings.*.svc"]'), VS(ROUTE), /domain name "ratings.\*.svc" invalid \(label "\*" invalid\)/],
+  ['a DestinationRule host with a numeric top-level domain', DR('trafficPolicy: { loadBalancer: { simple: ROUND_ROBIN } }').replace('host: ratings', 'host: ratings.10'),
+    DR('trafficPolicy: { loadBalancer: { simple: ROUND_ROBIN } }'), /top level domain "10" cannot be all-numeric/],
 ];
 
 describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond schema and CEL", () => {
@@ -243,5 +247,8 @@ spec: { metadata: { labels: { app: "${value}" } }, template: { serviceAccount: v
   test('every EnvoyFilter gets istiod\'s warning about internal details', () => {
     const findings = analyzeYaml(ENVOY_FILTER('{ applyTo: HTTP_FILTER, patch: { operation: INSERT_FIRST, value: { name: envoy.lua } } }'));
     expect(findings.map(f => f.code)).toEqual(['CI105']);
+  });
+  test('Istio\'s DNS-1123 labels take either case: a subset V1 is accepted', () => {
+    expect(webhook(VS('{ route: [{ destination: { host: ratings, subset: V1 } }] }'), SERVICE)).toEqual([]);
   });
 });
