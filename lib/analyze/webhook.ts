@@ -51,6 +51,33 @@ const GRPC_STATUSES = new Set([
   'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
 ]);
 
+/** A host part of a Gateway server or Sidecar egress entry: a FQDN (a Gateway also takes an IP), `*` or `*.suffix`. */
+function hostnamePartErrors(hostname: string, isGateway: boolean): string[] {
+  const errors: string[] = [];
+  if (hostname !== '*' && !hostname.includes('.')) errors.push('short names (non FQDN) are not allowed');
+  const domain = wildcardDomainError(hostname);
+  if (domain && !(isGateway && isIpAddress(hostname))) errors.push(domain);
+  if (hostname.includes('*') && hostname !== '*' && !hostname.startsWith('*.')) errors.push(`partial wildcard "${hostname}" not allowed`);
+  return errors;
+}
+
+/** Istio's ValidateNamespaceSlashWildcardHostname: `namespace/host` (a Gateway also takes a bare host). */
+function namespacedHost(v: Verdict, path: Path, hostname: string, isGateway: boolean): void {
+  const slash = hostname.indexOf('/');
+  if (slash < 0) {
+    if (isGateway) hostnamePartErrors(hostname, true).forEach(e => v.error(path, e));
+    else v.error(path, 'host must be of form namespace/dnsName');
+    return;
+  }
+  const [ns, host] = [hostname.slice(0, slash), hostname.slice(slash + 1)];
+  if (ns === '' || host === '') v.error(path, 'config namespace and dnsName in host entry cannot be empty');
+  const special = isGateway ? ['*', '.'] : ['*', '.', '~'];
+  if (!special.includes(ns) && !(ns.length <= 63 && DNS1123_LABEL.test(ns))) {
+    v.error(path, `invalid namespace value "${ns}" in ${isGateway ? 'gateway' : 'sidecar'}`);
+  }
+  if (host !== '') hostnamePartErrors(host, isGateway).forEach(e => v.error(path, e));
+}
+
 function percentage(v: Verdict, path: Path, value: unknown): void {
   if (typeof value === 'number' && (value < 0 || value > 100 || (value > 0 && value < 0.0001))) {
     v.error(path, `percentage ${value} is neither 0.0, nor in range [0.0001, 100.0]`);
@@ -116,6 +143,9 @@ function gatewayServerTls(v: Verdict, path: Path, tls: any): void {
 
 function gatewayServer(v: Verdict, path: Path, server: any): void {
   if (list(server.hosts).length === 0) v.error([...path, 'hosts'], 'server config must contain at least one host');
+  list(server.hosts).forEach((host, i) => {
+    if (typeof host === 'string') namespacedHost(v, [...path, 'hosts', i], host, true);
+  });
   const p = server.port ?? {};
   const protocol = String(p.protocol ?? '').toLowerCase();
   if (!PROTOCOLS.has(protocol)) {
@@ -441,6 +471,9 @@ function sidecarEgress(v: Verdict, egress: any[], namespace: string): void {
       ports.add(number);
     }
     if (list(listener.hosts).length === 0) v.error([...at, 'hosts'], 'sidecar: egress listener must contain at least one host');
+    list(listener.hosts).forEach((host, i) => {
+      if (typeof host === 'string') namespacedHost(v, [...at, 'hosts', i], host, false);
+    });
     sidecarEgressHosts(v, [...at, 'hosts'], list(listener.hosts), namespace);
   });
 }

@@ -178,6 +178,12 @@ spec: { selector: { matchLabels: { app: db } }, portLevelMtls: { "5432": { mode:
   ['a wildcard inside a VirtualService host', VS(ROUTE).replace('hosts: [ratings]', 'hosts: ["ratings.*.svc"]'), VS(ROUTE), /domain name "ratings.\*.svc" invalid \(label "\*" invalid\)/],
   ['a DestinationRule host with a numeric top-level domain', DR('trafficPolicy: { loadBalancer: { simple: ROUND_ROBIN } }').replace('host: ratings', 'host: ratings.10'),
     DR('trafficPolicy: { loadBalancer: { simple: ROUND_ROBIN } }'), /top level domain "10" cannot be all-numeric/],
+  ['a Gateway server host that is a short name', GATEWAY('[{ port: { number: 80, name: http, protocol: HTTP }, hosts: [bookinfo] }]'),
+    GATEWAY('[{ port: { number: 80, name: http, protocol: HTTP }, hosts: [bookinfo.example.com] }]'), /short names \(non FQDN\) are not allowed/],
+  ['a Gateway server host with a partial wildcard', GATEWAY('[{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["shop/*api.example.com"] }]'),
+    GATEWAY('[{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["shop/*.example.com"] }]'), /partial wildcard "\*api.example.com" not allowed/],
+  ['a Sidecar egress host without namespace', SIDECAR_CR('egress: [{ hosts: ["ratings.shop.svc.cluster.local"] }]'),
+    SIDECAR_CR('egress: [{ hosts: ["./ratings.shop.svc.cluster.local"] }]'), /host must be of form namespace\/dnsName/],
 ];
 
 describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond schema and CEL", () => {
@@ -208,8 +214,8 @@ describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond
     ]);
   });
   test('a Sidecar egress host listed twice (./ stands for the Sidecar\'s namespace) is a warning', () => {
-    const findings = analyzeYaml(SIDECAR_CR('egress: [{ hosts: ["./ratings", "shop/ratings"] }]'));
-    expect(findings.map(f => [f.code, f.message])).toEqual([['CI105', 'spec.egress[0].hosts: duplicated egress host: shop/ratings']]);
+    const findings = analyzeYaml(SIDECAR_CR('egress: [{ hosts: ["./ratings.shop.svc.cluster.local", "shop/ratings.shop.svc.cluster.local"] }]'));
+    expect(findings.map(f => [f.code, f.message])).toEqual([['CI105', 'spec.egress[0].hosts: duplicated egress host: shop/ratings.shop.svc.cluster.local']]);
   });
   test('Telemetry with several tracing configurations or providers is accepted with warnings', () => {
     const findings = analyzeYaml(TELEMETRY('tracing: [{ providers: [{ name: zipkin }, { name: otel }] }, { randomSamplingPercentage: 1 }]'));
