@@ -78,6 +78,51 @@ function namespacedHost(v: Verdict, path: Path, hostname: string, isGateway: boo
   if (host !== '') hostnamePartErrors(host, isGateway).forEach(e => v.error(path, e));
 }
 
+/** Istio's validateExportTo: `.`, `*` or namespaces, no duplicates, `*` alone; `~` alone and for ServiceEntries only. */
+function exportTo(v: Verdict, m: Manifest, options: { serviceEntry?: boolean; selector?: boolean } = {}): void {
+  const raw = m.object.spec?.exportTo;
+  const entries: string[] = Array.isArray(raw) ? raw.filter((e: unknown): e is string => typeof e === 'string') : [];
+  if (entries.length === 0) return;
+  const path = ['spec', 'exportTo'];
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const key = entry === '.' ? m.namespace : entry;
+    if (seen.has(key)) {
+      v.error(path, key !== entry ? `duplicate entries in exportTo: . and current namespace ${m.namespace}` : `duplicate entries in exportTo for entry ${entry}`);
+    } else if (entry === '~' && !options.serviceEntry) {
+      v.error(path, 'exportTo ~ (none) is not allowed for Istio configuration objects');
+    } else if (!['.', '*', '~'].includes(entry) && !(entry.length <= 63 && DNS1123_LABEL.test(entry))) {
+      v.error(path, 'only .,*, or a valid DNS 1123 label is allowed as exportTo entry');
+    } else {
+      seen.add(key);
+    }
+  }
+  if (options.selector && seen.size > 0) {
+    if (!seen.has(m.namespace)) v.error(path, 'destination rule with workload selector cannot have exportTo beyond current namespace');
+    else if (seen.size > 1) v.error(path, 'destination rule with workload selector cannot have multiple entries in exportTo');
+  }
+  if (seen.has('*') && entries.length > 1) v.error(path, 'cannot have both public (*) and non-public exportTo values for a resource');
+  if (seen.has('~') && entries.length > 1) v.error(path, 'cannot export service entry to no one (~) and someone');
+}
+
+function redirect(v: Verdict, path: Path, r: any): void {
+  if (!r.uri && !r.authority && r.port === undefined && r.derivePort === undefined && !r.scheme) {
+    v.error(path, 'redirect must specify URI, authority, scheme, or port');
+  }
+  if (typeof r.redirectCode === 'number' && r.redirectCode !== 0 && (r.redirectCode < 300 || r.redirectCode > 399)) {
+    v.error([...path, 'redirectCode'], `${r.redirectCode} is not a valid redirect code, must be 3xx`);
+  }
+  if (r.scheme && r.scheme !== 'http' && r.scheme !== 'https') v.error([...path, 'scheme'], 'invalid redirect scheme, must be "http" or "https"');
+  port(v, [...path, 'port'], r.port);
+}
+
+function rewrite(v: Verdict, path: Path, r: any): void {
+  if (r.uri && r.uriRegexRewrite) v.error(path, 'rewrite may only contain one of URI or UriRegexRewrite');
+  if (!r.uri && !r.uriRegexRewrite && !r.authority) {
+    v.error(path, 'rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified');
+  }
+}
+
 function percentage(v: Verdict, path: Path, value: unknown): void {
   if (typeof value === 'number' && (value < 0 || value > 100 || (value > 0 && value < 0.0001))) {
     v.error(path, `percentage ${value} is neither 0.0, nor in range [0.0001, 100.0]`);
@@ -289,6 +334,10 @@ function httpRoute(v: Verdict, path: Path, http: any, delegate: boolean): void {
     mirrorPercentages(v, [...path, 'mirrors', i, 'percentage', 'value'], mirror.percentage?.value, 'mirror percentage');
   });
   if (http.retries) retries(v, [...path, 'retries'], http.retries);
+  if (http.redirect) redirect(v, [...path, 'redirect'], http.redirect);
+  if (http.rewrite) rewrite(v, [...path, 'rewrite'], http.rewrite);
+  const status = http.directResponse?.status;
+  if (typeof status === 'number' && (status < 200 || status > 600)) v.error([...path, 'directResponse', 'status'], `HTTP status ${status} is not in range 200-599`);
   routeDestinations(v, [...path, 'route'], list(http.route));
   duration(v, [...path, 'timeout'], http.timeout);
 }
@@ -331,6 +380,7 @@ function virtualService(v: Verdict, m: Manifest): void {
     if (list(vs.tcp).length > 0) v.error(['spec', 'tcp'], 'delegate virtual service must have no tcp route specified');
   }
   virtualServiceHosts(v, vs);
+  exportTo(v, m);
   const gateways = list(vs.gateways);
   if (gateways.length === 0 || gateways.includes('mesh')) claimRoutesOffGateway(v, vs);
   if (list(vs.http).length + list(vs.tcp).length + list(vs.tls).length === 0) {
@@ -377,6 +427,7 @@ function destinationRule(v: Verdict, m: Manifest): void {
   const spec = m.object.spec ?? {};
   const hostError = typeof spec.host === 'string' ? wildcardDomainError(spec.host) : undefined;
   if (hostError) v.error(['spec', 'host'], hostError);
+  exportTo(v, m, { selector: spec.workloadSelector !== undefined });
   trafficPolicy(v, ['spec', 'trafficPolicy'], spec.trafficPolicy);
   const names = new Set<string>();
   list(spec.subsets).forEach((subset, i) => {
@@ -410,6 +461,7 @@ function serviceEntryEndpoints(v: Verdict, spec: any): void {
 
 function serviceEntry(v: Verdict, m: Manifest): void {
   const spec = m.object.spec ?? {};
+  exportTo(v, m, { serviceEntry: true });
   serviceEntryEndpoints(v, spec);
   if ((spec.resolution ?? 'NONE') !== 'NONE' && list(spec.hosts).length > 1) {
     list(spec.ports).forEach((p, i) => {

@@ -184,6 +184,15 @@ spec: { selector: { matchLabels: { app: db } }, portLevelMtls: { "5432": { mode:
     GATEWAY('[{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["shop/*.example.com"] }]'), /partial wildcard "\*api.example.com" not allowed/],
   ['a Sidecar egress host without namespace', SIDECAR_CR('egress: [{ hosts: ["ratings.shop.svc.cluster.local"] }]'),
     SIDECAR_CR('egress: [{ hosts: ["./ratings.shop.svc.cluster.local"] }]'), /host must be of form namespace\/dnsName/],
+  ['exportTo listing the own namespace and .', VS(ROUTE, ', exportTo: [shop, .]'), VS(ROUTE, ', exportTo: [., payments]'), /duplicate entries in exportTo: . and current namespace shop/],
+  ['exportTo mixing * with namespaces', VS(ROUTE, ', exportTo: ["*", payments]'), VS(ROUTE, ', exportTo: ["*"]'), /cannot have both public \(\*\) and non-public exportTo values/],
+  ['exportTo ~ on a VirtualService', VS(ROUTE, ', exportTo: ["~"]'), VS(ROUTE, ', exportTo: ["."]'), /exportTo ~ \(none\) is not allowed for Istio configuration objects/],
+  ['a DestinationRule with workload selector exported beyond its namespace', DR('workloadSelector: { matchLabels: { app: ratings } }, exportTo: [payments], trafficPolicy: { loadBalancer: { simple: ROUND_ROBIN } }'),
+    DR('workloadSelector: { matchLabels: { app: ratings } }, exportTo: [.], trafficPolicy: { loadBalancer: { simple: ROUND_ROBIN } }'), /destination rule with workload selector cannot have exportTo beyond current namespace/],
+  ['a redirect with nothing to redirect to', VS('{ redirect: { redirectCode: 301 } }'), VS('{ redirect: { uri: /v2, redirectCode: 301 } }'), /redirect must specify URI, authority, scheme, or port/],
+  ['a redirect code outside 3xx', VS('{ redirect: { uri: /v2, redirectCode: 200 } }'), VS('{ redirect: { uri: /v2, redirectCode: 308 } }'), /200 is not a valid redirect code, must be 3xx/],
+  ['a rewrite with nothing to rewrite', VS(withRoute('rewrite: {}')), VS(withRoute('rewrite: { uri: /v2 }')), /rewrite must specify at least one of URI, UriRegexRewrite, or authority/],
+  ['a direct response status outside 200-599', VS('{ directResponse: { status: 100 } }'), VS('{ directResponse: { status: 503 } }'), /HTTP status 100 is not in range 200-599/],
 ];
 
 describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond schema and CEL", () => {
