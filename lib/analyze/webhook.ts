@@ -123,6 +123,63 @@ function rewrite(v: Verdict, path: Path, r: any): void {
   }
 }
 
+const TOKEN = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
+const PSEUDO_HEADERS = new Set([':method', ':scheme', ':authority', ':path', ':status']);
+const CORS_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', '*']);
+const isInternalHeader = (name: string) => name.startsWith(':') || name.toLowerCase() === 'host';
+const isAuthorityHeader = (name: string) => name.toLowerCase() === ':authority' || name.toLowerCase() === 'host';
+const keys = (value: unknown): string[] => (value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : []);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : []);
+
+function matchHeaderNames(v: Verdict, path: Path, match: any): void {
+  for (const field of ['headers', 'withoutHeaders']) {
+    for (const name of keys(match[field])) {
+      if (name !== '' && !isClaimKey(name) && !PSEUDO_HEADERS.has(name) && !TOKEN.test(name)) {
+        v.error([...path, field, name], `header name ${name} is not a valid header name`);
+      }
+    }
+  }
+  if (typeof match.port === 'number' && match.port !== 0) port(v, [...path, 'port'], match.port);
+  if (typeof match.sourceNamespace === 'string' && match.sourceNamespace !== '' && !(match.sourceNamespace.length <= 63 && DNS1123_LABEL.test(match.sourceNamespace))) {
+    v.error([...path, 'sourceNamespace'], `sourceNamespace match ${match.sourceNamespace} is invalid`);
+  }
+}
+
+/** Header operations: requests may not set `:`-headers other than the authority; removals and responses touch neither `:` nor Host. */
+function headerOperations(v: Verdict, path: Path, headers: any): void {
+  if (!headers || typeof headers !== 'object') return;
+  for (const side of ['request', 'response']) {
+    for (const op of ['set', 'add', 'remove']) {
+      const names = op === 'remove' ? strings(headers[side]?.[op]) : keys(headers[side]?.[op]);
+      for (const name of names) {
+        const at = [...path, side, op];
+        if (side === 'request' && op !== 'remove') {
+          if (isInternalHeader(name) && !isAuthorityHeader(name)) v.error(at, `invalid header "${name}": header cannot have ":" prefix`);
+        } else if (name.toLowerCase() === 'host') {
+          v.error(at, `invalid header "${name}": cannot set Host header`);
+        } else if (isInternalHeader(name)) {
+          v.error(at, `invalid header "${name}": header cannot have ":" prefix`);
+        }
+      }
+    }
+  }
+}
+
+function corsPolicy(v: Verdict, path: Path, cors: any): void {
+  strings(cors.allowMethods).forEach((m, i) => {
+    if (!CORS_METHODS.has(m)) v.error([...path, 'allowMethods', i], `"${m}" is not a supported HTTP method`);
+  });
+  for (const field of ['allowHeaders', 'exposeHeaders']) {
+    strings(cors[field]).forEach((name, i) => {
+      if (name === '') v.error([...path, field, i], 'header name cannot be empty');
+      else if (name !== '*' && !TOKEN.test(name)) v.error([...path, field, i], `header name ${name} is not a valid header name`);
+    });
+  }
+  if (typeof cors.maxAge === 'string' && /\.\d*[1-9]\d*s$/.test(cors.maxAge)) {
+    v.error([...path, 'maxAge'], 'max_age duration is accurate only to seconds precision');
+  }
+}
+
 function percentage(v: Verdict, path: Path, value: unknown): void {
   if (typeof value === 'number' && (value < 0 || value > 100 || (value > 0 && value < 0.0001))) {
     v.error(path, `percentage ${value} is neither 0.0, nor in range [0.0001, 100.0]`);
@@ -318,6 +375,10 @@ function mirrorPercentages(v: Verdict, path: Path, value: unknown, label: string
 
 function httpRoute(v: Verdict, path: Path, http: any, delegate: boolean): void {
   routeConflicts(v, path, http, delegate);
+  list(http.match).forEach((match, i) => matchHeaderNames(v, [...path, 'match', i], match));
+  headerOperations(v, [...path, 'headers'], http.headers);
+  list(http.route).forEach((r, i) => headerOperations(v, [...path, 'route', i, 'headers'], r.headers));
+  if (http.corsPolicy) corsPolicy(v, [...path, 'corsPolicy'], http.corsPolicy);
   if (http.fault) fault(v, [...path, 'fault'], http.fault);
   if (typeof http.mirrorPercent === 'number' && http.mirrorPercent > 100) {
     v.error([...path, 'mirrorPercent'], `mirror_percent must have a max value of 100 (it has ${http.mirrorPercent})`);

@@ -193,6 +193,17 @@ spec: { selector: { matchLabels: { app: db } }, portLevelMtls: { "5432": { mode:
   ['a redirect code outside 3xx', VS('{ redirect: { uri: /v2, redirectCode: 200 } }'), VS('{ redirect: { uri: /v2, redirectCode: 308 } }'), /200 is not a valid redirect code, must be 3xx/],
   ['a rewrite with nothing to rewrite', VS(withRoute('rewrite: {}')), VS(withRoute('rewrite: { uri: /v2 }')), /rewrite must specify at least one of URI, UriRegexRewrite, or authority/],
   ['a direct response status outside 200-599', VS('{ directResponse: { status: 100 } }'), VS('{ directResponse: { status: 503 } }'), /HTTP status 100 is not in range 200-599/],
+  ['a match on a header name with a space', VS(withRoute('match: [{ headers: { "x user": { exact: a } } }]')), VS(withRoute('match: [{ headers: { x-user: { exact: a } } }]')),
+    /header name x user is not a valid header name/],
+  ['a request header operation on :path', VS(withRoute('headers: { request: { set: { ":path": /v2 } } }')), VS(withRoute('headers: { request: { set: { ":authority": ratings.example.com } } }')),
+    /invalid header ":path": header cannot have ":" prefix/],
+  ['a response header operation on Host', VS(withRoute('headers: { response: { remove: [Host] } }')), VS(withRoute('headers: { response: { remove: [x-envoy-upstream-service-time] } }')),
+    /invalid header "Host": cannot set Host header/],
+  ['a CORS method that does not exist', VS(withRoute('corsPolicy: { allowOrigins: [{ exact: "https://example.com" }], allowMethods: [FETCH] }')),
+    VS(withRoute('corsPolicy: { allowOrigins: [{ exact: "https://example.com" }], allowMethods: [GET] }')), /"FETCH" is not a supported HTTP method/],
+  ['a CORS max age below seconds', VS(withRoute('corsPolicy: { allowOrigins: [{ exact: "https://example.com" }], maxAge: 1.5s }')),
+    VS(withRoute('corsPolicy: { allowOrigins: [{ exact: "https://example.com" }], maxAge: 2s }')), /max_age duration is accurate only to seconds precision/],
+  ['a match on an invalid source namespace', VS(withRoute('match: [{ sourceNamespace: "shop_ns" }]')), VS(withRoute('match: [{ sourceNamespace: shop }]')), /sourceNamespace match shop_ns is invalid/],
 ];
 
 describe("istiod's validating webhook (CI104): what kubectl apply refuses beyond schema and CEL", () => {
