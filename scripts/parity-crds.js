@@ -5,21 +5,13 @@
 // one of a -valid file accepted. Upstream marks each invalid document with an `_err` key, stripped first.
 //   ISTIO_SRC=path/to/istio/.git node scripts/parity-crds.js [--ref 1.30.3] [--verbose]
 'use strict';
-const { execFileSync } = require('child_process');
 const YAML = require('yaml');
 require('./register.js');
+const { istioSource } = require('./istio-source.js');
 const { Analyzer } = require('../lib/analyze/analyzer.ts');
 const { parseManifests } = require('../lib/analyze/manifest.ts');
 
-const src = process.env.ISTIO_SRC;
-if (!src) {
-  console.error('parity-crds: set ISTIO_SRC to a git checkout of istio/istio');
-  process.exit(2);
-}
-const refArg = process.argv.indexOf('--ref');
-const ref = refArg > 0 ? process.argv[refArg + 1] : '1.30.3';
-const verbose = process.argv.includes('--verbose');
-const git = (...args) => execFileSync('git', ['--git-dir', src, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+const { ref, git, verbose } = istioSource('parity-crds');
 const dir = 'pkg/config/validation/testdata/crds';
 
 let agree = 0;

@@ -5,20 +5,12 @@
 // and compares, per IST code we mirror, the (code, object) pairs each side reports.
 //   ISTIO_SRC=path/to/istio/.git node scripts/parity-istioctl.js [--ref 1.30.3] [--verbose]
 'use strict';
-const { execFileSync } = require('child_process');
 require('./register.js');
+const { istioSource } = require('./istio-source.js');
 const { Analyzer } = require('../lib/analyze/analyzer.ts');
 const { parseManifests } = require('../lib/analyze/manifest.ts');
 
-const src = process.env.ISTIO_SRC;
-if (!src) {
-  console.error('parity-istioctl: set ISTIO_SRC to a git checkout of istio/istio');
-  process.exit(2);
-}
-const refArg = process.argv.indexOf('--ref');
-const ref = refArg > 0 ? process.argv[refArg + 1] : '1.30.3';
-const verbose = process.argv.includes('--verbose');
-const show = file => execFileSync('git', ['--git-dir', src, 'show', `${ref}:${file}`], { encoding: 'utf8', maxBuffer: 1 << 28 });
+const { ref, show, verbose } = istioSource('parity-istioctl');
 
 // the codes each upstream analyzer emits that a check of ours mirrors
 const ANALYZERS = {

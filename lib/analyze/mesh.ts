@@ -42,8 +42,12 @@ export class Mesh {
 
   /** Labels of the Nodes in the input, by name: pods inherit their topology labels. */
   private readonly nodeLabels = new Map<string, Record<string, string>>();
+  /** Every object by `group/kind`. */
+  private readonly byKind: Map<string, Manifest[]>;
+  private servicesByWorkload?: Map<Workload, Manifest[]>;
 
   public constructor(public readonly manifests: readonly Manifest[]) {
+    this.byKind = groupBy(manifests, m => `${m.group}/${m.kind}`);
     for (const m of manifests) {
       if (m.group === '' && m.kind === 'Node') {
         this.nodeLabels.set(m.name, m.object.metadata?.labels ?? {});
@@ -57,6 +61,25 @@ export class Mesh {
   /** Resolves a host as Istio does: a short name is relative to the referring object's namespace. */
   public fqdn(host: string, namespace: string): string {
     return host.includes('.') || host.includes('*') ? host : `${host}.${namespace}.svc.cluster.local`;
+  }
+
+  /** The Services whose selector matches `workload`'s pods (in its namespace). */
+  public servicesOf(workload: Workload): Manifest[] {
+    if (!this.servicesByWorkload) {
+      // built on first use, through the label index: one pass over the Services, not one per workload
+      this.servicesByWorkload = new Map();
+      for (const service of this.services.values()) {
+        const selector = service.object.spec?.selector;
+        if (!selector || typeof selector !== 'object' || Object.keys(selector).length === 0) continue;
+        for (const w of this.workloadsSelectedBy(service.namespace, selector)) append(this.servicesByWorkload, w, service);
+      }
+    }
+    return this.servicesByWorkload.get(workload) ?? [];
+  }
+
+  /** The objects of one group (`''` for Kubernetes core) and kind. */
+  public ofKind(group: string, kind: string): Manifest[] {
+    return this.byKind.get(`${group}/${kind}`) ?? [];
   }
 
   /** Namespace of a cluster-local FQDN (`reviews.bookinfo.svc.cluster.local` → `bookinfo`). */

@@ -1,5 +1,5 @@
 import { Manifest } from './manifest';
-import { duration, list, Path, Verdict } from './webhook-verdict';
+import { duration, IPV4, isIpAddress, list, Path, Verdict } from './webhook-verdict';
 
 // istiod's webhook rules for AuthorizationPolicy and RequestAuthentication (Istio 1.30,
 // pkg/config/validation/validation.go and pkg/config/security/security.go).
@@ -26,18 +26,16 @@ const CUSTOM_UNSUPPORTED_KEYS = ['source.namespace', 'source.serviceAccount', 's
 const count = (object: any, fields: string[]) => fields.reduce((n, f) => n + list(object?.[f]).length, 0);
 const has = (object: any, fields: string[]) => fields.some(f => Array.isArray(object?.[f]));
 
-function isIp(value: string): boolean {
+/** An IP address or a CIDR range of one. */
+function isIpOrCidr(value: string): boolean {
   const [address, bits, ...rest] = value.split('/');
-  if (rest.length > 0) return false;
-  const v4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(address);
-  const v6 = !v4 && /^[0-9a-fA-F:.]+$/.test(address) && address.includes(':') && (address.match(/::/g) ?? []).length <= 1;
-  if (bits === undefined) return v4 || v6;
-  return (v4 || v6) && /^\d+$/.test(bits) && Number(bits) <= (v4 ? 32 : 128);
+  if (rest.length > 0 || !isIpAddress(address)) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (IPV4.test(address) ? 32 : 128));
 }
 
 function ips(v: Verdict, path: Path, values: unknown): void {
   list(values).forEach((value, i) => {
-    if (typeof value === 'string' && value !== '' && !isIp(value)) {
+    if (typeof value === 'string' && value !== '' && !isIpOrCidr(value)) {
       v.error([...path, i], value.includes('/') ? `bad CIDR range (${value})` : `bad IP address (${value})`);
     }
   });

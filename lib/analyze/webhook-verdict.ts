@@ -50,7 +50,8 @@ export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\
 
 export const FQDN = /^(?=.{1,255}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*\.?$/;
 
-export const isIpAddress = (value: string) => IPV4.test(value) || (value.includes(':') && /^[0-9a-fA-F:.]+$/.test(value));
+export const isIpAddress = (value: string) =>
+  IPV4.test(value) || (value.includes(':') && /^[0-9a-fA-F:.]+$/.test(value) && (value.match(/::/g) ?? []).length <= 1);
 
 /** Istio's ValidateWildcardDomain: `*` or `*foo` only as the first label, DNS-1123 labels, no numeric TLD. */
 export function wildcardDomainError(domain: string): string | undefined {
@@ -142,8 +143,8 @@ export function subsetName(v: Verdict, path: Path, name: unknown): void {
 
 export function destination(v: Verdict, path: Path, dest: any): void {
   if (!dest || typeof dest !== 'object') return;
-  if (dest.host === '*') v.error([...path, 'host'], 'invalid destination host *');
-  else if (typeof dest.host === 'string' && wildcardDomainError(dest.host)) v.error([...path, 'host'], wildcardDomainError(dest.host)!);
+  const hostError = dest.host === '*' ? 'invalid destination host *' : typeof dest.host === 'string' ? wildcardDomainError(dest.host) : undefined;
+  if (hostError) v.error([...path, 'host'], hostError);
   if (isSet(dest.subset)) subsetName(v, [...path, 'subset'], dest.subset);
   port(v, [...path, 'port', 'number'], dest.port?.number);
 }

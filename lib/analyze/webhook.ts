@@ -303,9 +303,6 @@ const RULES: Record<string, (v: Verdict, m: Manifest) => void> = {
   'security.istio.io/RequestAuthentication': requestAuthentication,
 };
 
-/** The kinds whose webhook rules the analyzer runs. */
-export const WEBHOOK_KINDS = Object.keys(RULES);
-
 /** The webhook's verdict on one object the CRD schema accepted: what it refuses and what it warns about. */
 export function webhookFindings(m: Manifest): Finding[] {
   const rules = RULES[`${m.group}/${m.kind}`];

@@ -1,10 +1,11 @@
 import { CHECKS, Finding } from '../finding';
+import { Manifest } from '../manifest';
 import { Mesh } from '../mesh';
+import { objects } from './util';
 
 // istioctl 1.30's ConditionAnalyzer (conditions/conditions.go): status conditions a controller wrote that
 // say the object is not in effect, for YAML exported from a cluster (`kubectl get -o yaml`).
 
-const list = (value: unknown): any[] => (Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : []);
 const WAYPOINT_BOUND = { 'istio.io/WaypointBound': 'False' };
 const GATEWAY_API = { Accepted: 'False', Programmed: 'False', ResolvedRefs: 'False' };
 /** The condition types, by kind, whose given status means the object does not work. */
@@ -18,18 +19,23 @@ const NEGATIVE: Record<string, Record<string, string>> = {
   'gateway.networking.k8s.io/GRPCRoute': GATEWAY_API,
 };
 
+/** The conditions a controller wrote: a route's per parent, other kinds' on the object. */
+function conditionsOf(m: Manifest): any[] {
+  const status = m.object.status ?? {};
+  return m.kind.endsWith('Route') ? objects(status.parents).flatMap(p => objects(p.conditions)) : objects(status.conditions);
+}
+
 /** IST0171: a negative status condition, or a waypoint that accepted an AuthorizationPolicy only in part. */
 export function checkConditions(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
-  for (const m of mesh.manifests) {
-    const negative = NEGATIVE[`${m.group}/${m.kind}`];
-    if (!negative) continue;
-    const status = m.object.status ?? {};
-    const conditions = m.kind.endsWith('Route') ? list(status.parents).flatMap(p => list(p.conditions)) : list(status.conditions);
-    for (const c of conditions) {
-      const partial = m.kind === 'AuthorizationPolicy' && c.type === 'WaypointAccepted' && c.reason === 'PartiallyInvalid';
-      if (negative[c.type] === c.status || partial) {
-        findings.push(m.finding(CHECKS.negativeCondition, `status condition ${c.type} is ${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`, ['status']));
+  for (const [key, negative] of Object.entries(NEGATIVE)) {
+    const [group, kind] = key.split('/');
+    for (const m of mesh.ofKind(group, kind)) {
+      for (const c of conditionsOf(m)) {
+        const partial = kind === 'AuthorizationPolicy' && c.type === 'WaypointAccepted' && c.reason === 'PartiallyInvalid';
+        if (negative[c.type] === c.status || partial) {
+          findings.push(m.finding(CHECKS.negativeCondition, `status condition ${c.type} is ${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`, ['status']));
+        }
       }
     }
   }

@@ -3,28 +3,20 @@ import { ASSUMED } from '../defaults';
 import { Manifest } from '../manifest';
 import { Mesh, Workload } from '../mesh';
 import { inMesh, podOf } from './pods';
+import { objects } from './util';
 
 // istioctl 1.30's workload analyzers (deployment/services.go, deployment/pod.go), on every workload of the
 // input (istioctl reads Deployments, and Pods for the UID): Services that disagree about a pod's ports, and
 // applications running as the proxy's UID.
 
-const list = (value: unknown): any[] => (Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : []);
 const PROXY_UID = 1337;
-
-function servicesOf(mesh: Mesh, w: Workload): Manifest[] {
-  return [...mesh.services.values()].filter(s => {
-    const selector = s.object.spec?.selector;
-    return s.namespace === w.namespace && selector && typeof selector === 'object' && Object.keys(selector).length > 0 &&
-      Object.entries(selector).every(([k, v]) => w.labels[k] === v);
-  });
-}
 
 /** IST0116: one port served over different protocols; IST0137: one target port behind different ports. */
 function portConflicts(w: Workload, services: Manifest[]): Finding[] {
   const protocols = new Map<number, Map<string, string[]>>();
   const targets = new Map<string, Map<number, string>>();
   for (const service of services) {
-    for (const port of list(service.object.spec?.ports)) {
+    for (const port of objects(service.object.spec?.ports)) {
       const protocol = port.protocol ?? 'TCP';
       const byProtocol = protocols.get(port.port) ?? new Map<string, string[]>();
       byProtocol.set(protocol, [...byProtocol.get(protocol) ?? [], service.id]);
@@ -69,7 +61,7 @@ function proxyUid(w: Workload): Finding[] {
   const at = w.manifest.kind === 'Pod' ? ['spec'] : ['spec', 'template', 'spec'];
   const paths: Array<Array<string | number>> = [];
   if (pod.spec.securityContext?.runAsUser === PROXY_UID) paths.push(['securityContext', 'runAsUser']);
-  list(pod.spec.containers).forEach((c, i) => {
+  objects(pod.spec.containers).forEach((c, i) => {
     if (c.name !== 'istio-proxy' && c.name !== 'istio-operator' && c.securityContext?.runAsUser === PROXY_UID) {
       paths.push(['containers', i, 'securityContext', 'runAsUser']);
     }
@@ -84,7 +76,7 @@ export function checkWorkloads(mesh: Mesh): Finding[] {
   for (const w of mesh.workloads) {
     if (ASSUMED.has(w.manifest)) continue;
     if (w.manifest.kind !== 'Pod' && !isWaypoint(w.manifest) && inMesh(mesh, w)) {
-      findings.push(...portConflicts(w, servicesOf(mesh, w)));
+      findings.push(...portConflicts(w, mesh.servicesOf(w)));
     }
     if (!isControlPlane(w.manifest)) findings.push(...proxyUid(w));
   }

@@ -1,27 +1,27 @@
 import { CHECKS, Finding } from '../finding';
 import { Mesh } from '../mesh';
+import { objects } from './util';
 
 // istioctl 1.30's deprecation FieldAnalyzer (deprecation/deprecation.go): fields Istio ignores or replaced,
 // and custom resource types it removed.
 
-const list = (value: unknown): any[] => (Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : []);
 const REMOVED_KINDS = new Set(['ClusterRbacConfig', 'RbacConfig', 'ServiceRole', 'ServiceRoleBinding']);
 
 /** IST0002: `fault.delay.percent`, a Sidecar's `outboundTrafficPolicy.egressProxy`, and CRDs of rbac.istio.io. */
 export function checkDeprecations(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
   for (const vs of mesh.virtualServices) {
-    list(vs.object.spec?.http).forEach((http, i) => {
+    objects(vs.object.spec?.http).forEach((http, i) => {
       if (http.fault?.delay?.percent > 0) {
         findings.push(vs.finding(CHECKS.deprecated, 'HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage', ['spec', 'http', i, 'fault', 'delay', 'percent']));
       }
     });
   }
-  for (const m of mesh.manifests) {
-    if (m.group === 'networking.istio.io' && m.kind === 'Sidecar' && m.object.spec?.outboundTrafficPolicy?.egressProxy) {
-      findings.push(m.finding(CHECKS.deprecated, 'OutboundTrafficPolicy.EgressProxy ignored', ['spec', 'outboundTrafficPolicy', 'egressProxy']));
-    }
-    if (m.group === 'apiextensions.k8s.io' && m.kind === 'CustomResourceDefinition' && m.object.spec?.group === 'rbac.istio.io' && REMOVED_KINDS.has(m.object.spec?.names?.kind)) {
+  for (const m of mesh.ofKind('networking.istio.io', 'Sidecar').filter(x => x.object.spec?.outboundTrafficPolicy?.egressProxy)) {
+    findings.push(m.finding(CHECKS.deprecated, 'OutboundTrafficPolicy.EgressProxy ignored', ['spec', 'outboundTrafficPolicy', 'egressProxy']));
+  }
+  for (const m of mesh.ofKind('apiextensions.k8s.io', 'CustomResourceDefinition')) {
+    if (m.object.spec?.group === 'rbac.istio.io' && REMOVED_KINDS.has(m.object.spec?.names?.kind)) {
       findings.push(m.finding(CHECKS.deprecated, `Custom resource type rbac.istio.io ${m.object.spec.names.kind} is removed`, ['spec', 'names', 'kind']));
     }
   }

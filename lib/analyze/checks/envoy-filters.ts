@@ -1,4 +1,4 @@
-import { CHECKS, Finding } from '../finding';
+import { Check, CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
 import { Mesh } from '../mesh';
 
@@ -19,50 +19,44 @@ function instanceName(patch: any): string {
   return String(patch.match?.listener?.filterChain?.filter?.name ?? '');
 }
 
-function analyzeFilter(filter: Manifest, versioned: string[], out: Finding[]): void {
+/** What one patch gets, if anything; `relative` is the check for order-dependent operations, or none with a priority. */
+function patchFinding(filter: Manifest, patch: any, at: Array<string | number>, relative: Check | undefined): Finding | undefined {
+  const { operation } = patch.patch;
+  const { applyTo } = patch;
+  const orderDependent = () => relative && filter.finding(relative, `${operation} is relative to other filters' patches and the EnvoyFilter sets no priority: it may not apply${relative === CHECKS.envoyFilterRelativeWithVersion ? ' (another patch of the same filter matches a proxy version)' : ''}; use INSERT_FIRST or ADD, or set a priority`, at);
+  switch (operation) {
+    case 'ADD': return ROUTE_LEVEL.has(applyTo) ? filter.finding(CHECKS.envoyFilterAddIgnored, `ADD is ignored when applyTo is ${applyTo}`, at) : undefined;
+    case 'REMOVE': return ROUTE_LEVEL.has(applyTo) ? filter.finding(CHECKS.envoyFilterRemoveIgnored, `REMOVE is ignored when applyTo is ${applyTo}`, at) : orderDependent();
+    case 'REPLACE': return REPLACEABLE.has(applyTo) ? orderDependent() : filter.finding(CHECKS.envoyFilterReplaceInvalid, `REPLACE applies only to HTTP_FILTER, NETWORK_FILTER and VIRTUAL_HOST, not ${applyTo}`, at);
+    case 'INSERT_BEFORE': case 'INSERT_AFTER': return orderDependent();
+    default: return undefined;
+  }
+}
+
+function analyzeFilter(filter: Manifest, versioned: string[]): Finding[] {
   // istioctl's messages carry no patch index, so it reports each code once per EnvoyFilter: at its first patch
-  const reported = new Set<string>();
-  const findings = {
-    push: (f: Finding) => {
-      if (!reported.has(f.code)) out.push(f);
-      reported.add(f.code);
-    },
-  };
+  const byCode = new Map<string, Finding>();
   const priority = filter.object.spec?.priority ?? 0;
   const patches = Array.isArray(filter.object.spec?.configPatches) ? filter.object.spec.configPatches : [];
   for (let i = 0; i < patches.length; i++) {
     const patch = patches[i];
     if (!patch || typeof patch !== 'object' || !patch.patch) break; // as istioctl, which stops at the first patch without one
-    const at = ['spec', 'configPatches', i];
-    const { operation } = patch.patch;
     const name = instanceName(patch);
-    const relative = () => {
-      if (priority !== 0) return;
-      const check = versioned.includes(name) ? CHECKS.envoyFilterRelativeWithVersion : CHECKS.envoyFilterRelative;
-      findings.push(filter.finding(check, `${operation} is relative to other filters' patches and the EnvoyFilter sets no priority: it may not apply${check === CHECKS.envoyFilterRelativeWithVersion ? ' (another patch of the same filter matches a proxy version)' : ''}; use INSERT_FIRST or ADD, or set a priority`, at));
-    };
-    if (operation === 'ADD' && ROUTE_LEVEL.has(patch.applyTo)) {
-      findings.push(filter.finding(CHECKS.envoyFilterAddIgnored, `ADD is ignored when applyTo is ${patch.applyTo}`, at));
-    } else if (operation === 'REMOVE') {
-      if (ROUTE_LEVEL.has(patch.applyTo)) findings.push(filter.finding(CHECKS.envoyFilterRemoveIgnored, `REMOVE is ignored when applyTo is ${patch.applyTo}`, at));
-      else relative();
-    } else if (operation === 'REPLACE') {
-      if (!REPLACEABLE.has(patch.applyTo)) findings.push(filter.finding(CHECKS.envoyFilterReplaceInvalid, `REPLACE applies only to HTTP_FILTER, NETWORK_FILTER and VIRTUAL_HOST, not ${patch.applyTo}`, at));
-      else relative();
-    } else if (operation === 'INSERT_BEFORE' || operation === 'INSERT_AFTER') {
-      relative();
-    }
+    const relative = priority !== 0 ? undefined : versioned.includes(name) ? CHECKS.envoyFilterRelativeWithVersion : CHECKS.envoyFilterRelative;
+    const finding = patchFinding(filter, patch, ['spec', 'configPatches', i], relative);
+    if (finding && !byCode.has(finding.code)) byCode.set(finding.code, finding);
     if (typeof patch.match?.proxy?.proxyVersion === 'string' && patch.match.proxy.proxyVersion !== '') versioned.push(name);
   }
+  return [...byCode.values()];
 }
 
 /** IST0151–IST0155: EnvoyFilter patch operations that are ignored or that depend on filter order. */
 export function checkEnvoyFilters(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
   const versioned: string[] = [];
-  const filters = mesh.manifests.filter(m => m.group === 'networking.istio.io' && m.kind === 'EnvoyFilter');
+  const filters = mesh.ofKind('networking.istio.io', 'EnvoyFilter');
   for (const filter of [...filters].sort((a, b) => a.identity.localeCompare(b.identity))) {
-    analyzeFilter(filter, versioned, findings);
+    findings.push(...analyzeFilter(filter, versioned));
   }
   return findings;
 }

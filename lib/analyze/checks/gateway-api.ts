@@ -1,6 +1,7 @@
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
 import { Mesh } from '../mesh';
+import { objects } from './util';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
@@ -13,19 +14,15 @@ const DEFAULT_KINDS: Record<string, string[]> = {
   UDP: ['UDPRoute'],
 };
 
-function list(value: unknown): any[] {
-  return Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : [];
-}
-
 /** Gateway API references: backendRefs and parentRefs that resolve to nothing, and listeners that refuse the route. */
 export function checkGatewayApiRoutes(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
   const routed = mesh.routes.length > 0 ? virtualServiceHosts(mesh) : new Map<string, Manifest>();
   for (const route of mesh.routes) {
-    list(route.object.spec?.parentRefs).forEach((ref, i) => findings.push(...checkParent(mesh, routed, route, ref, ['spec', 'parentRefs', i])));
-    list(route.object.spec?.rules).forEach((rule, r) => {
-      list(rule.backendRefs).forEach((ref, b) => findings.push(...checkBackend(mesh, route, ref, ['spec', 'rules', r, 'backendRefs', b])));
-      list(rule.filters).forEach((filter, f) => {
+    objects(route.object.spec?.parentRefs).forEach((ref, i) => findings.push(...checkParent(mesh, routed, route, ref, ['spec', 'parentRefs', i])));
+    objects(route.object.spec?.rules).forEach((rule, r) => {
+      objects(rule.backendRefs).forEach((ref, b) => findings.push(...checkBackend(mesh, route, ref, ['spec', 'rules', r, 'backendRefs', b])));
+      objects(rule.filters).forEach((filter, f) => {
         if (filter.requestMirror?.backendRef) {
           findings.push(...checkBackend(mesh, route, filter.requestMirror.backendRef, ['spec', 'rules', r, 'filters', f, 'requestMirror', 'backendRef']));
         }
@@ -92,7 +89,7 @@ function checkParent(mesh: Mesh, routed: Map<string, Manifest>, route: Manifest,
 }
 
 function checkListeners(mesh: Mesh, route: Manifest, gateway: Manifest, ref: any, path: (string | number)[]): Finding[] {
-  const listeners = list(gateway.object.spec?.listeners)
+  const listeners = objects(gateway.object.spec?.listeners)
     .filter(l => ref.sectionName === undefined || l.name === ref.sectionName)
     .filter(l => ref.port === undefined || l.port === ref.port);
   const where = `Gateway ${gateway.namespace}/${gateway.name}`;

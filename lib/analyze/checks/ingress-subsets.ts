@@ -1,12 +1,12 @@
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
 import { Mesh } from '../mesh';
+import { objects } from './util';
 
 // istioctl 1.30's IngressRouteRulesNotAffected (virtualservice/destinationhosts.go): a gateway's route to a
 // host without subset goes straight to the host; the subsets another VirtualService splits that host into
 // do not apply to the gateway's requests. Hosts are compared as written, as istioctl does.
 
-const list = (value: unknown): any[] => (Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : []);
 
 /** The hosts each VirtualService routes to a subset of, for destinations that are among its own hosts. */
 function subsetHosts(mesh: Mesh): Map<Manifest, Set<string>> {
@@ -14,8 +14,8 @@ function subsetHosts(mesh: Mesh): Map<Manifest, Set<string>> {
   for (const vs of mesh.virtualServices) {
     const own = new Set((Array.isArray(vs.object.spec?.hosts) ? vs.object.spec.hosts : []).map(String));
     const hosts = new Set<string>();
-    for (const http of list(vs.object.spec?.http)) {
-      for (const route of list(http.route)) {
+    for (const http of objects(vs.object.spec?.http)) {
+      for (const route of objects(http.route)) {
         const d = route.destination;
         if (d?.subset && own.has(String(d.host))) hosts.add(String(d.host));
       }
@@ -31,7 +31,7 @@ export function checkIngressSubsets(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
   for (const vs of mesh.virtualServices.filter(v => Array.isArray(v.object.spec?.gateways) && v.object.spec.gateways.length > 0)) {
     const reported = new Set<Manifest>();
-    list(vs.object.spec?.http).forEach((http, i) => list(http.route).forEach((route, j) => {
+    objects(vs.object.spec?.http).forEach((http, i) => objects(http.route).forEach((route, j) => {
       if (!route.destination || route.destination.subset) return;
       for (const [other, hosts] of bySubsets) {
         if (!reported.has(other) && hosts.has(String(route.destination.host))) {

@@ -2,60 +2,39 @@ import { X509Certificate } from 'crypto';
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
 import { Mesh } from '../mesh';
+import { labelsMatch, objects, selectorString } from './util';
 
 // Istio Gateways against the workloads, Services and Secrets of the input, after istioctl's gateway
 // analyzers. Their selectors match pods: those of the input, and Istio's default ingress gateway, which
 // the analyzer assumes (see defaults.ts) as istioctl does for files.
-
-function list(value: unknown): any[] {
-  return Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : [];
-}
 
 function selectorOf(gateway: Manifest): Record<string, string> {
   const selector = gateway.object.spec?.selector;
   return selector && typeof selector === 'object' ? selector : {};
 }
 
-/** A label selector as Kubernetes prints it: `k=v` pairs sorted by key, comma-separated. */
-function selectorString(selector: Record<string, string>): string {
-  return Object.keys(selector).sort().map(k => `${k}=${selector[k]}`).join(',');
-}
-
-function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
-
-/** The pods of the input: Pods, and those the workloads' pod templates (Deployments, …) create. */
-function pods(mesh: Mesh) {
-  return mesh.workloads;
-}
-
 /** IST0101 (selector), IST0162: a Gateway whose selector matches no pod, or whose ports the pods' Services do not serve. */
 export function checkGatewayWorkloads(mesh: Mesh): Finding[] {
-  const running = pods(mesh);
   const findings: Finding[] = [];
   for (const gateway of mesh.gateways.values()) {
     const selector = selectorOf(gateway);
-    const selected = running.filter(p => matches(selector, p.labels));
+    // the pods of the input: Pods, and those the workloads' pod templates (Deployments, …) create
+    const selected = mesh.workloads.filter(p => labelsMatch(selector, p.labels));
     if (selected.length === 0) {
       findings.push(gateway.finding(CHECKS.gatewaySelectorNotFound, `selector ${selectorString(selector) || '(empty)'} matches no pod in the input`, ['spec', 'selector']));
       continue;
     }
     const ports = new Set<number>();
     for (const pod of selected) {
-      for (const service of mesh.services.values()) {
-        const svcSelector = service.object.spec?.selector;
-        if (service.namespace !== pod.namespace || !svcSelector || !matches(svcSelector, pod.labels)) {
-          continue;
-        }
-        for (const port of list(service.object.spec?.ports).filter(p => (p.protocol ?? 'TCP') === 'TCP')) {
+      for (const service of mesh.servicesOf(pod)) {
+        for (const port of objects(service.object.spec?.ports).filter(p => (p.protocol ?? 'TCP') === 'TCP')) {
           // the gateway listens on the Service's target port (the container port); the Service port maps to it
           ports.add(Number.isInteger(port.targetPort) && port.targetPort !== 0 ? port.targetPort : port.port);
           ports.add(port.port);
         }
       }
     }
-    list(gateway.object.spec?.servers).forEach((server, i) => {
+    objects(gateway.object.spec?.servers).forEach((server, i) => {
       const number = server.port?.number;
       if (Number.isInteger(number) && !ports.has(number)) {
         findings.push(gateway.finding(CHECKS.gatewayPortNotOnService, `the gateway listens on port ${number}, which no Service of its pods (selector ${selectorString(selector)}) defines: it is not reachable through the gateway Service`, ['spec', 'servers', i, 'port']));
@@ -67,16 +46,15 @@ export function checkGatewayWorkloads(mesh: Mesh): Finding[] {
 
 /** IST0101 (credentialName), IST0161: a TLS server's Secret that the gateway's namespace lacks, or that holds no certificate. */
 export function checkGatewaySecrets(mesh: Mesh): Finding[] {
-  const running = pods(mesh);
-  const secrets = new Map(mesh.manifests.filter(m => m.group === '' && m.kind === 'Secret').map(m => [`${m.namespace}/${m.name}`, m]));
+  const secrets = new Map(mesh.ofKind('', 'Secret').map(m => [`${m.namespace}/${m.name}`, m]));
   const findings: Finding[] = [];
   for (const gateway of mesh.gateways.values()) {
-    const pod = running.find(p => matches(selectorOf(gateway), p.labels));
+    const pod = mesh.workloads.find(p => labelsMatch(selectorOf(gateway), p.labels));
     const described = mesh.knownNamespaces.has(pod?.namespace ?? '') || [...secrets.values()].some(x => x.namespace === pod?.namespace);
     if (!pod || !described) {
       continue; // no pod: the selector finding says so; Secrets of a namespace the input does not describe cannot be checked
     }
-    list(gateway.object.spec?.servers).forEach((server, i) => {
+    objects(gateway.object.spec?.servers).forEach((server, i) => {
       const name = server.tls?.credentialName;
       if (typeof name !== 'string' || name === '') {
         return;
@@ -114,8 +92,8 @@ export function checkDuplicateCertificates(mesh: Mesh): Finding[] {
     const selector = selectorOf(current);
     const others = gateways.filter(g => g !== current && subset(selector, selectorOf(g)));
     for (const other of others) {
-      for (const a of list(current.object.spec?.servers)) {
-        for (const b of list(other.object.spec?.servers)) {
+      for (const a of objects(current.object.spec?.servers)) {
+        for (const b of objects(other.object.spec?.servers)) {
           if (a.tls && b.tls && sameCertificate(a.tls, b.tls)) {
             findings.push(current.finding(CHECKS.duplicateCertificate, `gateways ${current.namespace}/${current.name} and ${other.namespace}/${other.name} serve the same certificate; clients that reuse HTTP/2 connections may get 404s`, ['metadata', 'name']));
           }
@@ -143,7 +121,6 @@ function sameCertificate(a: any, b: any): boolean {
 
 /** IST0145: two gateways on the same workloads and port that serve one host (with the same bind). */
 export function checkConflictingGateways(mesh: Mesh): Finding[] {
-  const running = pods(mesh);
   const gateways = [...mesh.gateways.values()];
   const findings: Finding[] = [];
   for (const gateway of gateways) {
@@ -155,12 +132,12 @@ export function checkConflictingGateways(mesh: Mesh): Finding[] {
         return true;
       }
       return (text.includes(selectorText) || selectorText.includes(text))
-        && running.some(p => matches(selector, p.labels) && matches(selectorOf(g), p.labels));
+        && mesh.workloads.some(p => labelsMatch(selector, p.labels) && labelsMatch(selectorOf(g), p.labels));
     });
-    for (const server of list(gateway.object.spec?.servers)) {
+    for (const server of objects(gateway.object.spec?.servers)) {
       const port = server.port?.number;
       const hosts: string[] = Array.isArray(server.hosts) ? server.hosts.map(String) : [];
-      const conflicting = sameWorkloads.filter(g => g !== gateway && list(g.object.spec?.servers)
+      const conflicting = sameWorkloads.filter(g => g !== gateway && objects(g.object.spec?.servers)
         .some(s => s.port?.number === port && (s.bind ?? '') === (server.bind ?? '') && (Array.isArray(s.hosts) ? s.hosts : []).some((h: unknown) => hosts.includes(String(h)))));
       if (conflicting.length > 0) {
         const names = conflicting.map(g => `${g.namespace}/${g.name}`).sort().join(', ');

@@ -1,6 +1,7 @@
 import { CHECKS, Finding } from '../finding';
 import { ASSUMED } from '../defaults';
 import { Mesh } from '../mesh';
+import { podOf } from './pods';
 
 /** Protocols Istio infers from a port name prefix. */
 const PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis', 'udp'];
@@ -66,7 +67,7 @@ export function checkInjectionLabels(mesh: Mesh): Finding[] {
 
 /** Whether the input's sidecar injector config (ConfigMap `istio-sidecar-injector`) injects unlabelled namespaces. */
 function injectsByDefault(mesh: Mesh): boolean {
-  const config = mesh.manifests.find(m => m.group === '' && m.kind === 'ConfigMap' && m.name === 'istio-sidecar-injector');
+  const config = mesh.ofKind('', 'ConfigMap').find(m => m.name === 'istio-sidecar-injector');
   try {
     return JSON.parse(config?.object.data?.values ?? '{}')?.sidecarInjectorWebhook?.enableNamespacesByDefault === true;
   } catch {
@@ -78,11 +79,10 @@ function injectsByDefault(mesh: Mesh): boolean {
 function podsMissingProxy(mesh: Mesh): Finding[] {
   const injected = new Set([...mesh.namespaces.values()].filter(ns => ns.name !== 'istio-system' && ns.object.metadata?.labels?.['istio-injection'] === 'enabled').map(ns => ns.name));
   return mesh.workloads.filter(w => w.manifest.kind === 'Pod' && injected.has(w.namespace) && !ASSUMED.has(w.manifest)).flatMap(w => {
-    const pod = w.manifest.object;
-    const inject = pod.metadata?.labels?.['sidecar.istio.io/inject'] ?? pod.metadata?.annotations?.['sidecar.istio.io/inject'];
-    const containers = [...(Array.isArray(pod.spec?.containers) ? pod.spec.containers : []), ...(Array.isArray(pod.spec?.initContainers) ? pod.spec.initContainers : [])];
-    const proxied = containers.some(c => c?.name === 'istio-proxy' && c.image);
-    if (String(inject).toLowerCase() === 'false' || pod.spec?.hostNetwork || proxied) return [];
+    const pod = podOf(w.manifest);
+    const inject = pod.labels['sidecar.istio.io/inject'] ?? pod.annotations['sidecar.istio.io/inject'];
+    const proxied = pod.containers.some(c => c.name === 'istio-proxy' && c.image);
+    if (String(inject).toLowerCase() === 'false' || pod.spec.hostNetwork || proxied) return [];
     return [w.manifest.finding(CHECKS.podMissingProxy, `pod ${w.manifest.name} runs in injected namespace ${w.namespace} without the istio-proxy container: it was created before injection was enabled, or injection failed; restart it`, ['metadata', 'name'])];
   });
 }

@@ -1,9 +1,9 @@
 import { Manifest } from '../manifest';
 import { Mesh, Workload } from '../mesh';
+import { objects } from './util';
 
 // What the analyzer knows of a workload's pods: a Pod's own metadata and spec, or its pod template's.
 
-const list = (value: unknown): any[] => (Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : []);
 
 /** The pod a workload runs: its metadata and spec (the Pod itself, or the template of a Deployment, Job, …). */
 export function podOf(m: Manifest): { labels: Record<string, string>; annotations: Record<string, string>; spec: any; containers: any[] } {
@@ -14,7 +14,7 @@ export function podOf(m: Manifest): { labels: Record<string, string>; annotation
     labels: pod.metadata?.labels ?? {},
     annotations: pod.metadata?.annotations ?? {},
     spec,
-    containers: [...list(spec.containers), ...list(spec.initContainers)],
+    containers: [...objects(spec.containers), ...objects(spec.initContainers)],
   };
 }
 

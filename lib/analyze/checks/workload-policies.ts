@@ -2,12 +2,11 @@ import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
 import { append, Mesh, Workload } from '../mesh';
 import { podOf } from './pods';
+import { objects, selectorString } from './util';
 
 // istioctl 1.30's DestinationRule CA-certificate, ServiceEntry address and Sidecar selector analyzers
 // (destinationrule/ca-certificates.go, serviceentry/protocoladdresses.go, sidecar/selector.go).
 
-const list = (value: unknown): any[] => (Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : []);
-const ofKind = (mesh: Mesh, group: string, kind: string) => mesh.manifests.filter(m => m.group === group && m.kind === kind);
 
 /** IST0128, IST0129: client TLS (SIMPLE or MUTUAL) that does not verify the server, for the host or one port. */
 export function checkServerVerification(mesh: Mesh): Finding[] {
@@ -19,7 +18,7 @@ export function checkServerVerification(mesh: Mesh): Finding[] {
     if (unverified(tls)) {
       findings.push(dr.finding(CHECKS.noServerVerification, `TLS mode ${tls.mode} to host ${spec.host} sets no caCertificates: istioctl warns the server is not verified (since Istio 1.20 the proxy verifies it with the system CA bundle); set caCertificates to pin a CA`, ['spec', 'trafficPolicy', 'tls']));
     }
-    list(spec.trafficPolicy?.portLevelSettings).forEach((settings, i) => {
+    objects(spec.trafficPolicy?.portLevelSettings).forEach((settings, i) => {
       if (unverified(settings.tls)) {
         findings.push(dr.finding(CHECKS.noServerVerificationPort, `TLS mode ${settings.tls.mode} to host ${spec.host} port ${settings.port?.number} sets no caCertificates: istioctl warns the server is not verified (since Istio 1.20 the proxy verifies it with the system CA bundle); set caCertificates to pin a CA`, ['spec', 'trafficPolicy', 'portLevelSettings', i, 'tls']));
       }
@@ -31,12 +30,12 @@ export function checkServerVerification(mesh: Mesh): Finding[] {
 /** IST0134: a ServiceEntry without addresses serving TCP (or unset protocol) ports, one finding per port. */
 export function checkServiceEntryAddresses(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
-  for (const se of ofKind(mesh, 'networking.istio.io', 'ServiceEntry')) {
+  for (const se of mesh.ofKind('networking.istio.io', 'ServiceEntry')) {
     const spec = se.object.spec ?? {};
     if (spec.addresses !== undefined || (Array.isArray(se.object.status?.addresses) && se.object.status.addresses.length > 0)) {
       continue;
     }
-    list(spec.ports).forEach((port, i) => {
+    objects(spec.ports).forEach((port, i) => {
       if (!port.protocol || String(port.protocol).toUpperCase() === 'TCP') {
         findings.push(se.finding(CHECKS.serviceEntryAddresses, `port ${port.number ?? i} serves ${port.protocol ?? 'an unset protocol (TCP)'} and the ServiceEntry has no addresses: traffic cannot be told apart by host (unless DNS proxying auto-allocates addresses)`, ['spec', 'ports', i]));
       }
@@ -58,7 +57,7 @@ export function checkSidecarSelectors(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
   const byWorkload = new Map<Workload, Manifest[]>();
   const byNamespace = new Map<string, Manifest[]>();
-  for (const sidecar of ofKind(mesh, 'networking.istio.io', 'Sidecar')) {
+  for (const sidecar of mesh.ofKind('networking.istio.io', 'Sidecar')) {
     const labels = sidecar.object.spec?.workloadSelector?.labels;
     if (!labels || typeof labels !== 'object' || Object.keys(labels).length === 0) {
       append(byNamespace, sidecar.namespace, sidecar);
@@ -66,8 +65,7 @@ export function checkSidecarSelectors(mesh: Mesh): Finding[] {
     }
     const selected = mesh.workloadsSelectedBy(sidecar.namespace, labels);
     if (selected.length === 0) {
-      const selector = Object.keys(labels).sort().map(k => `${k}=${labels[k]}`).join(',');
-      findings.push(sidecar.finding(CHECKS.sidecarSelectorNotFound, `workloadSelector ${selector} matches no pod or pod template in namespace ${sidecar.namespace}`, ['spec', 'workloadSelector', 'labels']));
+      findings.push(sidecar.finding(CHECKS.sidecarSelectorNotFound, `workloadSelector ${selectorString(labels)} matches no pod or pod template in namespace ${sidecar.namespace}`, ['spec', 'workloadSelector', 'labels']));
     }
     selected.forEach(w => append(byWorkload, w, sidecar));
   }
