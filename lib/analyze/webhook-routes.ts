@@ -163,11 +163,8 @@ function routeConflicts(v: Verdict, path: Path, http: any, delegate: boolean): v
 
 function routeDestinations(v: Verdict, path: Path, routes: any[]): void {
   let total = 0;
+  // the CRD requires each entry's destination
   routes.forEach((r, i) => {
-    if (!r?.destination) {
-      v.error([...path, i], 'destination is required');
-      return;
-    }
     destination(v, [...path, i, 'destination'], r.destination);
     if ((r.weight ?? 0) < 0) v.error([...path, i, 'weight'], `weight ${r.weight} < 0`);
     total += r.weight ?? 0;
@@ -195,10 +192,6 @@ function httpRoute(v: Verdict, path: Path, http: any, delegate: boolean): void {
   mirrorPercentages(v, [...path, 'mirrorPercentage', 'value'], http.mirrorPercentage?.value, 'mirror_percentage');
   destination(v, [...path, 'mirror'], http.mirror);
   list(http.mirrors).forEach((mirror, i) => {
-    if (!mirror?.destination) {
-      v.error([...path, 'mirrors', i], 'destination is required for mirrors');
-      return;
-    }
     destination(v, [...path, 'mirrors', i, 'destination'], mirror.destination);
     mirrorPercentages(v, [...path, 'mirrors', i, 'percentage', 'value'], mirror.percentage?.value, 'mirror percentage');
   });

@@ -194,7 +194,6 @@ export function requestAuthentication(v: Verdict, m: Manifest): void {
   list(m.object.spec?.jwtRules).forEach((r, i) => {
     if (!r || typeof r !== 'object') return;
     const path = ['spec', 'jwtRules', i];
-    if (list(r.audiences).some(a => a === '')) v.error([...path, 'audiences'], 'audience must be non-empty string');
     if (!r.issuer && !r.jwksUri) v.error(path, 'issuer or jwksUri must be non-empty string');
     if (typeof r.jwks === 'string' && r.jwks !== '') {
       try {
@@ -202,12 +201,6 @@ export function requestAuthentication(v: Verdict, m: Manifest): void {
       } catch (e) {
         v.error([...path, 'jwks'], `jwks parse error: ${(e as Error).message}`);
       }
-    }
-    if (list(r.fromHeaders).some(h => !h?.name)) v.error([...path, 'fromHeaders'], 'location header name must be non-empty string');
-    if (list(r.fromParams).some(p => p === '')) v.error([...path, 'fromParams'], 'location query must be non-empty string');
-    if (list(r.fromCookies).some(c => c === '')) v.error([...path, 'fromCookies'], 'cookie name must be non-empty string');
-    if (list(r.outputClaimToHeaders).some(c => !c?.claim || !c?.header)) {
-      v.error([...path, 'outputClaimToHeaders'], 'outputClaimToHeaders header and claim value must be non-empty string');
     }
     duration(v, [...path, 'timeout'], r.timeout);
   });
