@@ -59,10 +59,8 @@ function gatewayServer(v: Verdict, path: Path, server: any): void {
   if (!PROTOCOLS.has(protocol)) {
     v.error([...path, 'port', 'protocol'], `invalid protocol "${p.protocol ?? ''}", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`);
   }
-  if (!(String(server.bind ?? '').startsWith('unix://') && !p.number)) {
-    const number = p.number ?? 0;
-    if (number < 1 || number > 65535) v.error([...path, 'port', 'number'], `port number ${number} must be in the range 1..65535`);
-  }
+  // a unix socket server listens on no port; any other server needs one
+  if (!(String(server.bind ?? '').startsWith('unix://') && !p.number)) port(v, [...path, 'port', 'number'], p.number ?? 0);
   if (p.targetPort > 0) v.error([...path, 'port', 'targetPort'], 'targetPort has no impact on Gateways');
   if (server.tls) gatewayServerTls(v, [...path, 'tls'], server.tls);
   if (TLS_PROTOCOLS.has(protocol) && !server.tls) {
