@@ -39,6 +39,8 @@ const ANALYZERS = {
   'deprecation.FieldAnalyzer': ['IST0002'],
   'authn.BlockedCIDRsAnalyzer': ['IST0175'],
   'conditions.ConditionAnalyzer': ['IST0171'],
+  'annotations.K8sAnalyzer': ['IST0107', 'IST0108', 'IST0125', 'IST0135'],
+  'maturity.AlphaAnalyzer': ['IST0136'],
 };
 // which of our checks stand for which IST code, within that analyzer's scope
 const OURS = {
@@ -67,6 +69,8 @@ const OURS = {
   'deprecation.FieldAnalyzer': { CI253: 'IST0002' },
   'authn.BlockedCIDRsAnalyzer': { CI255: 'IST0175' },
   'conditions.ConditionAnalyzer': { CI256: 'IST0171' },
+  'annotations.K8sAnalyzer': { CI257: 'IST0108', CI258: 'IST0107', CI259: 'IST0125', CI260: 'IST0135' },
+  'maturity.AlphaAnalyzer': { CI261: 'IST0136' },
 };
 
 const codes = Object.fromEntries([...show('pkg/config/analysis/msg/messages.yaml').matchAll(/- name: "(\w+)"\s*\n\s*code: (IST\d+)/g)].map(m => [m[1], m[2]]));

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { checkAnnotations } from './checks/annotations';
 import { checkConditions } from './checks/conditions';
 import { checkDestinationRuleHosts, checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
 import { checkAuthorizationPolicies } from './checks/authorization';
@@ -35,6 +36,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
   checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
   checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction, checkConditions,
+  checkAnnotations,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */

@@ -92,6 +92,11 @@ export const CHECKS = {
   ingressIgnoresSubsets: check('CI254', Severity.WARNING, 'IST0140', 'a gateway route without subset to a host another VirtualService splits into subsets'),
   jwksFetchUnrestricted: check('CI255', Severity.WARNING, 'IST0175', 'RequestAuthentications while the istiod Deployment of the input does not restrict JWKS fetches'),
   negativeCondition: check('CI256', Severity.WARNING, 'IST0171', 'a status condition (of YAML exported from a cluster) saying the object is not in effect'),
+  unknownAnnotation: check('CI257', Severity.WARNING, 'IST0108', 'an annotation in Istio\'s namespace (*istio.io/…) that Istio 1.30 does not define'),
+  misplacedAnnotation: check('CI258', Severity.WARNING, 'IST0107', 'an Istio annotation on a kind it does not apply to (a pod annotation on a Deployment)'),
+  invalidAnnotation: check('CI259', Severity.WARNING, 'IST0125', 'an Istio annotation value the sidecar injector refuses (ports, CIDRs, quantities, proxy config)'),
+  deprecatedAnnotation: check('CI260', Severity.INFO, 'IST0135', 'a deprecated Istio annotation'),
+  alphaAnnotation: check('CI261', Severity.INFO, 'IST0136', 'an Istio annotation of an alpha-phase feature'),
   telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects'),
 } satisfies Record<string, Check>;
 

@@ -1,0 +1,83 @@
+import { CHECKS, Finding } from '../finding';
+import { ISTIO_ANNOTATIONS, IstioAnnotation } from '../istio-annotations';
+import { Manifest } from '../manifest';
+import { Mesh } from '../mesh';
+import { ANNOTATION_VALUES } from './annotation-values';
+import { objects } from './util';
+
+// istioctl 1.30's annotations.K8sAnalyzer and maturity.AlphaAnalyzer: Istio annotations on the four kinds
+// they read, looked up in Istio's own annotation catalogue (istio-annotations.ts, generated from istio/api).
+
+/** The kinds both analyzers read, by the name Istio's catalogue gives them. */
+const ANNOTATED: Array<[group: string, kind: string]> = [['', 'Namespace'], ['', 'Service'], ['', 'Pod'], ['apps', 'Deployment']];
+
+/** Set by istiod, controllers or the injector, never by a user: no finding of either analyzer. */
+const ALWAYS_IGNORED = new Set(['sidecar.istio.io/status', 'gateway.istio.io/controller-version', 'istio.io/rev']);
+
+/** Set by the injector on pods it injects for istio-cni (no `istio-init` container): not the user's doing. */
+const SET_BY_INJECTOR = new Set([
+  'sidecar.istio.io/interceptionMode', 'traffic.sidecar.istio.io/includeInboundPorts',
+  'traffic.sidecar.istio.io/excludeInboundPorts', 'traffic.sidecar.istio.io/includeOutboundIPRanges',
+]);
+
+const INJECT_ANNOTATION = 'sidecar.istio.io/inject';
+
+/**
+ * IST0108 (unknown), IST0135 (deprecated), IST0107 (misplaced), IST0125 (invalid value) and IST0136
+ * (alpha) on the annotations of Namespaces, Services, Pods and Deployments that are in Istio's namespace.
+ */
+export function checkAnnotations(mesh: Mesh): Finding[] {
+  const findings: Finding[] = [];
+  for (const [group, kind] of ANNOTATED) {
+    for (const m of mesh.ofKind(group, kind)) {
+      const annotations = m.object.metadata?.annotations;
+      if (!annotations || typeof annotations !== 'object') continue;
+      for (const [name, value] of Object.entries(annotations)) {
+        if (isIstioAnnotation(name) && !ALWAYS_IGNORED.has(name)) {
+          findings.push(...annotationFindings(m, name, value));
+        }
+      }
+    }
+  }
+  return findings;
+}
+
+function annotationFindings(m: Manifest, name: string, value: unknown): Finding[] {
+  const path = ['metadata', 'annotations', name];
+  const known = ISTIO_ANNOTATIONS.get(name);
+  if (!known) {
+    return [m.finding(CHECKS.unknownAnnotation, `Unknown annotation: ${name} (not an annotation of Istio 1.30)`, path)];
+  }
+  const findings: Finding[] = [];
+  if (isAlpha(m, name, known)) {
+    findings.push(m.finding(CHECKS.alphaAnnotation, `Annotation "${name}" is part of an alpha-phase feature and may be incompletely supported.`, path));
+  }
+  if (known.deprecated && !(name === INJECT_ANNOTATION && m.object.metadata?.labels?.[INJECT_ANNOTATION] !== undefined)) {
+    const extra = name === INJECT_ANNOTATION ? ' in favor of the "sidecar.istio.io/inject" label' : '';
+    findings.push(m.finding(CHECKS.deprecatedAnnotation, `Annotation "${name}" has been deprecated${extra} and may not work in future Istio versions.`, path));
+  }
+  if (known.resources.includes('Any')) {
+    return findings;
+  }
+  if (!known.resources.includes(m.kind)) {
+    findings.push(m.finding(CHECKS.misplacedAnnotation, `Misplaced annotation: ${name} can only be applied to ${known.resources.join(', ')}`, path));
+    return findings;
+  }
+  const problem = ANNOTATION_VALUES[name]?.(String(value));
+  if (problem) {
+    findings.push(m.finding(CHECKS.invalidAnnotation, `Invalid annotation ${name}: ${problem}`, path));
+  }
+  return findings;
+}
+
+/** Istio's namespace: a prefix ending in `istio.io`, and the one Kubernetes annotation Istio documents. */
+function isIstioAnnotation(name: string): boolean {
+  return name === 'kubernetes.io/ingress.class' || name.split('/')[0].endsWith('istio.io');
+}
+
+/** Alpha, except what the injector itself sets on a pod that uses istio-cni (no `istio-init` container). */
+function isAlpha(m: Manifest, name: string, known: IstioAnnotation): boolean {
+  if (known.status !== 'Alpha') return false;
+  const withCni = m.kind === 'Pod' && !objects(m.object.spec?.initContainers).some(c => c.name === 'istio-init');
+  return !(withCni && SET_BY_INJECTOR.has(name));
+}
