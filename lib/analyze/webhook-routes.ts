@@ -1,5 +1,6 @@
 import { isClaimKey } from './checks/jwt-claim-routes';
 import { Manifest } from './manifest';
+import { gatewayNames, headerValue, hostSubsetOf, ipSubnets, labels, regex, stringMatch } from './webhook-values';
 import { destination, DNS1123_LABEL, duration, exportTo, isIpAddress, isSet, list, Path, percentage, port, Verdict, wildcardDomainError } from './webhook-verdict';
 
 // istiod's webhook rules for VirtualService (pkg/config/validation/validation.go and virtualservice.go,
@@ -35,6 +36,26 @@ function rewrite(v: Verdict, path: Path, r: any): void {
   if (!r.uri && !r.uriRegexRewrite && !r.authority) {
     v.error(path, 'rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified');
   }
+  if (r.uriRegexRewrite && (!r.uriRegexRewrite.match || !r.uriRegexRewrite.rewrite)) {
+    v.error([...path, 'uriRegexRewrite'], 'UriRegexRewrite requires both Rewrite and Match fields to be specified');
+  } else if (r.uriRegexRewrite) {
+    regex(v, [...path, 'uriRegexRewrite', 'match'], r.uriRegexRewrite.match, 'HTTPRewrite.UriRegexRewrite.Match');
+  }
+}
+
+/** The string matches of an HTTP match: URIs may match an empty prefix, `withoutHeaders` may use the regex `*` (present). */
+function matchStrings(v: Verdict, path: Path, match: any): void {
+  for (const [name, sm] of Object.entries(match.headers && typeof match.headers === 'object' ? match.headers : {})) {
+    stringMatch(v, [...path, 'headers', name], sm, 'headers');
+  }
+  for (const [name, sm] of Object.entries(match.withoutHeaders && typeof match.withoutHeaders === 'object' ? match.withoutHeaders : {})) {
+    if ((sm as any)?.regex !== '*') stringMatch(v, [...path, 'withoutHeaders', name], sm, 'withoutHeaders');
+  }
+  stringMatch(v, [...path, 'uri'], match.uri, 'uri', { regexOnly: true });
+  for (const field of ['scheme', 'method', 'authority']) stringMatch(v, [...path, field], match[field], field);
+  for (const [name, sm] of Object.entries(match.queryParams && typeof match.queryParams === 'object' ? match.queryParams : {})) {
+    stringMatch(v, [...path, 'queryParams', name], sm, 'queryParams');
+  }
 }
 
 function matchHeaderNames(v: Verdict, path: Path, match: any): void {
@@ -46,6 +67,8 @@ function matchHeaderNames(v: Verdict, path: Path, match: any): void {
     }
   }
   if (typeof match.port === 'number' && match.port !== 0) port(v, [...path, 'port'], match.port);
+  labels(v, [...path, 'sourceLabels'], match.sourceLabels);
+  gatewayNames(v, [...path, 'gateways'], match.gateways);
   if (typeof match.sourceNamespace === 'string' && match.sourceNamespace !== '' && !(match.sourceNamespace.length <= 63 && DNS1123_LABEL.test(match.sourceNamespace))) {
     v.error([...path, 'sourceNamespace'], `sourceNamespace match ${match.sourceNamespace} is invalid`);
   }
@@ -59,6 +82,7 @@ function headerOperations(v: Verdict, path: Path, headers: any): void {
       const names = op === 'remove' ? strings(headers[side]?.[op]) : keys(headers[side]?.[op]);
       for (const name of names) {
         const at = [...path, side, op];
+        if (op !== 'remove') headerValue(v, [...at, name], headers[side][op][name]);
         if (side === 'request' && op !== 'remove') {
           if (isInternalHeader(name) && !isAuthorityHeader(name)) v.error(at, `invalid header "${name}": header cannot have ":" prefix`);
         } else if (name.toLowerCase() === 'host') {
@@ -72,6 +96,11 @@ function headerOperations(v: Verdict, path: Path, headers: any): void {
 }
 
 function corsPolicy(v: Verdict, path: Path, cors: any): void {
+  list(cors.allowOrigins).forEach((origin, i) => {
+    const value = origin?.exact ?? origin?.prefix ?? origin?.regex;
+    if (value === '') v.error([...path, 'allowOrigins', i], "'' is not a valid match type for CORS allow origins");
+    else regex(v, [...path, 'allowOrigins', i, 'regex'], origin?.regex, 'corsPolicy.allowOrigins');
+  });
   strings(cors.allowMethods).forEach((m, i) => {
     if (!CORS_METHODS.has(m)) v.error([...path, 'allowMethods', i], `"${m}" is not a supported HTTP method`);
   });
@@ -180,7 +209,11 @@ function mirrorPercentages(v: Verdict, path: Path, value: unknown, label: string
 
 function httpRoute(v: Verdict, path: Path, http: any, delegate: boolean): void {
   routeConflicts(v, path, http, delegate);
-  list(http.match).forEach((match, i) => matchHeaderNames(v, [...path, 'match', i], match));
+  list(http.match).forEach((match, i) => {
+    if (!match || typeof match !== 'object') return;
+    matchHeaderNames(v, [...path, 'match', i], match);
+    matchStrings(v, [...path, 'match', i], match);
+  });
   headerOperations(v, [...path, 'headers'], http.headers);
   list(http.route).forEach((r, i) => headerOperations(v, [...path, 'route', i, 'headers'], r.headers));
   if (http.corsPolicy) corsPolicy(v, [...path, 'corsPolicy'], http.corsPolicy);
@@ -251,7 +284,57 @@ export function virtualService(v: Verdict, m: Manifest): void {
   list(vs.http).forEach((http, i) => {
     if (http && typeof http === 'object') httpRoute(v, ['spec', 'http', i], http, delegate);
   });
-  for (const family of ['tcp', 'tls']) {
-    list(vs[family]).forEach((route, i) => routeDestinations(v, ['spec', family, i, 'route'], list(route?.route)));
+  if (gateways.length > 0) gatewayNames(v, ['spec', 'gateways'], gateways);
+  list(vs.tls).forEach((route, i) => {
+    if (route && typeof route === 'object') tlsRoute(v, ['spec', 'tls', i], route, vs);
+  });
+  list(vs.tcp).forEach((route, i) => {
+    if (route && typeof route === 'object') tcpRoute(v, ['spec', 'tcp', i], route);
+  });
+}
+
+/** What TLS and TCP matches share: destination subnets, port, source labels, gateways. */
+function l4Match(v: Verdict, path: Path, match: any): void {
+  ipSubnets(v, [...path, 'destinationSubnets'], match.destinationSubnets);
+  if (typeof match.port === 'number' && match.port !== 0) port(v, [...path, 'port'], match.port);
+  labels(v, [...path, 'sourceLabels'], match.sourceLabels);
+  gatewayNames(v, [...path, 'gateways'], match.gateways);
+}
+
+/** An SNI host: a (wildcard) domain, within one of the VirtualService's hosts; an IP address is only a warning. */
+function sniHost(v: Verdict, path: Path, host: string, vs: any): void {
+  const autoPassthrough = host.startsWith('outbound_') && !list(vs.gateways).includes('mesh');
+  const error = autoPassthrough ? undefined : wildcardDomainError(host);
+  if (error) {
+    if (isIpAddress(host)) v.warning(path, `using an IP address ("${host}") goes against SNI spec and most clients do not support this`);
+    else v.error(path, error);
+    return;
   }
+  const hosts = list(vs.hosts).filter((h): h is string => typeof h === 'string');
+  if (!hosts.some(h => hostSubsetOf(host, h))) {
+    v.error(path, `SNI host "${host}" is not a compatible subset of any of the virtual service hosts: [${hosts.join(', ')}]`);
+  }
+}
+
+function tlsRoute(v: Verdict, path: Path, route: any, vs: any): void {
+  if (list(route.match).length === 0) v.error(path, 'TLS route must have at least one match condition');
+  list(route.match).forEach((match, i) => {
+    const at = [...path, 'match', i];
+    if (!match || typeof match !== 'object') return;
+    if (list(match.sniHosts).length === 0) v.error(at, 'TLS match must have at least one SNI host');
+    list(match.sniHosts).forEach((host, j) => {
+      if (typeof host === 'string') sniHost(v, [...at, 'sniHosts', j], host, vs);
+    });
+    l4Match(v, at, match);
+  });
+  if (list(route.route).length === 0) v.error(path, 'TLS route is required');
+  routeDestinations(v, [...path, 'route'], list(route.route));
+}
+
+function tcpRoute(v: Verdict, path: Path, route: any): void {
+  list(route.match).forEach((match, i) => {
+    if (match && typeof match === 'object') l4Match(v, [...path, 'match', i], match);
+  });
+  if (list(route.route).length === 0) v.error(path, 'TCP route is required');
+  routeDestinations(v, [...path, 'route'], list(route.route));
 }

@@ -1,9 +1,10 @@
 import { Finding } from './finding';
 import { Manifest } from './manifest';
 import { envoyFilter, workloadGroup } from './webhook-extensions';
+import { trafficPolicy } from './webhook-policies';
 import { authorizationPolicy, requestAuthentication } from './webhook-security';
 import { virtualService } from './webhook-routes';
-import { DNS1123_LABEL, duration, exportTo, FQDN, intPercent, isIpAddress, list, namespacedHost, Path, port, subsetName, Verdict, wildcardDomainError } from './webhook-verdict';
+import { DNS1123_LABEL, exportTo, FQDN, isIpAddress, list, namespacedHost, Path, port, subsetName, Verdict, wildcardDomainError } from './webhook-verdict';
 
 /**
  * What istiod's validating webhook (`pkg/config/validation/` in Istio 1.30) refuses at `kubectl apply`
@@ -102,46 +103,19 @@ function gateway(v: Verdict, m: Manifest): void {
 
 // ---- DestinationRule ----------------------------------------------------------------------------
 
-function outlierDetection(v: Verdict, path: Path, o: any): void {
-  duration(v, [...path, 'baseEjectionTime'], o.baseEjectionTime);
-  duration(v, [...path, 'interval'], o.interval);
-  if (o.consecutiveErrors) {
-    v.warning([...path, 'consecutiveErrors'], 'outlier detection consecutive errors is deprecated, use consecutiveGatewayErrors or consecutive5xxErrors instead');
-  }
-  if (!o.splitExternalLocalOriginErrors && o.consecutiveLocalOriginFailures > 0) {
-    v.error(path, 'outlier detection consecutive local origin failures is specified, but split external local origin errors is set to false');
-  }
-  intPercent(v, [...path, 'maxEjectionPercent'], o.maxEjectionPercent);
-  intPercent(v, [...path, 'minHealthPercent'], o.minHealthPercent);
-}
-
-function trafficPolicy(v: Verdict, path: Path, policy: any): void {
-  if (!policy || typeof policy !== 'object') return;
-  if (policy.outlierDetection) outlierDetection(v, [...path, 'outlierDetection'], policy.outlierDetection);
-  list(policy.portLevelSettings).forEach((settings, i) => {
-    const at = [...path, 'portLevelSettings', i];
-    if (!settings?.port) v.error(at, 'portTrafficPolicy must have valid port');
-    if (!settings?.outlierDetection && !settings?.connectionPool && !settings?.loadBalancer && !settings?.tls) {
-      v.error(at, 'port traffic policy must have at least one field');
-    } else if (settings.outlierDetection) {
-      outlierDetection(v, [...at, 'outlierDetection'], settings.outlierDetection);
-    }
-  });
-}
-
 function destinationRule(v: Verdict, m: Manifest): void {
   const spec = m.object.spec ?? {};
   const hostError = typeof spec.host === 'string' ? wildcardDomainError(spec.host) : undefined;
   if (hostError) v.error(['spec', 'host'], hostError);
   exportTo(v, m, { selector: spec.workloadSelector !== undefined });
-  trafficPolicy(v, ['spec', 'trafficPolicy'], spec.trafficPolicy);
+  trafficPolicy(v, ['spec', 'trafficPolicy'], spec.trafficPolicy, m.namespace);
   const names = new Set<string>();
   list(spec.subsets).forEach((subset, i) => {
     if (!subset || typeof subset !== 'object') return;
     if (names.has(subset.name)) v.error(['spec', 'subsets', i, 'name'], `duplicate subset names: ${subset.name}`);
     names.add(subset.name);
     subsetName(v, ['spec', 'subsets', i, 'name'], subset.name);
-    trafficPolicy(v, ['spec', 'subsets', i, 'trafficPolicy'], subset.trafficPolicy);
+    trafficPolicy(v, ['spec', 'subsets', i, 'trafficPolicy'], subset.trafficPolicy, m.namespace);
   });
 }
 

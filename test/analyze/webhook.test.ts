@@ -253,6 +253,22 @@ spec: { url: "ftp://r.example.com/f.wasm" }`],
 kind: WasmPlugin
 metadata: { name: f, namespace: shop }
 spec: { url: "oci://r.example.com/f:1", vmConfig: { env: [{ name: A, value: "1" }, { name: A, value: "2" }] } }`],
+    ['TrafficExtension wasm and lua', `apiVersion: extensions.istio.io/v1alpha1
+kind: TrafficExtension
+metadata: { name: f, namespace: shop }
+spec: { wasm: { url: "oci://r.example.com/f:1" }, lua: { inlineCode: "function envoy_on_request(h) end" } }`],
+    ['TrafficExtension duplicate env', `apiVersion: extensions.istio.io/v1alpha1
+kind: TrafficExtension
+metadata: { name: f, namespace: shop }
+spec: { wasm: { url: "oci://r.example.com/f:1", vmConfig: { env: [{ name: A, value: "1" }, { name: A, value: "2" }] } } }`],
+    ['TrafficExtension match port 0', `apiVersion: extensions.istio.io/v1alpha1
+kind: TrafficExtension
+metadata: { name: f, namespace: shop }
+spec: { lua: { inlineCode: "function envoy_on_request(h) end" }, match: [{ ports: [{ number: 0 }] }] }`],
+    ['TrafficExtension empty Lua code', `apiVersion: extensions.istio.io/v1alpha1
+kind: TrafficExtension
+metadata: { name: f, namespace: shop }
+spec: { lua: { inlineCode: "" } }`],
     ['ProxyConfig negative concurrency', `apiVersion: networking.istio.io/v1beta1
 kind: ProxyConfig
 metadata: { name: p, namespace: shop }
