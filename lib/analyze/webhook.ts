@@ -1,10 +1,11 @@
 import { Finding } from './finding';
 import { Manifest } from './manifest';
+import { HTTP_PROTOCOLS, PROTOCOLS, serviceEntry, TLS_PROTOCOLS, workloadEntry } from './webhook-entries';
 import { envoyFilter, workloadGroup } from './webhook-extensions';
 import { trafficPolicy } from './webhook-policies';
 import { authorizationPolicy, requestAuthentication } from './webhook-security';
 import { virtualService } from './webhook-routes';
-import { DNS1123_LABEL, exportTo, FQDN, isIpAddress, list, namespacedHost, Path, port, subsetName, Verdict, wildcardDomainError } from './webhook-verdict';
+import { DNS1123_LABEL, exportTo, list, namespacedHost, Path, port, subsetName, Verdict, wildcardDomainError } from './webhook-verdict';
 
 /**
  * What istiod's validating webhook (`pkg/config/validation/` in Istio 1.30) refuses at `kubectl apply`
@@ -12,9 +13,6 @@ import { DNS1123_LABEL, exportTo, FQDN, isIpAddress, list, namespacedHost, Path,
  * on objects its schema accepted, so these rules read well-typed objects.
  */
 
-const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
-const HTTP_PROTOCOLS = new Set(['http', 'http2', 'grpc', 'grpc-web', 'http_proxy']);
-const TLS_PROTOCOLS = new Set(['https', 'tls']);
 
 // ---- Gateway ------------------------------------------------------------------------------------
 
@@ -119,38 +117,6 @@ function destinationRule(v: Verdict, m: Manifest): void {
   });
 }
 
-// ---- ServiceEntry -------------------------------------------------------------------------------
-
-const HTTP_OR_TLS = new Set([...HTTP_PROTOCOLS, ...TLS_PROTOCOLS]);
-
-/** The CRD's CEL rules check duplicate ports and endpoint counts; the webhook also checks what endpoints name. */
-function serviceEntryEndpoints(v: Verdict, spec: any): void {
-  const resolution = spec.resolution ?? 'NONE';
-  const portNames = new Set(list(spec.ports).map(p => p?.name));
-  list(spec.endpoints).forEach((endpoint, i) => {
-    if (!endpoint || typeof endpoint !== 'object') return;
-    const address = endpoint.address;
-    if (['DNS', 'DNS_ROUND_ROBIN'].includes(resolution) && typeof address === 'string' && !isIpAddress(address) && !FQDN.test(address)) {
-      v.error(['spec', 'endpoints', i, 'address'], `endpoint address "${address}" is not a valid FQDN or an IP address`);
-    }
-    for (const [name, port] of Object.entries(endpoint.ports ?? {})) {
-      if (!portNames.has(name)) v.error(['spec', 'endpoints', i, 'ports', name], `endpoint port ${port} is not defined by the service entry`);
-    }
-  });
-}
-
-function serviceEntry(v: Verdict, m: Manifest): void {
-  const spec = m.object.spec ?? {};
-  exportTo(v, m, { serviceEntry: true });
-  serviceEntryEndpoints(v, spec);
-  if ((spec.resolution ?? 'NONE') !== 'NONE' && list(spec.hosts).length > 1) {
-    list(spec.ports).forEach((p, i) => {
-      if (p && !HTTP_OR_TLS.has(String(p.protocol ?? '').toLowerCase())) {
-        v.error(['spec', 'ports', i, 'protocol'], 'multiple hosts provided with non-HTTP, non-TLS ports');
-      }
-    });
-  }
-}
 
 // ---- Sidecar ------------------------------------------------------------------------------------
 
@@ -228,17 +194,6 @@ function telemetry(v: Verdict, m: Manifest): void {
   tracing.forEach((t, i) => {
     if (list(t.providers).length > 1) v.warning(['spec', 'tracing', i, 'providers'], 'multiple providers is not currently supported');
   });
-}
-
-/** The CEL rules require an address (or network) and refuse ports on a unix socket; the webhook checks its form. */
-function workloadEntry(v: Verdict, m: Manifest): void {
-  const spec = m.object.spec ?? {};
-  const address = typeof spec.address === 'string' ? spec.address : '';
-  if (address === '' && spec.network) {
-    v.warning(['spec', 'address'], `address is unset with network "${spec.network}"`);
-  } else if (address !== '' && !address.startsWith('unix://') && !isIpAddress(address) && !FQDN.test(address)) {
-    v.error(['spec', 'address'], `endpoint address "${address}" is not a valid FQDN or an IP address`);
-  }
 }
 
 // ---- security ---------------------------------------------------------------------

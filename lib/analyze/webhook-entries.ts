@@ -1,0 +1,140 @@
+import { Manifest } from './manifest';
+import { ipSubnets, labels } from './webhook-values';
+import { DNS1123_LABEL, exportTo, FQDN, isIpAddress, list, Path, port, Verdict, wildcardDomainError } from './webhook-verdict';
+
+// istiod's webhook rules for ServiceEntry and WorkloadEntry and the endpoints they share (Istio 1.30
+// pkg/config/validation/validation.go). The CRDs' CEL rules already refuse the `*` host, duplicate
+// ports, CIDRs outside NONE/STATIC, endpoints with NONE, several DNS_ROUND_ROBIN endpoints, unix
+// socket paths and unix endpoints with ports, and a workload selector beside endpoints.
+
+/** Protocols Istio knows (protocol.Parse); the empty protocol is sniffed. */
+export const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
+export const HTTP_PROTOCOLS = new Set(['http', 'http2', 'grpc', 'grpc-web', 'http_proxy']);
+export const TLS_PROTOCOLS = new Set(['https', 'tls']);
+const TCP_PROTOCOLS = new Set(['tcp', 'https', 'tls', 'mongo', 'redis', 'mysql']);
+const DYNAMIC_DNS_PROTOCOLS = new Set(['http', 'tls', 'grpc', 'http2']);
+
+const protocolOf = (p: any) => String(p?.protocol ?? '').toLowerCase();
+
+/** A `selector.labels` (Sidecar, EnvoyFilter, ServiceEntry) or `matchLabels` with no labels selects every workload. */
+export function emptySelector(v: Verdict, path: Path, selector: unknown, labelsField: 'labels' | 'matchLabels', prefix: string): void {
+  if (!selector || typeof selector !== 'object') return;
+  const selected = (selector as any)[labelsField];
+  if (!selected || typeof selected !== 'object' || Object.keys(selected).length === 0) {
+    v.warning(path, `${prefix}workload selector specified without labels${prefix ? ', will be applied to all services in namespace' : ''}`);
+  }
+}
+
+/**
+ * One endpoint (a WorkloadEntry's spec, or a ServiceEntry endpoint): its address, ports and labels.
+ * `servicePorts` are the port names of the ServiceEntry, if any; `fqdn` allows host names (DNS resolution).
+ */
+export function endpoint(v: Verdict, path: Path, we: any, options: { servicePorts?: Set<string>; fqdn: boolean }): void {
+  const address = typeof we.address === 'string' ? we.address : '';
+  if (address === '' && we.network) v.warning([...path, 'address'], `address is unset with network "${we.network}"`);
+  // the CEL rules check unix socket paths
+  const unix = address.startsWith('unix://');
+  if (!unix && address !== '' && !isIpAddress(address)) {
+    if (!options.fqdn) v.error([...path, 'address'], `endpoint address "${address}" is not a valid IP address`);
+    else if (!FQDN.test(address)) v.error([...path, 'address'], `endpoint address "${address}" is not a valid FQDN or an IP address`);
+  }
+  for (const [name, number] of Object.entries(we.ports && typeof we.ports === 'object' ? we.ports : {})) {
+    if (options.servicePorts && !options.servicePorts.has(name)) v.error([...path, 'ports', name], `endpoint port ${number} is not defined by the service entry`);
+    port(v, [...path, 'ports', name], number);
+  }
+  labels(v, [...path, 'labels'], we.labels);
+  if (unix && options.servicePorts && options.servicePorts.size !== 1) v.error(path, 'exactly 1 service port required for unix endpoints');
+}
+
+export function workloadEntry(v: Verdict, m: Manifest): void {
+  // the CEL rules require an address or network and refuse ports on a unix socket
+  endpoint(v, ['spec'], m.object.spec ?? {}, { fqdn: true });
+}
+
+function serviceEntryHosts(v: Verdict, spec: any): void {
+  list(spec.hosts).forEach((host, i) => {
+    if (typeof host !== 'string' || host === '*') return;
+    const error = wildcardDomainError(host);
+    if (error) v.error(['spec', 'hosts', i], error);
+    if (spec.resolution !== 'DYNAMIC_DNS' && host.includes('*') && !host.startsWith('*.')) {
+      v.warning(['spec', 'hosts', i], `partial wildcard "${host}" not allowed`);
+    }
+  });
+}
+
+function serviceEntryPorts(v: Verdict, m: Manifest, spec: any): void {
+  const autoAllocation = (spec.resolution ?? 'NONE') !== 'NONE' && list(spec.addresses).length === 0
+    && String(m.object.metadata?.labels?.['networking.istio.io/enable-autoallocate-ip'] ?? '').toLowerCase() !== 'false';
+  list(spec.ports).forEach((p, i) => {
+    if (!p || typeof p !== 'object') return;
+    const at = ['spec', 'ports', i];
+    if (list(spec.addresses).length === 0 && !autoAllocation && (protocolOf(p) === '' || protocolOf(p) === 'tcp')) {
+      v.warning(at, 'addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled');
+    }
+    if (typeof p.name === 'string' && !(p.name.length <= 63 && DNS1123_LABEL.test(p.name))) v.error([...at, 'name'], `invalid port name: ${p.name}`);
+    if (protocolOf(p) !== '' && !PROTOCOLS.has(protocolOf(p))) v.error([...at, 'protocol'], `unsupported protocol: ${p.protocol}`);
+  });
+}
+
+function dnsResolution(v: Verdict, spec: any, servicePorts: Set<string>): void {
+  const endpoints = list(spec.endpoints);
+  if (endpoints.length === 0) {
+    const wildcard = list(spec.hosts).findIndex(h => typeof h === 'string' && !FQDN.test(h));
+    if (wildcard >= 0) {
+      v.error(['spec', 'hosts', wildcard], `hosts must be FQDN or contain only prefix wildcards if no endpoints are provided for resolution mode ${spec.resolution}`);
+    }
+  }
+  endpoints.forEach((e, i) => {
+    if (!e || typeof e !== 'object') return;
+    const at = ['spec', 'endpoints', i];
+    const address = typeof e.address === 'string' ? e.address : '';
+    if (!isIpAddress(address) && !FQDN.test(address)) v.error([...at, 'address'], `endpoint address "${address}" is not a valid FQDN or an IP address`);
+    labels(v, [...at, 'labels'], e.labels);
+    for (const [name, number] of Object.entries(e.ports && typeof e.ports === 'object' ? e.ports : {})) {
+      if (!servicePorts.has(name)) v.error([...at, 'ports', name], `endpoint port ${number} is not defined by the service entry`);
+      port(v, [...at, 'ports', name], number);
+    }
+  });
+  if (list(spec.addresses).length > 0 && list(spec.hosts).length > 1 && list(spec.ports).some(p => TCP_PROTOCOLS.has(protocolOf(p)))) {
+    v.warning(['spec', 'hosts'], 'service entry can not have more than one host specified simultaneously with address and tcp port');
+  }
+}
+
+function dynamicDnsResolution(v: Verdict, m: Manifest, spec: any): void {
+  const mode = 'resolution type DYNAMIC_DNS';
+  list(spec.hosts).forEach((host, i) => {
+    if (typeof host === 'string' && !host.startsWith('*')) v.error(['spec', 'hosts', i], 'host must be wildcarded for resolution mode DYNAMIC_DNS');
+  });
+  if (list(spec.addresses).length > 0) v.error(['spec', 'addresses'], `addresses cannot be set for ${mode}. HTTP route domains will only be generated from the hosts field values`);
+  if (list(spec.endpoints).length > 0) v.error(['spec', 'endpoints'], `endpoints cannot be set for ${mode}. Destination IP address determined from hosts field values`);
+  list(spec.ports).forEach((p, i) => {
+    if (p && !DYNAMIC_DNS_PROTOCOLS.has(protocolOf(p))) v.error(['spec', 'ports', i, 'protocol'], `only HTTP, TLS, GRPC, and HTTP2 protocols are supported for ${mode}`);
+  });
+  const waypoint = m.object.metadata?.labels?.['istio.io/use-waypoint'];
+  if (spec.location === 'MESH_INTERNAL' && waypoint && waypoint !== 'none') {
+    v.error(['spec', 'location'], `location MESH_INTERNAL with ${mode} is not supported when using waypoints`);
+  }
+}
+
+export function serviceEntry(v: Verdict, m: Manifest): void {
+  const spec = m.object.spec ?? {};
+  const resolution = spec.resolution ?? 'NONE';
+  emptySelector(v, ['spec', 'workloadSelector'], spec.workloadSelector, 'labels', 'service entry: ');
+  serviceEntryHosts(v, spec);
+  ipSubnets(v, ['spec', 'addresses'], spec.addresses);
+  serviceEntryPorts(v, m, spec);
+  const servicePorts = new Set<string>(list(spec.ports).map(p => p?.name).filter((n): n is string => typeof n === 'string'));
+  if (resolution === 'NONE' && spec.workloadSelector) v.warning(['spec', 'workloadSelector'], 'workloadSelector should not be set when resolution mode is NONE');
+  if (resolution === 'STATIC') {
+    list(spec.endpoints).forEach((e, i) => {
+      if (e && typeof e === 'object') endpoint(v, ['spec', 'endpoints', i], e, { servicePorts, fqdn: false });
+    });
+  }
+  if (resolution === 'DNS' || resolution === 'DNS_ROUND_ROBIN') dnsResolution(v, spec, servicePorts);
+  if (resolution === 'DYNAMIC_DNS') dynamicDnsResolution(v, m, spec);
+  if (resolution !== 'NONE' && list(spec.hosts).length > 1) {
+    const i = list(spec.ports).findIndex(p => p && !HTTP_PROTOCOLS.has(protocolOf(p)) && !TLS_PROTOCOLS.has(protocolOf(p)));
+    if (i >= 0) v.error(['spec', 'ports', i, 'protocol'], 'multiple hosts provided with non-HTTP, non-TLS ports');
+  }
+  exportTo(v, m, { serviceEntry: true });
+}
