@@ -25,7 +25,7 @@ const HTTP_POOL_COUNTS: ReadonlyArray<[string, string]> = [
   ['maxConcurrentStreams', 'max concurrent streams'],
 ];
 
-function connectionPool(v: Verdict, path: Path, pool: any): void {
+export function connectionPool(v: Verdict, path: Path, pool: any): void {
   if (!pool.http && !pool.tcp) return v.error(path, 'connection pool must have at least one field');
   if (pool.http) {
     const at = [...path, 'http'];
