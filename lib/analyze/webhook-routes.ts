@@ -231,10 +231,35 @@ function httpRoute(v: Verdict, path: Path, http: any, delegate: boolean): void {
   if (http.retries) retries(v, [...path, 'retries'], http.retries);
   if (http.redirect) redirect(v, [...path, 'redirect'], http.redirect);
   if (http.rewrite) rewrite(v, [...path, 'rewrite'], http.rewrite);
-  const status = http.directResponse?.status;
-  if (typeof status === 'number' && (status < 200 || status > 600)) v.error([...path, 'directResponse', 'status'], `HTTP status ${status} is not in range 200-599`);
+  if (http.directResponse) directResponse(v, [...path, 'directResponse'], http.directResponse);
+  authorityRewrite(v, path, http);
   routeDestinations(v, [...path, 'route'], list(http.route));
   duration(v, [...path, 'timeout'], http.timeout);
+}
+
+const KB = 1024;
+
+/** The body is kept in istiod's memory and pushed to every proxy: over 100 KiB is a warning, over 1 MiB an error. */
+function directResponse(v: Verdict, path: Path, response: any): void {
+  const body = response.body ?? {};
+  const size = typeof body.string === 'string' ? Buffer.byteLength(body.string) : typeof body.bytes === 'string' ? Buffer.from(body.bytes, 'base64').length : 0;
+  if (size > KB * KB) v.error([...path, 'body'], 'large direct_responses may impact control plane performance, must be less than 1MB');
+  else if (size > 100 * KB) v.warning([...path, 'body'], 'large direct_responses may impact control plane performance');
+  const status = response.status;
+  if (typeof status === 'number' && (status < 200 || status > 600)) v.error([...path, 'status'], `HTTP status ${status} is not in range 200-599`);
+}
+
+/** The authority may be rewritten once: by `rewrite.authority` or one request header operation on `:authority`/Host. */
+function authorityRewrite(v: Verdict, path: Path, http: any): void {
+  let current: string = typeof http.rewrite?.authority === 'string' ? http.rewrite.authority : '';
+  for (const op of ['set', 'add']) {
+    const headers = http.headers?.request?.[op];
+    for (const [name, value] of Object.entries(headers && typeof headers === 'object' ? headers : {})) {
+      if (!isAuthorityHeader(name)) continue;
+      if (current !== '') return v.error([...path, 'headers', 'request', op, name], `authority header cannot be set multiple times: have "${current}", attempting to set "${value}"`);
+      current = String(value);
+    }
+  }
 }
 
 function virtualServiceHosts(v: Verdict, vs: any): void {

@@ -75,11 +75,38 @@ const RULES: Record<string, (v: Verdict, m: Manifest) => void> = {
   'security.istio.io/RequestAuthentication': requestAuthentication,
 };
 
+const INTERNAL_ANNOTATIONS: ReadonlyArray<[string, string]> = [
+  ['internal.istio.io/webhook-always-reject', 'rejecting'],
+  ['internal.istio.io/parent-namespace', 'this may not be set by users'],
+  ['internal.istio.io/parents', 'this may not be set by users'],
+];
+const BOOLEANS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
+const DRY_RUN = 'istio.io/dry-run';
+
+/** What istiod checks on the metadata of every Istio kind: `istio.io/dry-run` only on ALLOW/DENY AuthorizationPolicies, no internal annotations. */
+function metadata(v: Verdict, m: Manifest): void {
+  const annotations = m.object.metadata?.annotations ?? {};
+  const path = ['metadata', 'annotations'];
+  if (annotations[DRY_RUN] !== undefined) {
+    const action = m.object.spec?.action ?? 'ALLOW';
+    if (m.kind !== 'AuthorizationPolicy' || m.group !== 'security.istio.io') {
+      v.error([...path, DRY_RUN], `${m.namespace}/${m.name} has unsupported annotation ${DRY_RUN}, please remove the annotation`);
+    } else if (action !== 'ALLOW' && action !== 'DENY') {
+      v.error([...path, DRY_RUN], `the annotation ${DRY_RUN} currently only supports action ALLOW/DENY, found action ${action} in ${m.namespace}/${m.name}`);
+    } else if (!BOOLEANS.has(String(annotations[DRY_RUN]))) {
+      v.error([...path, DRY_RUN], `${m.namespace}/${m.name} has annotation ${DRY_RUN} with invalid value (${annotations[DRY_RUN]}): not a boolean`);
+    }
+  }
+  for (const [name, reason] of INTERNAL_ANNOTATIONS) {
+    if (annotations[name] !== undefined) v.error([...path, name], `"${name}" annotation found, ${reason}`);
+  }
+}
+
 /** The webhook's verdict on one object the CRD schema accepted: what it refuses and what it warns about. */
 export function webhookFindings(m: Manifest): Finding[] {
-  const rules = RULES[`${m.group}/${m.kind}`];
-  if (!rules) return [];
+  if (!m.group.endsWith('istio.io')) return [];
   const verdict = new Verdict(m);
-  rules(verdict, m);
+  metadata(verdict, m);
+  RULES[`${m.group}/${m.kind}`]?.(verdict, m);
   return verdict.findings;
 }

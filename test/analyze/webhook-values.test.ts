@@ -18,6 +18,14 @@ const DR = (policy: string) => `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: { name: ratings, namespace: shop }
 spec: { host: ratings, trafficPolicy: { ${policy} } }`;
+const AUTHZ = (dryRun: string, action: string) => `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: web, namespace: shop, annotations: { istio.io/dry-run: "${dryRun}" } }
+spec: { action: ${action}, rules: [{ from: [{ source: { namespaces: [edge] } }] }] }`;
+const WG = (probe: string) => `apiVersion: networking.istio.io/v1
+kind: WorkloadGroup
+metadata: { name: vms, namespace: shop }
+spec: { template: { serviceAccount: vm }, probe: { ${probe} } }`;
 const TO = 'route: [{ destination: { host: api.example.com, port: { number: 443 } } }]';
 
 const PAIRS: Array<[string, string, string, 'CI104' | 'CI105', RegExp]> = [
@@ -51,6 +59,18 @@ const PAIRS: Array<[string, string, string, 'CI104' | 'CI105', RegExp]> = [
   ['a TLS route without destinations', TLS_VS('{ match: [{ sniHosts: [a.example.com] }] }'), TLS_VS(`{ match: [{ sniHosts: [a.example.com] }], ${TO} }`), 'CI104', /TLS route is required/],
   ['a TCP route without destinations', VS('tcp: [{ match: [{ port: 3306 }] }]'), VS('tcp: [{ match: [{ port: 3306 }], route: [{ destination: { host: ratings } }] }]'), 'CI104', /TCP route is required/],
   ['a TCP match on an address that is not one', VS('tcp: [{ match: [{ destinationSubnets: [10.0.0.300] }], route: [{ destination: { host: ratings } }] }]'), VS('tcp: [{ match: [{ destinationSubnets: ["fd00::/8"] }], route: [{ destination: { host: ratings } }] }]'), 'CI104', /10.0.0.300 is not a valid IP/],
+  ['a direct response body over 1 MiB', HTTP(`directResponse: { status: 200, body: { string: "${'x'.repeat(1024 * 1024 + 1)}" } }`).replace(', route: [{ destination: { host: ratings } }]', ''), HTTP('directResponse: { status: 200, body: { string: "ok" } }').replace(', route: [{ destination: { host: ratings } }]', ''), 'CI104', /large direct_responses may impact control plane performance, must be less than 1MB/],
+  ['a direct response body over 100 KiB', HTTP(`directResponse: { status: 200, body: { bytes: "${Buffer.alloc(101 * 1024).toString('base64')}" } }`).replace(', route: [{ destination: { host: ratings } }]', ''), HTTP(`directResponse: { status: 200, body: { bytes: "${Buffer.alloc(100 * 1024).toString('base64')}" } }`).replace(', route: [{ destination: { host: ratings } }]', ''), 'CI105', /large direct_responses may impact control plane performance$/],
+  ['the authority rewritten twice', HTTP('rewrite: { authority: a.example.com }, headers: { request: { set: { host: b.example.com } } }'), HTTP('rewrite: { authority: a.example.com }, headers: { request: { set: { x-host: b.example.com } } }'), 'CI104', /authority header cannot be set multiple times: have "a.example.com", attempting to set "b.example.com"/],
+  // metadata istiod checks on every Istio kind
+  ['a dry-run annotation on a VirtualService', HTTP('match: [{ uri: { prefix: / } }]').replace('namespace: shop }', 'namespace: shop, annotations: { istio.io/dry-run: "true" } }'), HTTP('match: [{ uri: { prefix: / } }]'), 'CI104', /shop\/ratings has unsupported annotation istio.io\/dry-run, please remove the annotation/],
+  ['a dry-run value that is no boolean', AUTHZ('yes', 'DENY'), AUTHZ('true', 'DENY'), 'CI104', /has annotation istio.io\/dry-run with invalid value \(yes\)/],
+  ['a dry-run AUDIT policy', AUTHZ('true', 'AUDIT'), AUTHZ('false', 'ALLOW'), 'CI104', /the annotation istio.io\/dry-run currently only supports action ALLOW\/DENY, found action AUDIT/],
+  ['an internal annotation', DR('connectionPool: { tcp: { maxConnections: 1 } }').replace('namespace: shop }', 'namespace: shop, annotations: { internal.istio.io/parents: "Gateway/shop/edge" } }'), DR('connectionPool: { tcp: { maxConnections: 1 } }'), 'CI104', /"internal.istio.io\/parents" annotation found, this may not be set by users/],
+  // WorkloadGroup readiness probes
+  ['a probe without method', WG('periodSeconds: 5'), WG('periodSeconds: 5, tcpSocket: { port: 8080 }'), 'CI104', /unknown health check method/],
+  ['an exec probe without command', WG('exec: { command: [] }'), WG('exec: { command: [/bin/true] }'), 'CI104', /exec.command is required/],
+  ['a probe header name with an underscore', WG('httpGet: { port: 8080, httpHeaders: [{ name: x_token, value: a }] }'), WG('httpGet: { port: 8080, httpHeaders: [{ name: x-token, value: a }] }'), 'CI104', /header name x_token is not a valid header name/],
   // DestinationRule traffic policies
   ['a connection pool with neither http nor tcp', DR('connectionPool: {}'), DR('connectionPool: { tcp: { maxConnections: 100 } }'), 'CI104', /connection pool must have at least one field/],
   ['a negative pending request limit', DR('connectionPool: { http: { http1MaxPendingRequests: -1 } }'), DR('connectionPool: { http: { http1MaxPendingRequests: 0 } }'), 'CI104', /http1 max pending requests must be non-negative/],
