@@ -1,4 +1,5 @@
 import { Manifest } from './manifest';
+import { attachment } from './webhook-values';
 import { duration, IPV4, isIpAddress, list, Path, Verdict } from './webhook-verdict';
 
 // istiod's webhook rules for AuthorizationPolicy and RequestAuthentication (Istio 1.30,
@@ -85,8 +86,32 @@ function source(v: Verdict, path: Path, src: any, rule: number): void {
   for (const field of ['trustDomains', 'notTrustDomains']) wildcards(v, [...path, field], src[field]);
 }
 
+const PATH_LITERAL = /^[a-zA-Z0-9-._~%!$&'()+,;:@=]+$/;
+
+/** Path templates: `{*}` matches one segment and `{**}` the rest, so `{**}` comes last and no other braces appear. */
+function pathTemplates(v: Verdict, path: Path, values: unknown, key: string): void {
+  for (const value of list(values)) {
+    if (typeof value !== 'string') continue;
+    const templated = value.includes('{*}') || value.includes('{**}');
+    const trimmed = value.replace(/^\/+|\/+$/g, '');
+    let anyFound = false;
+    for (const glob of trimmed.split('/')) {
+      const template = glob === '{*}' || glob === '{**}';
+      if (template && anyFound) return v.error(path, `invalid or unsupported path ${trimmed}, found in ${key}. {**} is not the last operator`);
+      if (template) {
+        anyFound ||= glob === '{**}';
+        continue;
+      }
+      if (/[{}]/.test(glob)) return v.error(path, `invalid or unsupported path ${trimmed}, found in ${key}. Contains '{' or '}' beyond a supported path template`);
+      if (templated && !PATH_LITERAL.test(glob)) return v.error(path, `invalid or unsupported path ${trimmed}, found in ${key}. Contains segment ${glob} with invalid string literal`);
+    }
+  }
+}
+
 function operation(v: Verdict, path: Path, op: any, rule: number): void {
   if (count(op, OPERATION_KEYS) === 0) v.error(path, `\`to.operation\` must not be empty, found at rule ${rule}`);
+  pathTemplates(v, [...path, 'paths'], op.paths, 'Paths');
+  pathTemplates(v, [...path, 'notPaths'], op.notPaths, 'NotPaths');
   ports(v, [...path, 'ports'], op.ports);
   ports(v, [...path, 'notPorts'], op.notPorts);
   nonEmpty(v, path, op, OPERATION_KEYS);
@@ -179,6 +204,7 @@ function rule(v: Verdict, path: Path, r: any, i: number, action: string): void {
 
 export function authorizationPolicy(v: Verdict, m: Manifest): void {
   const spec = m.object.spec ?? {};
+  attachment(v, spec);
   const action = spec.action ?? 'ALLOW';
   if (action === 'CUSTOM') customAction(v, spec);
   if (spec.provider && action !== 'CUSTOM') v.error(['spec', 'provider'], `\`provider\` must not be with non CUSTOM action, found ${action}`);
@@ -190,14 +216,24 @@ export function authorizationPolicy(v: Verdict, m: Manifest): void {
   });
 }
 
+/** Key types and members that make a JSON Web Key private (RFC 7518): the proxy only needs public keys. */
+function privateKeys(v: Verdict, path: Path, jwks: any): void {
+  list(jwks?.keys).forEach((key, i) => {
+    if (key && typeof key === 'object' && (key.kty === 'oct' || key.d !== undefined)) {
+      v.warning(path, `jwks key at index ${i} contains private key material; only public keys are used for verification`);
+    }
+  });
+}
+
 export function requestAuthentication(v: Verdict, m: Manifest): void {
+  attachment(v, m.object.spec ?? {});
   list(m.object.spec?.jwtRules).forEach((r, i) => {
     if (!r || typeof r !== 'object') return;
     const path = ['spec', 'jwtRules', i];
     if (!r.issuer && !r.jwksUri) v.error(path, 'issuer or jwksUri must be non-empty string');
     if (typeof r.jwks === 'string' && r.jwks !== '') {
       try {
-        JSON.parse(r.jwks);
+        privateKeys(v, [...path, 'jwks'], JSON.parse(r.jwks));
       } catch (e) {
         v.error([...path, 'jwks'], `jwks parse error: ${(e as Error).message}`);
       }

@@ -174,3 +174,30 @@ export function hostSubsetOf(host: string, of: string): boolean {
   if (host.startsWith('*')) return of.startsWith('*') && host.slice(1).endsWith(of.slice(1));
   return of.startsWith('*') ? host.endsWith(of.slice(1)) : host === of;
 }
+
+// ---- policy attachment --------------------------------------------------------------------------
+
+/** What a policy's `targetRef(s)` may name: Services, ServiceEntries, Gateways and GatewayClasses. */
+const TARGET_KINDS = new Set(['core/Service', 'networking.istio.io/ServiceEntry', 'gateway.networking.k8s.io/Gateway', 'gateway.networking.k8s.io/GatewayClass']);
+
+/**
+ * A policy's attachment: a `selector` (or `workloadSelector`) with `matchLabels`, which without labels
+ * selects every workload of the namespace (a warning), and target references of the kinds istiod allows.
+ */
+export function attachment(v: Verdict, spec: any, selectorField = 'selector'): void {
+  const selector = spec[selectorField];
+  if (selector && typeof selector === 'object' && Object.keys(selector.matchLabels ?? {}).length === 0) {
+    v.warning(['spec', selectorField], 'workload selector specified without labels');
+  }
+  const refs: Array<[Path, any]> = [
+    ...(spec.targetRef ? [[['spec', 'targetRef'], spec.targetRef] as [Path, any]] : []),
+    ...(Array.isArray(spec.targetRefs) ? spec.targetRefs.map((r: any, i: number) => [['spec', 'targetRefs', i], r] as [Path, any]) : []),
+  ];
+  for (const [path, ref] of refs) {
+    if (!ref || typeof ref !== 'object') continue;
+    const group = ref.group || 'core';
+    if (!TARGET_KINDS.has(`${group}/${ref.kind}`)) {
+      v.error(path, `targetRef must be to one of [Service, ServiceEntry, Gateway, GatewayClass] but was ${ref.group ?? ''}/${ref.kind}`);
+    }
+  }
+}

@@ -6,6 +6,7 @@ import { gateway } from './webhook-gateway';
 import { trafficPolicy } from './webhook-policies';
 import { authorizationPolicy, requestAuthentication } from './webhook-security';
 import { virtualService } from './webhook-routes';
+import { attachment } from './webhook-values';
 import { sidecar } from './webhook-sidecar';
 import { exportTo, list, subsetName, Verdict, wildcardDomainError } from './webhook-verdict';
 
@@ -24,6 +25,7 @@ function destinationRule(v: Verdict, m: Manifest): void {
   const hostError = typeof spec.host === 'string' ? wildcardDomainError(spec.host) : undefined;
   if (hostError) v.error(['spec', 'host'], hostError);
   exportTo(v, m, { selector: spec.workloadSelector !== undefined });
+  attachment(v, spec, 'workloadSelector');
   trafficPolicy(v, ['spec', 'trafficPolicy'], spec.trafficPolicy, m.namespace);
   const names = new Set<string>();
   list(spec.subsets).forEach((subset, i) => {
@@ -40,6 +42,7 @@ function destinationRule(v: Verdict, m: Manifest): void {
 
 /** The CRD's schema and CEL rules check tags, overrides and provider names; the webhook adds two warnings. */
 function telemetry(v: Verdict, m: Manifest): void {
+  attachment(v, m.object.spec ?? {});
   const tracing = list(m.object.spec?.tracing);
   if (tracing.length > 1) v.warning(['spec', 'tracing'], 'multiple tracing is not currently supported');
   tracing.forEach((t, i) => {
@@ -50,7 +53,10 @@ function telemetry(v: Verdict, m: Manifest): void {
 // ---- security ---------------------------------------------------------------------
 
 function peerAuthentication(v: Verdict, m: Manifest): void {
-  const levels = m.object.spec?.portLevelMtls;
+  const spec = m.object.spec ?? {};
+  attachment(v, spec);
+  // the CEL rules require a selector with labels beside port-level settings
+  const levels = spec.portLevelMtls;
   if (!levels || typeof levels !== 'object') return;
   for (const key of Object.keys(levels)) {
     // the CRD's CEL rule checks the range of numeric keys; istiod's conversion also refuses other keys
@@ -73,6 +79,10 @@ const RULES: Record<string, (v: Verdict, m: Manifest) => void> = {
   'security.istio.io/PeerAuthentication': peerAuthentication,
   'security.istio.io/AuthorizationPolicy': authorizationPolicy,
   'security.istio.io/RequestAuthentication': requestAuthentication,
+  // their other rules are all in their CRDs
+  'extensions.istio.io/WasmPlugin': (v, m) => attachment(v, m.object.spec ?? {}),
+  'extensions.istio.io/TrafficExtension': (v, m) => attachment(v, m.object.spec ?? {}),
+  'networking.istio.io/ProxyConfig': (v, m) => attachment(v, m.object.spec ?? {}),
 };
 
 const INTERNAL_ANNOTATIONS: ReadonlyArray<[string, string]> = [

@@ -22,6 +22,10 @@ const AUTHZ = (dryRun: string, action: string) => `apiVersion: security.istio.io
 kind: AuthorizationPolicy
 metadata: { name: web, namespace: shop, annotations: { istio.io/dry-run: "${dryRun}" } }
 spec: { action: ${action}, rules: [{ from: [{ source: { namespaces: [edge] } }] }] }`;
+const POLICY = (kind: string, spec: string, apiVersion = 'security.istio.io/v1') => `apiVersion: ${apiVersion}
+kind: ${kind}
+metadata: { name: web, namespace: shop }
+spec: { ${spec} }`;
 const WG = (probe: string) => `apiVersion: networking.istio.io/v1
 kind: WorkloadGroup
 metadata: { name: vms, namespace: shop }
@@ -67,6 +71,16 @@ const PAIRS: Array<[string, string, string, 'CI104' | 'CI105', RegExp]> = [
   ['a dry-run value that is no boolean', AUTHZ('yes', 'DENY'), AUTHZ('true', 'DENY'), 'CI104', /has annotation istio.io\/dry-run with invalid value \(yes\)/],
   ['a dry-run AUDIT policy', AUTHZ('true', 'AUDIT'), AUTHZ('false', 'ALLOW'), 'CI104', /the annotation istio.io\/dry-run currently only supports action ALLOW\/DENY, found action AUDIT/],
   ['an internal annotation', DR('connectionPool: { tcp: { maxConnections: 1 } }').replace('namespace: shop }', 'namespace: shop, annotations: { internal.istio.io/parents: "Gateway/shop/edge" } }'), DR('connectionPool: { tcp: { maxConnections: 1 } }'), 'CI104', /"internal.istio.io\/parents" annotation found, this may not be set by users/],
+  // policy attachment and security rules
+  ['a policy selector without labels', POLICY('AuthorizationPolicy', 'selector: {}, rules: [{}]'), POLICY('AuthorizationPolicy', 'selector: { matchLabels: { app: web } }, rules: [{}]'), 'CI105', /spec.selector: workload selector specified without labels/],
+  ['a DestinationRule workload selector without labels', DR('connectionPool: { tcp: { maxConnections: 1 } }').replace('spec: {', 'spec: { workloadSelector: {}, exportTo: ["."],'), DR('connectionPool: { tcp: { maxConnections: 1 } }').replace('spec: {', 'spec: { workloadSelector: { matchLabels: { app: web } }, exportTo: ["."],'), 'CI105', /workload selector specified without labels/],
+  ['a WasmPlugin selector without labels', POLICY('WasmPlugin', 'selector: {}, url: "oci://r.example.com/f:1"', 'extensions.istio.io/v1alpha1'), POLICY('WasmPlugin', 'selector: { matchLabels: { app: web } }, url: "oci://r.example.com/f:1"', 'extensions.istio.io/v1alpha1'), 'CI105', /workload selector specified without labels/],
+  ['a policy attached to a Deployment', POLICY('RequestAuthentication', 'targetRefs: [{ group: apps, kind: Deployment, name: web }], jwtRules: [{ issuer: a }]'), POLICY('RequestAuthentication', 'targetRefs: [{ group: "", kind: Service, name: web }], jwtRules: [{ issuer: a }]'), 'CI104', /targetRef must be to one of \[Service, ServiceEntry, Gateway, GatewayClass\] but was apps\/Deployment/],
+  ['Telemetry attached to a Pod', POLICY('Telemetry', 'targetRefs: [{ group: "", kind: Pod, name: web }], accessLogging: [{ providers: [{ name: envoy }] }]', 'telemetry.istio.io/v1'), POLICY('Telemetry', 'targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: edge }], accessLogging: [{ providers: [{ name: envoy }] }]', 'telemetry.istio.io/v1'), 'CI104', /but was \/Pod/],
+  ['a path template after {**}', POLICY('AuthorizationPolicy', 'rules: [{ to: [{ operation: { paths: ["/api/{**}/{*}"] } }] }]'), POLICY('AuthorizationPolicy', 'rules: [{ to: [{ operation: { paths: ["/api/{*}/{**}"] } }] }]'), 'CI104', /invalid or unsupported path api\/\{\*\*\}\/\{\*\}, found in Paths. \{\*\*\} is not the last operator/],
+  ['braces beside a path template', POLICY('AuthorizationPolicy', 'rules: [{ to: [{ operation: { notPaths: ["/api/{id}"] } }] }]'), POLICY('AuthorizationPolicy', 'rules: [{ to: [{ operation: { notPaths: ["/api/{*}"] } }] }]'), 'CI104', /Contains '\{' or '\}' beyond a supported path template/],
+  ['a templated path segment that is no literal', POLICY('AuthorizationPolicy', 'rules: [{ to: [{ operation: { paths: ["/api/{*}/a b"] } }] }]'), POLICY('AuthorizationPolicy', 'rules: [{ to: [{ operation: { paths: ["/api/{*}/a-b"] } }] }]'), 'CI104', /Contains segment a b with invalid string literal/],
+  ['a private key in inline JWKS', POLICY('RequestAuthentication', `jwtRules: [{ issuer: a, jwks: '{"keys":[{"kty":"RSA","n":"x","e":"AQAB","d":"secret"}]}' }]`), POLICY('RequestAuthentication', `jwtRules: [{ issuer: a, jwks: '{"keys":[{"kty":"RSA","n":"x","e":"AQAB"}]}' }]`), 'CI105', /jwks key at index 0 contains private key material/],
   // WorkloadGroup readiness probes
   ['a probe without method', WG('periodSeconds: 5'), WG('periodSeconds: 5, tcpSocket: { port: 8080 }'), 'CI104', /unknown health check method/],
   ['an exec probe without command', WG('exec: { command: [] }'), WG('exec: { command: [/bin/true] }'), 'CI104', /exec.command is required/],
