@@ -26,6 +26,14 @@ const POLICY = (kind: string, spec: string, apiVersion = 'security.istio.io/v1')
 kind: ${kind}
 metadata: { name: web, namespace: shop }
 spec: { ${spec} }`;
+const EF = (selector: string, patch: string) => `apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: { name: lua, namespace: shop }
+spec: { ${selector}configPatches: [${patch}] }`;
+const GW = (server: string) => `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: edge, namespace: shop }
+spec: { selector: { istio: ingressgateway }, servers: [${server}] }`;
 const WG = (probe: string) => `apiVersion: networking.istio.io/v1
 kind: WorkloadGroup
 metadata: { name: vms, namespace: shop }
@@ -81,6 +89,18 @@ const PAIRS: Array<[string, string, string, 'CI104' | 'CI105', RegExp]> = [
   ['braces beside a path template', POLICY('AuthorizationPolicy', 'rules: [{ to: [{ operation: { notPaths: ["/api/{id}"] } }] }]'), POLICY('AuthorizationPolicy', 'rules: [{ to: [{ operation: { notPaths: ["/api/{*}"] } }] }]'), 'CI104', /Contains '\{' or '\}' beyond a supported path template/],
   ['a templated path segment that is no literal', POLICY('AuthorizationPolicy', 'rules: [{ to: [{ operation: { paths: ["/api/{*}/a b"] } }] }]'), POLICY('AuthorizationPolicy', 'rules: [{ to: [{ operation: { paths: ["/api/{*}/a-b"] } }] }]'), 'CI104', /Contains segment a b with invalid string literal/],
   ['a private key in inline JWKS', POLICY('RequestAuthentication', `jwtRules: [{ issuer: a, jwks: '{"keys":[{"kty":"RSA","n":"x","e":"AQAB","d":"secret"}]}' }]`), POLICY('RequestAuthentication', `jwtRules: [{ issuer: a, jwks: '{"keys":[{"kty":"RSA","n":"x","e":"AQAB"}]}' }]`), 'CI105', /jwks key at index 0 contains private key material/],
+  // Gateway servers
+  ['a server port name that is empty', GW('{ port: { number: 80, name: "", protocol: HTTP }, hosts: ["*"] }'), GW('{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["*"] }'), 'CI104', /port name must be set/],
+  ['a unix socket server on a port', GW('{ port: { number: 80, name: http, protocol: HTTP }, bind: "unix:///run/gw.sock", hosts: ["*"] }'), GW('{ port: { number: 0, name: http, protocol: HTTP }, bind: "unix:///run/gw.sock", hosts: ["*"] }'), 'CI104', /port number must be 0 for unix domain socket/],
+  ['a server bound to a host name', GW('{ port: { number: 80, name: http, protocol: HTTP }, bind: gw.local, hosts: ["*"] }'), GW('{ port: { number: 80, name: http, protocol: HTTP }, bind: 0.0.0.0, hosts: ["*"] }'), 'CI104', /gw.local is not a valid IP/],
+  ['an unknown cipher suite', GW('{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: SIMPLE, credentialName: cert, cipherSuites: [ECDHE-RSA-AES128-GCM-SHA256, RC4-MD5] } }'), GW('{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: SIMPLE, credentialName: cert, cipherSuites: [ECDHE-RSA-AES128-GCM-SHA256, "!RC4"] } }'), 'CI105', /ignoring invalid cipher suites: \[RC4-MD5\]/],
+  ['a cipher suite named twice', GW('{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: SIMPLE, credentialName: cert, cipherSuites: [AES128-SHA, AES128-SHA] } }'), GW('{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: SIMPLE, credentialName: cert, cipherSuites: [AES128-SHA, AES256-SHA] } }'), 'CI105', /ignoring duplicate cipher suites: \[AES128-SHA\]/],
+  ['TLS 1.0 without cipher suites', GW('{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: SIMPLE, credentialName: cert, minProtocolVersion: TLSV1_0 } }'), GW('{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: SIMPLE, credentialName: cert, minProtocolVersion: TLSV1_0, cipherSuites: [AES128-SHA] } }'), 'CI105', /TLS version below TLSV1_2 require setting compatible ciphers/],
+  ['a CRL with SIMPLE TLS', GW('{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: SIMPLE, serverCertificate: /c.pem, privateKey: /k.pem, caCrl: /crl.pem } }'), GW('{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ["*"], tls: { mode: MUTUAL, serverCertificate: /c.pem, privateKey: /k.pem, caCertificates: /ca.pem, caCrl: /crl.pem } }'), 'CI104', /CRL is not supported with SIMPLE TLS/],
+  // EnvoyFilter
+  ['an EnvoyFilter selector without labels', EF('workloadSelector: {}, ', `{ applyTo: HTTP_FILTER, patch: { operation: INSERT_FIRST, value: { name: envoy.filters.http.lua } } }`), EF('workloadSelector: { labels: { app: web } }, ', `{ applyTo: HTTP_FILTER, patch: { operation: INSERT_FIRST, value: { name: envoy.filters.http.lua } } }`), 'CI105', /Envoy filter: workload selector specified without labels, will be applied to all services in namespace/],
+  ['a match on a deprecated filter name', EF('', `{ applyTo: HTTP_FILTER, match: { listener: { filterChain: { filter: { name: envoy.filters.network.http_connection_manager, subFilter: { name: envoy.router } } } } }, patch: { operation: INSERT_BEFORE, value: { name: envoy.filters.http.lua } } }`), EF('', `{ applyTo: HTTP_FILTER, match: { listener: { filterChain: { filter: { name: envoy.filters.network.http_connection_manager, subFilter: { name: envoy.filters.http.router } } } } }, patch: { operation: INSERT_BEFORE, value: { name: envoy.filters.http.lua } } }`), 'CI105', /using deprecated filter name "envoy.router"; use "envoy.filters.http.router" instead/],
+  ['a v2 xDS type', EF('', `{ applyTo: HTTP_FILTER, patch: { operation: INSERT_FIRST, value: { name: envoy.filters.http.lua, typed_config: { "@type": type.googleapis.com/envoy.config.filter.http.lua.v2.Lua, inlineCode: "" } } } }`), EF('', `{ applyTo: HTTP_FILTER, patch: { operation: INSERT_FIRST, value: { name: envoy.filters.http.lua, typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua, inlineCode: "" } } } }`), 'CI104', /referenced type unknown \(hint: try using the v3 XDS API\)/],
   // WorkloadGroup readiness probes
   ['a probe without method', WG('periodSeconds: 5'), WG('periodSeconds: 5, tcpSocket: { port: 8080 }'), 'CI104', /unknown health check method/],
   ['an exec probe without command', WG('exec: { command: [] }'), WG('exec: { command: [/bin/true] }'), 'CI104', /exec.command is required/],
@@ -131,7 +151,8 @@ describe("istiod's validating webhook: values, matches, L4 routes and traffic po
     const refused = analyzeYaml(bad);
     expect(refused.filter(f => f.code === 'CI101' || f.code === 'CI102').map(f => f.message)).toEqual([]);
     expect(refused.filter(f => f.code === code).map(f => f.message)).toContainEqual(expect.stringMatching(message));
-    const accepted = analyzeYaml(good);
+    // every EnvoyFilter gets istiod's warning about internal details; the pair is about the rest
+    const accepted = analyzeYaml(good).filter(f => !f.message.includes('EnvoyFilter exposes internal implementation details'));
     expect(accepted.filter(f => ['CI101', 'CI102', 'CI104', 'CI105'].includes(f.code)).map(f => f.message)).toEqual([]);
   });
 });
