@@ -12,6 +12,8 @@ const INPUTS = [
   ...fs.readdirSync(path.join(SAMPLES, 'gateway-api')).map(f => path.join(SAMPLES, 'gateway-api', f)),
   path.join(SAMPLES, 'platform/kube/bookinfo.yaml'),
 ].map(f => fs.readFileSync(f, 'utf8'));
+/** Our own object of every Istio kind, so mutations reach every webhook rule. */
+const EVERY_KIND = fs.readFileSync(path.join(__dirname, 'fixtures/every-kind.yaml'), 'utf8');
 
 /** A deterministic generator, so a failing mutation can be replayed from its seed. */
 function random(seed: number): () => number {
@@ -54,13 +56,16 @@ function mutate(text: string, next: () => number): string {
 }
 
 describe('the analyzer never crashes', () => {
-  test('on 300 seeded mutations of Istio\'s samples: every input gets a report, no exception', () => {
-    const next = random(20261130);
+  test.each([
+    ['Istio\'s samples', INPUTS, 20261130],
+    ['an object of every Istio kind', [EVERY_KIND], 20261201],
+  ])('on 300 seeded mutations of %s: every input gets a report, no exception', (_name, inputs, seed) => {
+    const next = random(seed);
     const analyzer = new Analyzer();
     const failures: string[] = [];
     let reported = 0;
     for (let i = 0; i < 300; i++) {
-      const text = mutate(INPUTS[Math.floor(next() * INPUTS.length)], next);
+      const text = mutate(inputs[Math.floor(next() * inputs.length)], next);
       try {
         const { manifests, findings } = parseManifests(`mutation-${i}.yaml`, text);
         const all = [...findings, ...analyzer.analyze(manifests)];
