@@ -113,6 +113,9 @@ export function stringMatch(v: Verdict, path: Path, sm: any, where: string, opti
 
 // ---- labels, gateway names, subnets, hosts ------------------------------------------------------
 
+/** What Go's strconv.ParseBool accepts. */
+export const GO_BOOLEANS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
+
 const QUALIFIED_NAME = '(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const DNS_LABEL = '[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?';
 const LABEL_KEY = new RegExp(`^(${DNS_LABEL}(?:\\.${DNS_LABEL})*/)?(${QUALIFIED_NAME})$`);

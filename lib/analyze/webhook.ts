@@ -6,7 +6,7 @@ import { gateway } from './webhook-gateway';
 import { trafficPolicy } from './webhook-policies';
 import { authorizationPolicy, requestAuthentication } from './webhook-security';
 import { virtualService } from './webhook-routes';
-import { attachment } from './webhook-values';
+import { attachment, GO_BOOLEANS } from './webhook-values';
 import { sidecar } from './webhook-sidecar';
 import { exportTo, list, subsetName, Verdict, wildcardDomainError } from './webhook-verdict';
 
@@ -15,8 +15,6 @@ import { exportTo, list, subsetName, Verdict, wildcardDomainError } from './webh
  * beyond the CRD schema and CEL rules, in the webhook's own words. The API server runs the webhook only
  * on objects its schema accepted, so these rules read well-typed objects. One module per family of kinds.
  */
-
-// ---- DestinationRule ----------------------------------------------------------------------------
 
 // ---- DestinationRule ----------------------------------------------------------------------------
 
@@ -37,7 +35,6 @@ function destinationRule(v: Verdict, m: Manifest): void {
   });
 }
 
-
 // ---- Telemetry ----------------------------------------------------------------------------------
 
 /** The CRD's schema and CEL rules check tag values, overrides and provider names; the webhook adds the names and two warnings. */
@@ -56,7 +53,7 @@ function telemetry(v: Verdict, m: Manifest): void {
   }));
 }
 
-// ---- security ---------------------------------------------------------------------
+// ---- PeerAuthentication -------------------------------------------------------------------------
 
 function peerAuthentication(v: Verdict, m: Manifest): void {
   const spec = m.object.spec ?? {};
@@ -96,7 +93,6 @@ const INTERNAL_ANNOTATIONS: ReadonlyArray<[string, string]> = [
   ['internal.istio.io/parent-namespace', 'this may not be set by users'],
   ['internal.istio.io/parents', 'this may not be set by users'],
 ];
-const BOOLEANS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
 const DRY_RUN = 'istio.io/dry-run';
 
 /** What istiod checks on the metadata of every Istio kind: `istio.io/dry-run` only on ALLOW/DENY AuthorizationPolicies, no internal annotations. */
@@ -109,7 +105,7 @@ function metadata(v: Verdict, m: Manifest): void {
       v.error([...path, DRY_RUN], `${m.namespace}/${m.name} has unsupported annotation ${DRY_RUN}, please remove the annotation`);
     } else if (action !== 'ALLOW' && action !== 'DENY') {
       v.error([...path, DRY_RUN], `the annotation ${DRY_RUN} currently only supports action ALLOW/DENY, found action ${action} in ${m.namespace}/${m.name}`);
-    } else if (!BOOLEANS.has(String(annotations[DRY_RUN]))) {
+    } else if (!GO_BOOLEANS.has(String(annotations[DRY_RUN]))) {
       v.error([...path, DRY_RUN], `${m.namespace}/${m.name} has annotation ${DRY_RUN} with invalid value (${annotations[DRY_RUN]}): not a boolean`);
     }
   }

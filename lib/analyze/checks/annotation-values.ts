@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
-import { FQDN, IPV4, isIpAddress } from '../webhook-verdict';
+import { GO_BOOLEANS, isPrefix } from '../webhook-values';
+import { FQDN, isIpAddress } from '../webhook-verdict';
 
 // The injector's value checks (istio 1.30 pkg/kube/inject/validate.go) that istioctl reports as IST0125.
 // Each returns what is wrong with a value, or undefined.
@@ -10,8 +11,6 @@ const UINT32 = /^\d+$/;
 // Kubernetes' quantity grammar: a signed decimal with a binary-SI, decimal-SI or exponent suffix
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 const INTERFACE = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
-// Go's strconv.ParseBool
-const BOOLEANS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 function portError(text: string): string | undefined {
   const trimmed = text.trim();
@@ -25,13 +24,6 @@ function portList(parameter: string): ValueCheck {
     const bad = trimmed.split(',').find(p => portError(p));
     return bad === undefined ? undefined : `${parameter} invalid: failed parsing port '${bad}'`;
   };
-}
-
-/** Go's netip.ParsePrefix: an address without zone, `/`, and a prefix length within its family. */
-function isPrefix(text: string): boolean {
-  const [address, bits, ...rest] = text.split('/');
-  if (bits === undefined || rest.length > 0 || address.includes('%') || !isIpAddress(address)) return false;
-  return /^(0|[1-9]\d*)$/.test(bits) && Number(bits) <= (IPV4.test(address) ? 32 : 128);
 }
 
 function cidrList(parameter: string, star: boolean): ValueCheck {
@@ -133,7 +125,7 @@ export const ANNOTATION_VALUES: Readonly<Record<string, ValueCheck>> = {
   'traffic.sidecar.istio.io/excludeInterfaces': interfaces,
   'traffic.sidecar.istio.io/kubevirtInterfaces': interfaces,
   'istio.io/reroute-virtual-interfaces': interfaces,
-  'prometheus.istio.io/merge-metrics': v => (BOOLEANS.has(v) ? undefined : `strconv.ParseBool: parsing "${v}": invalid syntax`),
+  'prometheus.istio.io/merge-metrics': v => (GO_BOOLEANS.has(v) ? undefined : `strconv.ParseBool: parsing "${v}": invalid syntax`),
   'proxy.istio.io/config': proxyConfig,
   'sidecar.istio.io/proxyCPU': quantity,
   'sidecar.istio.io/proxyMemory': quantity,
