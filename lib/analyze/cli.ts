@@ -38,7 +38,7 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
     return 0;
   }
   if (command === '--checks' || rest.includes('--checks')) {
-    out(Object.values(CHECKS).map(c => `${c.code}  ${c.severity.padEnd(7)}  ${c.mirrors.padEnd(16)}  ${c.title}`).join('\n') + '\n');
+    out(Object.values(CHECKS).sort((a, b) => a.code.localeCompare(b.code)).map(c => `${c.code}  ${c.severity.padEnd(7)}  ${c.mirrors.padEnd(16)}  ${c.title}`).join('\n') + '\n');
     return 0;
   }
   if (command === 'explain' || command === 'diff') {
