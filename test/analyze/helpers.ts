@@ -78,3 +78,19 @@ spec:
   selector: { istio: ingressgateway }
   servers: [{ port: { number: 8080, name: http, protocol: HTTP }, hosts: [${hosts}] }]`;
 }
+
+/** A webhook rule's bad/good pair, as `[name, bad YAML, good YAML, code, message]`. */
+export type WebhookPair = [string, string, string, 'CI104' | 'CI105', RegExp];
+
+/**
+ * Asserts one pair: the CRD schema and CEL rules accept the bad input (so the webhook sees it), the rule
+ * reports it with `code` and a message matching `message`, and the good twin draws no schema or webhook
+ * finding (istiod's warning on every EnvoyFilter aside).
+ */
+export function expectWebhookPair(bad: string, good: string, code: string, message: RegExp): void {
+  const refused = analyzeYaml(bad);
+  expect(refused.filter(f => f.code === 'CI101' || f.code === 'CI102').map(f => f.message)).toEqual([]);
+  expect(refused.filter(f => f.code === code).map(f => f.message)).toContainEqual(expect.stringMatching(message));
+  const accepted = analyzeYaml(good).filter(f => !f.message.includes('EnvoyFilter exposes internal implementation details'));
+  expect(accepted.filter(f => ['CI101', 'CI102', 'CI104', 'CI105'].includes(f.code)).map(f => f.message)).toEqual([]);
+}
