@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { VirtualService } from '../imports/networking.istio.io';
 import { Canary, MeshService, ServiceSubsets } from '../lib';
 import { buildMesh } from '../bench/mesh-app';
@@ -40,5 +40,32 @@ describe('synth-time checks at scale', () => {
     expect(() => app.synthYaml()).toThrow(/\[extra\/svc-7-v3\] subset 'v3' of host 'svc-7' selects no Deployment defined in the app \(subset labels: version=v3; deployments of the service: svc-7-v1, svc-7-v2\)/);
     expect(() => app.synthYaml()).toThrow("[extra/svc-9-canary] 'canary' names subset 'v9', which no DestinationRule defines for host 'svc-9' (defined: v1)");
     expect(() => app.synthYaml()).toThrow("host 'svc-42' is routed by two VirtualServices in chart 'mesh' (mesh/svc-42-subsets/HostTraffic.mesh.svc-42.mesh/Route and mesh/by-hand)");
+  });
+
+  test('an app of many charts renders each Deployment for the checks once per synth, not once per chart', () => {
+    const deploymentRenders = (charts: number) => {
+      const app = Testing.app();
+      for (let c = 0; c < charts; c++) buildMesh(app, 20, `mesh-${c}`);
+      const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+      try {
+        app.synth();
+        return spy.mock.contexts.filter(o => (o as ApiObject).kind === 'Deployment').length / (charts * 40);
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    // once for the checks (cdk8s's first validation pass) and once for the YAML; the passes cdk8s repeats
+    // in each chart.toJson() reuse the first pass's tables
+    expect(deploymentRenders(1)).toBe(2);
+    expect(deploymentRenders(10)).toBe(2);
+  });
+
+  test('chart.toJson() after a change sees the change: each direct call checks the app afresh', () => {
+    const app = Testing.app();
+    const chart = buildMesh(app, 3);
+    expect(() => Testing.synth(chart)).not.toThrow();
+    const deployment = chart.node.findChild('svc-1-v2') as ApiObject;
+    deployment.addJsonPatch(JsonPatch.replace('/spec/template/metadata/labels/version', 'v9'));
+    expect(() => Testing.synth(chart)).toThrow(/subset 'v2' of host 'svc-1' selects no Deployment defined in the app/);
   });
 });

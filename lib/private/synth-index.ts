@@ -22,6 +22,12 @@ const INDEXES = new WeakMap<IConstruct, SynthIndex>();
  * object rendered at most once per pass, and checks share derived tables through `memo`. A validation on
  * the app root, which cdk8s runs first in every pass, drops the tables, so a pass never sees stale ones.
  *
+ * One exception keeps an app of many charts linear: `app.synth()` (and `synthYaml()`) validates the app, then calls
+ * `chart.toJson()` for each chart, which validates the whole app again, with nothing able to change the
+ * tree in between (the first pass threw if anything was wrong). Those repeated passes keep the first
+ * pass's tables. They are recognized by the call stack; if cdk8s's internals are ever named otherwise,
+ * every pass builds its tables afresh, which is slower and as correct.
+ *
  * @internal
  */
 export class SynthIndex {
@@ -31,7 +37,7 @@ export class SynthIndex {
     let index = INDEXES.get(root);
     if (!index) {
       const created = new SynthIndex(root);
-      root.node.addValidation({ validate: () => created.reset() });
+      root.node.addValidation({ validate: () => created.startPass() });
       INDEXES.set(root, created);
       index = created;
     }
@@ -82,8 +88,21 @@ export class SynthIndex {
     });
   }
 
-  private reset(): string[] {
-    this.tables = new Map();
+  private startPass(): string[] {
+    if (!isRepeatedPassOfAppSynth()) {
+      this.tables = new Map();
+    }
     return [];
   }
+}
+
+/** A `chart.toJson()` that `app.synth()` or `app.synthYaml()` calls after validating the app itself (cdk8s 2.x: lib/app.js, lib/chart.js). */
+function isRepeatedPassOfAppSynth(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 50;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  // source maps (ts-node, jest) name cdk8s's sources src/*.ts instead of lib/*.js
+  return /\.toJson \(.*[\\/]cdk8s[\\/](?:lib|src)[\\/]chart\.[jt]s:/.test(stack)
+    && /\.synth(?:Yaml)? \(.*[\\/]cdk8s[\\/](?:lib|src)[\\/]app\.[jt]s:/.test(stack);
 }
