@@ -4,6 +4,7 @@ import { Telemetry } from '../imports/telemetry.istio.io';
 import { ROOT_NAMESPACE } from './private/mesh-defaults';
 import { renderedObjects } from './private/objects';
 import { assertDnsLabel, assertPercentage } from './private/validate';
+import { SynthIndex } from './private/synth-index';
 
 /** Which requests Envoy logs. */
 export enum AccessLogs {
@@ -88,7 +89,7 @@ export class MeshTelemetry extends Construct {
       },
     });
     if (!props.selector) {
-      this.node.addValidation({ validate: () => this.otherNamespaceWide(namespace) });
+      SynthIndex.addCheck(this, () => this.otherNamespaceWide(namespace));
     }
   }
 

@@ -22,11 +22,12 @@ const INDEXES = new WeakMap<IConstruct, SynthIndex>();
  * object rendered at most once per pass, and checks share derived tables through `memo`. A validation on
  * the app root, which cdk8s runs first in every pass, drops the tables, so a pass never sees stale ones.
  *
- * One exception keeps an app of many charts linear: `app.synth()` (and `synthYaml()`) validates the app, then calls
- * `chart.toJson()` for each chart, which validates the whole app again, with nothing able to change the
- * tree in between (the first pass threw if anything was wrong). Those repeated passes keep the first
- * pass's tables. They are recognized by the call stack; if cdk8s's internals are ever named otherwise,
- * every pass builds its tables afresh, which is slower and as correct.
+ * Repeated passes: `app.synth()` (and `synthYaml()`) validates the app, then calls `chart.toJson()` for
+ * each chart, which validates the whole app again, with nothing able to change the tree in between: the
+ * first pass threw if any check failed. In those repeated passes the checks added with `addCheck`
+ * return the first pass's verdict (none) and the tables are kept, so an app of many charts is checked
+ * once per synth, not once per chart. Repeated passes are recognized by the call stack; if cdk8s's
+ * internals are ever named otherwise, every pass checks afresh, which is slower and as correct.
  *
  * @internal
  */
@@ -44,7 +45,19 @@ export class SynthIndex {
     return index;
   }
 
+  /**
+   * Adds a synth-time check to `scope`. Every check of the library that reads other constructs goes
+   * through here, so cdk8s's repeated passes within one synth cost nothing.
+   */
+  public static addCheck(scope: IConstruct, check: () => string[]): void {
+    const index = SynthIndex.of(scope);
+    scope.node.addValidation({ validate: () => (index.repeated ? [] : check()) });
+  }
+
   private tables = new Map<string, unknown>();
+
+  /** This pass repeats, within one `app.synth()`, a pass that found nothing wrong. */
+  private repeated = false;
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -89,7 +102,8 @@ export class SynthIndex {
   }
 
   private startPass(): string[] {
-    if (!isRepeatedPassOfAppSynth()) {
+    this.repeated = isRepeatedPassOfAppSynth();
+    if (!this.repeated) {
       this.tables = new Map();
     }
     return [];

@@ -211,7 +211,7 @@ export class HostTraffic extends Construct {
       }
     }
     this.checkFaultAgainstTimeouts();
-    by.node.addValidation({ validate: () => route.targets.flatMap(t => t.subset === undefined ? [] : subsetError(t.service, t.prop, t.subset)) });
+    SynthIndex.addCheck(by, () => route.targets.flatMap(t => t.subset === undefined ? [] : subsetError(t.service, t.prop, t.subset)));
     if (route.behaviour?.mirror) {
       this.validateMirror(by, route.behaviour.mirror);
     }
@@ -297,10 +297,10 @@ export class HostTraffic extends Construct {
     }
     this.policies.set(key, { by, value });
     if (subset !== undefined) {
-      by.node.addValidation({ validate: () => this.subsetDefs.some(s => s.value.name === subset) ? [] : [
+      SynthIndex.addCheck(by, () => this.subsetDefs.some(s => s.value.name === subset) ? [] : [
         `'subset' names '${subset}', which the DestinationRule of host '${this.service.host}' in this chart does not define `
         + `(defined here: ${this.subsetDefs.map(s => s.value.name).join(', ') || 'none'}); a subset policy lives beside its subset`,
-      ] });
+      ]);
     }
     return this.ensureDestinationRule(by);
   }
@@ -400,7 +400,7 @@ export class HostTraffic extends Construct {
   }
 
   private validateMirror(by: IConstruct, mirror: NonNullable<HttpBehaviour['mirror']>): void {
-    by.node.addValidation({ validate: () => subsetError(this.service, mirror.prop, mirror.subset) });
+    SynthIndex.addCheck(by, () => subsetError(this.service, mirror.prop, mirror.subset));
   }
 
   private ensureVirtualService(by: IConstruct): ApiObject {
@@ -412,7 +412,7 @@ export class HostTraffic extends Construct {
         metadata: { name: this.routeName?.value ?? this.service.host, namespace: this.routeScope.namespace },
         spec: Lazy.any({ produce: () => this.renderHttpRoute() }),
       } as any);
-      this.node.addValidation({ validate: () => this.gatewayTimeoutErrors() });
+      SynthIndex.addCheck(this, () => this.gatewayTimeoutErrors());
     }
     if (!this.vs) {
       this.vsBy = { by, value: undefined };
@@ -424,7 +424,7 @@ export class HostTraffic extends Construct {
         spec: Lazy.any({ produce: () => this.renderRoute() }),
       });
       OWNERS.set(this.vs, this);
-      this.node.addValidation({ validate: () => this.duplicateHosts() });
+      SynthIndex.addCheck(this, () => this.duplicateHosts());
     }
     return this.vs;
   }

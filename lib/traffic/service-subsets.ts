@@ -74,7 +74,7 @@ export class ServiceSubsets extends Construct {
     const defined = model._addSubsets(this, this.subsets);
     this.destinationRule = Array.isArray(defined) ? undefined : defined;
     this.versionServices = Array.isArray(defined) ? defined : [];
-    this.node.addValidation({ validate: () => this.unselectedSubsets(props.service) });
+    SynthIndex.addCheck(this, () => this.unselectedSubsets(props.service));
   }
 
   private unselectedSubsets(service: MeshService): string[] {
