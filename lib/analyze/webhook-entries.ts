@@ -1,29 +1,16 @@
 import { Manifest } from './manifest';
-import { ipSubnets, labels } from './webhook-values';
-import { DNS1123_LABEL, exportTo, FQDN, isIpAddress, list, Path, port, Verdict, wildcardDomainError } from './webhook-verdict';
+import { emptySelector, HTTP_PROTOCOLS, ipSubnets, labels, portName, protocol, TLS_PROTOCOLS } from './webhook-values';
+import { exportTo, FQDN, isIpAddress, list, Path, port, Verdict, wildcardDomainError } from './webhook-verdict';
 
 // istiod's webhook rules for ServiceEntry and WorkloadEntry and the endpoints they share (Istio 1.30
 // pkg/config/validation/validation.go). The CRDs' CEL rules already refuse the `*` host, duplicate
 // ports, CIDRs outside NONE/STATIC, endpoints with NONE, several DNS_ROUND_ROBIN endpoints, unix
 // socket paths and unix endpoints with ports, and a workload selector beside endpoints.
 
-/** Protocols Istio knows (protocol.Parse); the empty protocol is sniffed. */
-export const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
-export const HTTP_PROTOCOLS = new Set(['http', 'http2', 'grpc', 'grpc-web', 'http_proxy']);
-export const TLS_PROTOCOLS = new Set(['https', 'tls']);
 const TCP_PROTOCOLS = new Set(['tcp', 'https', 'tls', 'mongo', 'redis', 'mysql']);
 const DYNAMIC_DNS_PROTOCOLS = new Set(['http', 'tls', 'grpc', 'http2']);
 
 const protocolOf = (p: any) => String(p?.protocol ?? '').toLowerCase();
-
-/** A `selector.labels` (Sidecar, EnvoyFilter, ServiceEntry) or `matchLabels` with no labels selects every workload. */
-export function emptySelector(v: Verdict, path: Path, selector: unknown, labelsField: 'labels' | 'matchLabels', prefix: string): void {
-  if (!selector || typeof selector !== 'object') return;
-  const selected = (selector as any)[labelsField];
-  if (!selected || typeof selected !== 'object' || Object.keys(selected).length === 0) {
-    v.warning(path, `${prefix}workload selector specified without labels${prefix ? ', will be applied to all services in namespace' : ''}`);
-  }
-}
 
 /**
  * One endpoint (a WorkloadEntry's spec, or a ServiceEntry endpoint): its address, ports and labels.
@@ -71,8 +58,8 @@ function serviceEntryPorts(v: Verdict, m: Manifest, spec: any): void {
     if (list(spec.addresses).length === 0 && !autoAllocation && (protocolOf(p) === '' || protocolOf(p) === 'tcp')) {
       v.warning(at, 'addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled');
     }
-    if (typeof p.name === 'string' && !(p.name.length <= 63 && DNS1123_LABEL.test(p.name))) v.error([...at, 'name'], `invalid port name: ${p.name}`);
-    if (protocolOf(p) !== '' && !PROTOCOLS.has(protocolOf(p))) v.error([...at, 'protocol'], `unsupported protocol: ${p.protocol}`);
+    portName(v, [...at, 'name'], p.name);
+    protocol(v, [...at, 'protocol'], p.protocol);
   });
 }
 

@@ -1,5 +1,5 @@
 import { Manifest } from './manifest';
-import { emptySelector } from './webhook-entries';
+import { emptySelector } from './webhook-values';
 import { Verdict } from './webhook-verdict';
 
 // istiod's webhook rules for EnvoyFilter (pkg/config/validation/envoyfilter) and WorkloadGroup

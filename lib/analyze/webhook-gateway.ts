@@ -1,6 +1,6 @@
 import { Manifest } from './manifest';
-import { HTTP_PROTOCOLS, PROTOCOLS, TLS_PROTOCOLS } from './webhook-entries';
-import { DNS1123_LABEL, isIpAddress, list, namespacedHost, Path, port, Verdict } from './webhook-verdict';
+import { HTTP_PROTOCOLS, ipAddress, PROTOCOLS, TLS_PROTOCOLS, unixAddress } from './webhook-values';
+import { DNS1123_LABEL, list, namespacedHost, Path, port, Verdict } from './webhook-verdict';
 
 // istiod's webhook rules for Gateway and the server TLS settings Sidecar ingress listeners share
 // (Istio 1.30 pkg/config/validation/validation.go).
@@ -75,12 +75,10 @@ export function serverTls(v: Verdict, path: Path, tls: any): void {
 function serverBind(v: Verdict, path: Path, server: any): void {
   const bind = typeof server.bind === 'string' ? server.bind : '';
   if (bind.startsWith('unix://')) {
-    const file = bind.slice('unix://'.length);
-    if (file === '') v.error([...path, 'bind'], 'unix address must not be empty');
-    else if (!file.startsWith('@') && (!file.startsWith('/') || file.endsWith('/'))) v.error([...path, 'bind'], `${file} is not an absolute path to a file`);
+    unixAddress(v, [...path, 'bind'], bind);
     if (server.port?.number) v.error([...path, 'port', 'number'], `port number must be 0 for unix domain socket: ${server.port.number}`);
-  } else if (bind !== '' && !isIpAddress(bind)) {
-    v.error([...path, 'bind'], `${bind} is not a valid IP`);
+  } else {
+    ipAddress(v, [...path, 'bind'], bind);
   }
 }
 

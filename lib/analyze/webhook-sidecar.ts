@@ -1,8 +1,8 @@
 import { Manifest } from './manifest';
-import { emptySelector, HTTP_PROTOCOLS, PROTOCOLS, TLS_PROTOCOLS } from './webhook-entries';
 import { serverTls } from './webhook-gateway';
 import { connectionPool } from './webhook-policies';
-import { DNS1123_LABEL, destination, isIpAddress, list, namespacedHost, Path, port, Verdict } from './webhook-verdict';
+import { emptySelector, HTTP_PROTOCOLS, ipAddress, portName, protocol, splitHostPort, TLS_PROTOCOLS, unixAddress } from './webhook-values';
+import { destination, list, namespacedHost, Path, port, Verdict } from './webhook-verdict';
 
 // istiod's webhook rules for Sidecar (Istio 1.30 pkg/config/validation/validation.go): listeners, their
 // ports, binds, default endpoints, TLS and connection pools, egress hosts and the egress proxy.
@@ -11,36 +11,24 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', '0.0.0.0', '::1', '::']);
 
 /** A listener port: optional DNS-label name, a protocol Istio knows, a number in range unless a unix socket. */
 function listenerPort(v: Verdict, path: Path, p: any, unixSocket: boolean): void {
-  if (typeof p.name === 'string' && p.name !== '' && !(p.name.length <= 63 && DNS1123_LABEL.test(p.name))) {
-    v.error([...path, 'name'], `invalid port name: ${p.name}`);
-  }
-  const protocol = String(p.protocol ?? '');
-  if (protocol !== '' && !PROTOCOLS.has(protocol.toLowerCase())) v.error([...path, 'protocol'], `unsupported protocol: ${protocol}`);
+  // the name is optional
+  if (p.name !== '') portName(v, [...path, 'name'], p.name);
+  protocol(v, [...path, 'protocol'], p.protocol);
   if (!unixSocket) port(v, [...path, 'number'], p.number ?? 0);
   if (p.targetPort > 0) v.error([...path, 'targetPort'], 'targetPort has no impact on Sidecars');
 }
 
-function ipBind(v: Verdict, path: Path, bind: unknown): void {
-  if (typeof bind === 'string' && bind !== '' && !isIpAddress(bind)) v.error(path, `${bind} is not a valid IP`);
-}
-
-function unixPath(v: Verdict, path: Path, address: string): void {
-  const file = address.slice('unix://'.length);
-  if (file === '') v.error(path, 'unix address must not be empty');
-  else if (!file.startsWith('@') && (!file.startsWith('/') || file.endsWith('/'))) v.error(path, `${file} is not an absolute path to a file`);
-}
-
 /** `127.0.0.1:<port>`, `0.0.0.0:<port>`, `[::1]:<port>`, `[::]:<port>`, `:<port>` or `unix://<path>`. */
 function defaultEndpoint(v: Verdict, path: Path, endpoint: string): void {
-  if (endpoint.startsWith('unix://')) return unixPath(v, path, endpoint);
-  const match = /^(\[[^\]]*\]|[^:[\]]*):([^:]*)$/.exec(endpoint);
-  if (!match) return v.error(path, `address ${endpoint}: missing port in address`);
-  const host = match[1].replace(/^\[(.*)\]$/, '$1');
+  if (endpoint.startsWith('unix://')) return unixAddress(v, path, endpoint);
+  const split = splitHostPort(endpoint);
+  if (!split) return v.error(path, `address ${endpoint}: missing port in address`);
+  const [host, number] = split;
   if (host !== '' && !LOCAL_HOSTS.has(host)) {
     v.error(path, 'sidecar: defaultEndpoint must be of form 127.0.0.1:<port>,0.0.0.0:<port>,[::1]:port,[::]:port,unix://filepath or unset');
   }
-  if (!/^[+-]?\d+$/.test(match[2])) v.error(path, `sidecar: defaultEndpoint port (${match[2]}) is not a number`);
-  else port(v, path, Number(match[2]));
+  if (!/^[+-]?\d+$/.test(number)) v.error(path, `sidecar: defaultEndpoint port (${number}) is not a number`);
+  else port(v, path, Number(number));
 }
 
 const INGRESS_TLS_UNSUPPORTED: ReadonlyArray<[string, string]> = [
@@ -65,7 +53,7 @@ function sidecarIngress(v: Verdict, ingress: any[]): void {
     const at = ['spec', 'ingress', i];
     const protocol = String(listener.port.protocol ?? '').toLowerCase();
     listenerPort(v, [...at, 'port'], listener.port, false);
-    ipBind(v, [...at, 'bind'], listener.bind);
+    ipAddress(v, [...at, 'bind'], listener.bind);
     if (ports.has(listener.port.number)) v.error([...at, 'port', 'number'], 'sidecar: ports on IP bound listeners must be unique');
     ports.add(listener.port.number);
     if (typeof listener.defaultEndpoint === 'string' && listener.defaultEndpoint !== '') defaultEndpoint(v, [...at, 'defaultEndpoint'], listener.defaultEndpoint);
@@ -99,14 +87,14 @@ function egressPort(v: Verdict, at: Path, listener: any, sockets: Set<string>, p
   const number = listener.port.number ?? 0;
   listenerPort(v, [...at, 'port'], listener.port, number === 0);
   if (number !== 0) {
-    ipBind(v, [...at, 'bind'], listener.bind);
+    ipAddress(v, [...at, 'bind'], listener.bind);
     if (ports.has(number)) v.error([...at, 'port', 'number'], 'sidecar: ports on IP bound listeners must be unique');
     ports.add(number);
     return;
   }
   const bind = String(listener.bind ?? '');
   if (!bind.startsWith('unix://')) v.error([...at, 'port', 'number'], 'sidecar: ports with 0 value must have a unix domain socket bind address');
-  else unixPath(v, [...at, 'bind'], bind);
+  else unixAddress(v, [...at, 'bind'], bind);
   if (listener.captureMode && !['DEFAULT', 'NONE'].includes(listener.captureMode)) {
     v.error([...at, 'captureMode'], 'sidecar: captureMode must be DEFAULT/NONE for unix domain socket listeners');
   }

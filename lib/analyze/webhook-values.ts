@@ -178,7 +178,56 @@ export function hostSubsetOf(host: string, of: string): boolean {
   return of.startsWith('*') ? host.endsWith(of.slice(1)) : host === of;
 }
 
+// ---- ports, protocols, addresses ----------------------------------------------------------------
+
+/** Protocols Istio knows (protocol.Parse); the empty protocol is sniffed. */
+export const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
+export const HTTP_PROTOCOLS = new Set(['http', 'http2', 'grpc', 'grpc-web', 'http_proxy']);
+export const TLS_PROTOCOLS = new Set(['https', 'tls']);
+
+/** A port name must be a DNS-1123 label. */
+export function portName(v: Verdict, path: Path, name: unknown): void {
+  if (typeof name === 'string' && !(name.length <= 63 && DNS1123_LABEL.test(name))) v.error(path, `invalid port name: ${name}`);
+}
+
+/** A protocol Istio knows, in any case; empty means sniffed. */
+export function protocol(v: Verdict, path: Path, value: unknown): void {
+  const text = String(value ?? '');
+  if (text !== '' && !PROTOCOLS.has(text.toLowerCase())) v.error(path, `unsupported protocol: ${text}`);
+}
+
+/** A bind address: empty, or an IP address. */
+export function ipAddress(v: Verdict, path: Path, value: unknown): void {
+  if (typeof value === 'string' && value !== '' && !isIpAddress(value)) v.error(path, `${value} is not a valid IP`);
+}
+
+/** Istio's ValidateUnixAddress on `unix://<path>`: an abstract socket (`@name`) or an absolute file path. */
+export function unixAddress(v: Verdict, path: Path, address: string): void {
+  const file = address.slice('unix://'.length);
+  if (file === '') v.error(path, 'unix address must not be empty');
+  else if (!file.startsWith('@') && (!file.startsWith('/') || file.endsWith('/'))) v.error(path, `${file} is not an absolute path to a file`);
+}
+
+/** Go's net.SplitHostPort: `host:port` or `[ipv6]:port`, brackets removed; undefined without a port. */
+export function splitHostPort(address: string): [host: string, port: string] | undefined {
+  const match = /^(\[[^\]]*\]|[^:[\]]*):([^:]*)$/.exec(address);
+  return match ? [match[1].replace(/^\[(.*)\]$/, '$1'), match[2]] : undefined;
+}
+
 // ---- policy attachment --------------------------------------------------------------------------
+
+/**
+ * A workload selector without labels selects every workload of the namespace: a warning. Sidecar,
+ * EnvoyFilter and ServiceEntry name them `labels` and prefix the warning with the kind; policies name them
+ * `matchLabels`.
+ */
+export function emptySelector(v: Verdict, path: Path, selector: unknown, labelsField: 'labels' | 'matchLabels', prefix = ''): void {
+  if (!selector || typeof selector !== 'object') return;
+  const selected = (selector as any)[labelsField];
+  if (!selected || typeof selected !== 'object' || Object.keys(selected).length === 0) {
+    v.warning(path, `${prefix}workload selector specified without labels${prefix ? ', will be applied to all services in namespace' : ''}`);
+  }
+}
 
 /** What a policy's `targetRef(s)` may name: Services, ServiceEntries, Gateways and GatewayClasses. */
 const TARGET_KINDS = new Set(['core/Service', 'networking.istio.io/ServiceEntry', 'gateway.networking.k8s.io/Gateway', 'gateway.networking.k8s.io/GatewayClass']);
@@ -188,10 +237,7 @@ const TARGET_KINDS = new Set(['core/Service', 'networking.istio.io/ServiceEntry'
  * selects every workload of the namespace (a warning), and target references of the kinds istiod allows.
  */
 export function attachment(v: Verdict, spec: any, selectorField = 'selector'): void {
-  const selector = spec[selectorField];
-  if (selector && typeof selector === 'object' && Object.keys(selector.matchLabels ?? {}).length === 0) {
-    v.warning(['spec', selectorField], 'workload selector specified without labels');
-  }
+  emptySelector(v, ['spec', selectorField], spec[selectorField], 'matchLabels');
   const refs: Array<[Path, any]> = [
     ...(spec.targetRef ? [[['spec', 'targetRef'], spec.targetRef] as [Path, any]] : []),
     ...(Array.isArray(spec.targetRefs) ? spec.targetRefs.map((r: any, i: number) => [['spec', 'targetRefs', i], r] as [Path, any]) : []),

@@ -25,7 +25,7 @@ const INDEXES = new WeakMap<IConstruct, SynthIndex>();
  * Repeated passes: `app.synth()` (and `synthYaml()`) validates the app, then calls `chart.toJson()` for
  * each chart, which validates the whole app again, with nothing able to change the tree in between: the
  * first pass threw if any check failed. In those repeated passes the checks added with `addCheck`
- * return the first pass's verdict (none) and the tables are kept, so an app of many charts is checked
+ * return the first pass's verdict (none) without reading the tables, so an app of many charts is checked
  * once per synth, not once per chart. Repeated passes are recognized by the call stack; if cdk8s's
  * internals are ever named otherwise, every pass checks afresh, which is slower and as correct.
  *
@@ -103,9 +103,7 @@ export class SynthIndex {
 
   private startPass(): string[] {
     this.repeated = isRepeatedPassOfAppSynth();
-    if (!this.repeated) {
-      this.tables = new Map();
-    }
+    this.tables = new Map();
     return [];
   }
 }

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { GO_BOOLEANS, isPrefix } from '../webhook-values';
+import { GO_BOOLEANS, isPrefix, splitHostPort } from '../webhook-values';
 import { FQDN, isIpAddress } from '../webhook-verdict';
 
 // The injector's value checks (istio 1.30 pkg/kube/inject/validate.go) that istioctl reports as IST0125.
@@ -55,11 +55,11 @@ function uint32(value: string): string | undefined {
 
 /** host:port, as istiod's ValidateProxyAddress reads a proxy's discovery, statsd and service addresses. */
 function addressError(address: unknown): string | undefined {
-  const match = typeof address === 'string' ? /^(\[[^\]]*\]|[^:]*):([^:]*)$/.exec(address) : null;
-  if (!match) return `unable to split ${JSON.stringify(address)}: missing port in address`;
-  const host = match[1].replace(/^\[(.*)\]$/, '$1');
-  const port = Number(match[2]);
-  if (!/^\d+$/.test(match[2]) || port < 1 || port > 65535) return `port number ${match[2]} must be in the range 1..65535`;
+  const split = typeof address === 'string' ? splitHostPort(address) : undefined;
+  if (!split) return `unable to split ${JSON.stringify(address)}: missing port in address`;
+  const [host, text] = split;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535) return `port number ${text} must be in the range 1..65535`;
   return FQDN.test(host) || isIpAddress(host) ? undefined : `"${host}" is not a valid hostname or an IP address`;
 }
 
