@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { VirtualService } from '../imports/networking.istio.io';
-import { Canary, MeshService, ServiceSubsets } from '../lib';
+import { IConstruct } from 'constructs';
+import { Canary, HostTraffic, MeshService, Retries, ServiceSubsets } from '../lib';
 import { buildMesh } from '../bench/mesh-app';
 
 /** How many objects synth renders for a mesh of `n` services, validations included. */
@@ -39,7 +40,31 @@ describe('synth-time checks at scale', () => {
     // THEN
     expect(() => app.synthYaml()).toThrow(/\[extra\/svc-7-v3\] subset 'v3' of host 'svc-7' selects no Deployment defined in the app \(subset labels: version=v3; deployments of the service: svc-7-v1, svc-7-v2\)/);
     expect(() => app.synthYaml()).toThrow("[extra/svc-9-canary] 'canary' names subset 'v9', which no DestinationRule defines for host 'svc-9' (defined: v1)");
-    expect(() => app.synthYaml()).toThrow("host 'svc-42' is routed by two VirtualServices in chart 'mesh' (mesh/svc-42-subsets/HostTraffic.mesh.svc-42.mesh/Route and mesh/by-hand)");
+    expect(() => app.synthYaml()).toThrow("host 'svc-42' is routed by two VirtualServices in chart 'mesh' (mesh/svc-42-subsets/HostTraffic/Route and mesh/by-hand)");
+  });
+
+  test('the library names no first child after a host: ids per host would use up V8\'s shared hidden classes', () => {
+    // constructs keeps a construct's children in a plain object, so its first child's id is the first
+    // property name of an empty object; V8 shares hidden classes through about 1,500 distinct first names,
+    // after which every object built key by key in the process (cdk8s's YAML writer's too) gets its own
+    const app = Testing.app();
+    buildMesh(app, 100);
+    const firstIds = new Set(app.node.findAll()
+      .map((c: IConstruct) => c.node.children[0]?.node.id)
+      .filter((id): id is string => id !== undefined && !/^svc-\d+-(service|v1|v2|subsets|canary|retries)$/.test(id)));
+    // the chart's own first child is the ZeroTrust block; the rest are fixed names
+    expect([...firstIds].sort()).toEqual(['HostTraffic', 'Policy', 'Resource', 'mesh', 'zero-trust']);
+  });
+
+  test('a scope that is first to use two hosts holds both models, the second named after its host', () => {
+    const chart = Testing.chart();
+    const reviews = new MeshService({ host: 'reviews', namespace: 'bookinfo', subsets: ['v1'] });
+    const ratings = new MeshService({ host: 'ratings', namespace: 'bookinfo', subsets: ['v1'] });
+    expect(HostTraffic.of(chart, reviews).node.id).toBe('HostTraffic');
+    expect(HostTraffic.of(chart, ratings).node.id).toBe('HostTraffic.bookinfo.ratings.mesh');
+    // each block after the first finds its host's model wherever it lives
+    new Retries(chart, 'ratings-retries', { service: ratings, attempts: 2 });
+    expect(HostTraffic.of(chart, ratings).node.path).toBe(`${chart.node.path}/HostTraffic.bookinfo.ratings.mesh`);
   });
 
   test('an app of many charts renders each Deployment for the checks once per synth, not once per chart', () => {

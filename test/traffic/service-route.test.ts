@@ -104,7 +104,7 @@ describe('ServiceRoute', () => {
     new Canary(scenario, 'canary', { service: bookinfo.reviews, stable: 'v1', canary: 'v2', canaryWeight: 10 });
     new VirtualService(scenario, 'by-hand', { metadata: { name: 'reviews-by-hand', namespace: 'bookinfo' }, spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }] }] } });
     expect(() => synth(scenario)).toThrow(
-      "host 'reviews' is routed by two VirtualServices in chart 'scenario' (scenario/canary/HostTraffic.bookinfo.reviews.mesh/Route and scenario/by-hand)");
+      "host 'reviews' is routed by two VirtualServices in chart 'scenario' (scenario/canary/HostTraffic/Route and scenario/by-hand)");
   });
 
   test('the same host in two charts is fine: scenario charts are alternatives', () => {
