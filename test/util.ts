@@ -1,5 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
 import { BookinfoApp } from '../lib';
+import { Manifest, parseManifests } from '../lib/analyze/manifest';
 
 /**
  * Synthesizes a chart the way `app.synth()` does, validations included, and returns its manifests.
@@ -7,6 +9,11 @@ import { BookinfoApp } from '../lib';
 export function synth(chart: Chart): any[] {
   App.of(chart).synthYaml();
   return Testing.synth(chart);
+}
+
+/** A chart's manifests as the analyzer reads them from `<chart id>.yaml`, one YAML document per object. */
+export function manifestsOf(chart: Chart): Manifest[] {
+  return parseManifests(`${chart.node.id}.yaml`, synth(chart).map(m => YAML.stringify(m)).join('---\n')).manifests;
 }
 
 /** Finds the one manifest of `kind` named `name`, failing the test if there is not exactly one. */

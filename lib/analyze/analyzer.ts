@@ -4,6 +4,7 @@ import { checkAnnotations } from './checks/annotations';
 import { checkConditions } from './checks/conditions';
 import { checkDestinationRuleHosts, checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
 import { checkAuthorizationPolicies } from './checks/authorization';
+import { checkWaypointIdentityAllowed } from './checks/waypoint-policies';
 import { checkWorkloads } from './checks/deployments';
 import { checkDeprecations } from './checks/deprecations';
 import { checkEnvoyFilters } from './checks/envoy-filters';
@@ -36,7 +37,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
   checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
   checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction, checkConditions,
-  checkAnnotations,
+  checkAnnotations, checkWaypointIdentityAllowed,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */

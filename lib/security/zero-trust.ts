@@ -128,9 +128,11 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
  * admits exactly the principals of its declared callers. Adding a call is one `allow()` line and one
  * rule in the YAML diff.
  *
- * In ambient mode with a waypoint, ztunnel lets the waypoint's traffic through and skips selector
- * policies for it, so the graph moves to the waypoint: a second allow-nothing attached to the waypoint
- * Gateway, and each callee's policy attached to its Service.
+ * In ambient mode with a waypoint, every request reaches the pods from the waypoint, under the waypoint's
+ * identity (it does not impersonate its callers), and ztunnel checks the namespace's policies against that
+ * identity. So the graph moves to the waypoint: an allow-nothing attached to the waypoint Gateway, each
+ * callee's policy attached to its Service; and the namespace policy ztunnel enforces admits the waypoint
+ * alone (an allow-nothing there would refuse every request the waypoint forwards).
  *
  * @see https://istio.io/latest/docs/ops/best-practices/security/#use-default-deny-patterns
  * @example
@@ -139,7 +141,10 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
  * zeroTrust.allow(bookinfo.productpage, bookinfo.reviews, { methods: ['GET'] });
  */
 export class ZeroTrust extends Construct {
-  /** The allow-nothing policy: the namespace's default deny. */
+  /**
+   * The namespace's default deny: `allow-nothing`; with a waypoint, `allow-only-waypoint`, which ztunnel
+   * enforces and which admits the waypoint's identity alone.
+   */
   public readonly allowNothing: AuthorizationPolicy;
 
   /** Namespace the graph protects. */
@@ -169,11 +174,14 @@ export class ZeroTrust extends Construct {
         spec: { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: props.waypoint }] },
       });
     }
-    // an ALLOW policy without rules matches nothing, so it denies what no other policy allows
-    this.allowNothing = new AuthorizationPolicy(this, 'Resource', {
-      metadata: { name: 'allow-nothing', namespace: props.namespace },
-      spec: {},
-    });
+    this.allowNothing = new AuthorizationPolicy(this, 'Resource', this.waypoint
+      ? {
+        metadata: { name: 'allow-only-waypoint', namespace: props.namespace },
+        // Istio names a waypoint's ServiceAccount after its Gateway (class istio-waypoint has no name suffix)
+        spec: { action: AuthorizationPolicySpecAction.ALLOW, rules: [{ from: [{ source: { principals: [WorkloadIdentity.fromServiceAccount(props.namespace, this.waypoint).principal] } }] }] },
+      }
+      // an ALLOW policy without rules matches nothing, so it denies what no other policy allows
+      : { metadata: { name: 'allow-nothing', namespace: props.namespace }, spec: {} });
     for (const edge of props.edges ?? []) {
       this.allow(edge.from, edge.to, edge);
     }

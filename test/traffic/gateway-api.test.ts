@@ -219,13 +219,17 @@ describe('ambient mode', () => {
       .toThrow("edge shop/admin -> cart names methods or paths, which are L7 rules: in ambient mode a waypoint enforces them; set 'waypoint'");
   });
 
-  test('ZeroTrust with a waypoint: allow-nothing at ztunnel and at the waypoint, each callee\'s policy on its Service', () => {
+  test('ZeroTrust with a waypoint: ztunnel admits the waypoint alone, allow-nothing at the waypoint, each callee\'s policy on its Service', () => {
     const chart = new Chart(Testing.app(), 'zt');
     const web = new MeshService({ host: 'web', namespace: 'shop', selector: { app: 'web' }, serviceAccount: 'web' });
     const cart = new MeshService({ host: 'cart', namespace: 'shop', selector: { app: 'cart' }, serviceAccount: 'cart' });
     new ZeroTrust(chart, 'zt', { namespace: 'shop', dataplaneMode: DataplaneMode.AMBIENT, waypoint: 'waypoint', edges: [{ from: web, to: cart, methods: ['GET'] }] });
     const manifests = synth(chart);
-    expect(find(manifests, 'AuthorizationPolicy', 'allow-nothing').spec).toEqual({});
+    // the waypoint forwards every request under its own identity, which ztunnel checks the namespace's policies against
+    expect(manifests.some(m => m.metadata.name === 'allow-nothing')).toBe(false);
+    expect(find(manifests, 'AuthorizationPolicy', 'allow-only-waypoint').spec).toEqual({
+      action: 'ALLOW', rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/waypoint'] } }] }],
+    });
     expect(find(manifests, 'AuthorizationPolicy', 'allow-nothing-waypoint').spec).toEqual({ targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint' }] });
     expect(find(manifests, 'AuthorizationPolicy', 'allow-cart').spec).toEqual({
       targetRefs: [{ group: '', kind: 'Service', name: 'cart' }], action: 'ALLOW',
