@@ -13,6 +13,17 @@ export interface Workload {
   readonly labels: Record<string, string>;
 }
 
+const USE_WAYPOINT = 'istio.io/use-waypoint';
+const USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
+
+/** A waypoint a service uses; Istio names a waypoint's ServiceAccount after its Gateway. */
+export interface WaypointRef {
+  readonly name: string;
+  readonly namespace: string;
+  /** Where the input says the service uses it (`namespace label istio.io/use-waypoint`, `Service reviews`). */
+  readonly via: string;
+}
+
 /**
  * The input indexed the way Istio resolves it: hosts to fully qualified names, and every object by
  * the key other objects refer to it with. Built once per analysis; every check reads it.
@@ -107,6 +118,23 @@ export class Mesh {
       : entries.map(([k, v]) => this.workloadIndex.get(`${namespace}|${k}=${v}`) ?? [])
         .reduce((smallest, list) => list.length < smallest.length ? list : smallest);
     return candidates.filter(w => entries.every(([k, v]) => w.labels[k] === v));
+  }
+
+  /**
+   * The waypoint that handles requests to `service` in ambient mode: the Service's `istio.io/use-waypoint`
+   * label, else its Namespace's (`none` opts out); only in a namespace the input enrolls in ambient.
+   */
+  public waypointOf(service: Manifest): WaypointRef | undefined {
+    const nsLabels = this.namespaces.get(service.namespace)?.object.metadata?.labels;
+    if (nsLabels?.['istio.io/dataplane-mode'] !== 'ambient') {
+      return undefined;
+    }
+    const own = service.object.metadata?.labels;
+    const [labels, via] = own?.[USE_WAYPOINT] !== undefined ? [own, `Service ${service.name}`] : [nsLabels, `namespace label ${USE_WAYPOINT}`];
+    const name = labels[USE_WAYPOINT];
+    return typeof name === 'string' && name !== '' && name !== 'none'
+      ? { name, namespace: labels[USE_WAYPOINT_NAMESPACE] ?? service.namespace, via }
+      : undefined;
   }
 
   /** Subsets that DestinationRules define for `fqdn`, with the rule defining each. */

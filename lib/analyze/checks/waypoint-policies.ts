@@ -1,24 +1,13 @@
 import { ROOT_NAMESPACE } from '../../private/mesh-defaults';
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
-import { Mesh } from '../mesh';
+import { Mesh, WaypointRef } from '../mesh';
 import { labelsMatch, objects, strings } from './util';
 
 // Our own check, after ztunnel's inbound authorization (istio/ztunnel src/state.rs `assert_rbac`) and
 // istiod's conversion of AuthorizationPolicies for ztunnel (pilot/pkg/serviceregistry/ambient/
 // authorization.go): a waypoint forwards each request to the pods under its own identity, and the
 // destination's ztunnel checks it against every policy without targetRefs that applies to the pod.
-
-const USE_WAYPOINT = 'istio.io/use-waypoint';
-const USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
-
-/** A waypoint's identity: Istio names the ServiceAccount of a waypoint after its Gateway. */
-interface WaypointRef {
-  readonly name: string;
-  readonly namespace: string;
-  /** Where the input says the traffic uses it (`namespace label istio.io/use-waypoint`, `Service reviews`). */
-  readonly via: string;
-}
 
 /** Source fields ztunnel can check that this check does not model; a source using one might admit the waypoint. */
 const UNMODELLED_SOURCE = ['notPrincipals', 'notNamespaces', 'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks', 'serviceAccounts', 'notServiceAccounts', 'requestPrincipals', 'notRequestPrincipals'];
@@ -61,27 +50,14 @@ function ztunnelPolicies(byNamespace: Map<string, Manifest[]>, namespace: string
   });
 }
 
-function waypointOf(labels: Record<string, string> | undefined, namespace: string, via: string): WaypointRef | undefined {
-  const name = labels?.[USE_WAYPOINT];
-  return typeof name === 'string' && name !== '' && name !== 'none'
-    ? { name, namespace: labels?.[USE_WAYPOINT_NAMESPACE] ?? namespace, via }
-    : undefined;
-}
-
 /** The ambient services of the input that use a waypoint, with the labels of their pods. */
 function waypointUsers(mesh: Mesh): Array<{ namespace: string; waypoint: WaypointRef; podLabels: Array<Record<string, string>> }> {
   const users = [];
-  for (const [namespace, ns] of mesh.namespaces) {
-    const nsLabels = ns.object.metadata?.labels;
-    if (nsLabels?.['istio.io/dataplane-mode'] !== 'ambient') continue;
-    const byNamespace = waypointOf(nsLabels, namespace, `namespace label ${USE_WAYPOINT}`);
-    for (const service of mesh.ofKind('', 'Service').filter(s => s.namespace === namespace)) {
-      const own = service.object.metadata?.labels?.[USE_WAYPOINT];
-      const waypoint = own !== undefined ? waypointOf(service.object.metadata?.labels, namespace, `Service ${service.name}`) : byNamespace;
-      const selector = service.object.spec?.selector;
-      if (waypoint && selector && typeof selector === 'object') {
-        users.push({ namespace, waypoint, podLabels: mesh.workloadsSelectedBy(namespace, selector).map(w => w.labels) });
-      }
+  for (const service of mesh.ofKind('', 'Service')) {
+    const waypoint = mesh.waypointOf(service);
+    const selector = service.object.spec?.selector;
+    if (waypoint && selector && typeof selector === 'object') {
+      users.push({ namespace: service.namespace, waypoint, podLabels: mesh.workloadsSelectedBy(service.namespace, selector).map(w => w.labels) });
     }
   }
   return users;
