@@ -20,7 +20,8 @@ analyze  checks Istio YAML offline: CRD schemas and CEL rules of Istio 1.30.3, a
            --base <file>  a base under every other input, which are alternatives to each other
 explain  for each host, what a request gets in route order (match, destinations with weights, subsets
          and the pod labels they select, timeout, retries, fault, mirror), the DestinationRule policy,
-         the mTLS mode, and who may call it after the AuthorizationPolicies.
+         the mTLS mode, and who may call it after the AuthorizationPolicies. HTTPRoutes attached to a
+         Service read as istiod translates them; behind a waypoint, callers are those it admits.
 diff     only what changes for traffic between two inputs; formatting, key order, object order and
          v1alpha3 vs v1 are no change. --exit-code exits 1 when traffic changes (as git diff does).
 

@@ -30,7 +30,10 @@ export function explain(model: TrafficModel, findings: readonly Finding[], forma
   for (const f of findings) {
     byObject.set(f.object, [...(byObject.get(f.object) ?? []), f]);
   }
-  const marks = (h: HostModel) => h.virtualService ? (byObject.get(`VirtualService/${h.virtualService}`) ?? []) : [];
+  const marks = (h: HostModel) => [
+    ...h.virtualService ? byObject.get(`VirtualService/${h.virtualService}`) ?? [] : [],
+    ...(h.httpRoutes ?? []).flatMap(r => byObject.get(`HTTPRoute/${r}`) ?? []),
+  ];
   if (format === 'json') {
     return JSON.stringify({ hosts: hosts.map(h => ({ ...h, findings: marks(h) })) }, null, 2) + '\n';
   }
@@ -41,7 +44,7 @@ export function explain(model: TrafficModel, findings: readonly Finding[], forma
 }
 
 function explainText(h: HostModel, findings: readonly Finding[]): string {
-  const lines = [`${h.host} (${h.namespace})${h.virtualService ? `  VirtualService ${h.virtualService}` : '  no VirtualService: every request to any endpoint'}`];
+  const lines = [`${h.host} (${h.namespace})  ${routedBy(h)}`];
   h.routes.forEach((r, i) => {
     lines.push(`  route ${i + 1}  ${r.label} ${ARROW} ${destinations(r)}`);
     const extras = behaviour(r);
@@ -61,6 +64,12 @@ function explainText(h: HostModel, findings: readonly Finding[]): string {
     lines.push(`  ! ${f.code} ${f.severity}: ${f.message} (${f.file}:${f.line})`);
   }
   return lines.join('\n') + '\n';
+}
+
+function routedBy(h: HostModel): string {
+  if (h.virtualService) return `VirtualService ${h.virtualService}`;
+  if (h.httpRoutes) return `HTTPRoute ${h.httpRoutes.join(', ')}`;
+  return 'no route: every request to any endpoint';
 }
 
 function explainMarkdown(h: HostModel, findings: readonly Finding[]): string {

@@ -1,5 +1,7 @@
+import { objects } from './checks/util';
+import { asIstioHttpRoutes, serviceParents } from './gateway-routes';
 import { Manifest } from './manifest';
-import { append, Mesh, ROOT_NAMESPACE, Workload } from './mesh';
+import { append, Mesh, ROOT_NAMESPACE, WaypointRef, Workload } from './mesh';
 
 /**
  * What one HTTP route of a host does to the requests it matches.
@@ -39,6 +41,8 @@ export interface HostModel {
   readonly namespace: string;
   /** `namespace/name` of the VirtualService that routes the host in the mesh, if any. */
   readonly virtualService?: string;
+  /** `namespace/name` of the HTTPRoutes attached to the host's Service (Gateway API), if no VirtualService routes it. */
+  readonly httpRoutes?: string[];
   readonly routes: RouteModel[];
   /** Subsets of the host's DestinationRules: name → `k=v, k=v` labels. */
   readonly subsets: Record<string, string>;
@@ -77,13 +81,21 @@ export class TrafficModel {
         }
       }
     }
+    const httpRoutesByHost = new Map<string, Manifest[]>();
+    for (const route of mesh.routes.filter(r => r.kind === 'HTTPRoute')) {
+      for (const parent of serviceParents(route)) {
+        const fqdn = `${parent.name}.${parent.namespace}.svc.cluster.local`;
+        fqdns.add(fqdn);
+        append(httpRoutesByHost, fqdn, route);
+      }
+    }
     for (const dr of mesh.destinationRules) {
       const host = mesh.ruleHost(dr);
       if (host && !host.includes('*')) {
         fqdns.add(host);
       }
     }
-    const hosts = [...fqdns].sort().map(fqdn => hostModel(mesh, index, fqdn, routesByHost.get(fqdn)?.[0]));
+    const hosts = [...fqdns].sort().map(fqdn => hostModel(mesh, index, fqdn, routesByHost.get(fqdn)?.[0], httpRoutesByHost.get(fqdn) ?? []));
     this.hosts = new Map(hosts.map(h => [h.fqdn, h]));
     for (const h of hosts) {
       for (const caller of h.access.callers) {
@@ -98,36 +110,63 @@ function meshBound(vs: Manifest): boolean {
   return !Array.isArray(gateways) || gateways.length === 0 || gateways.includes('mesh');
 }
 
-function hostModel(mesh: Mesh, index: PolicyIndex, fqdn: string, vs: Manifest | undefined): HostModel {
+function hostModel(mesh: Mesh, index: PolicyIndex, fqdn: string, vs: Manifest | undefined, httpRoutes: Manifest[]): HostModel {
   const namespace = mesh.namespaceOf(fqdn) ?? vs?.namespace ?? 'default';
   const host = fqdn.endsWith('.svc.cluster.local') ? fqdn.split('.')[0] : fqdn;
-  const selector = mesh.services.get(fqdn)?.object.spec?.selector;
-  const workloads = selector && typeof selector === 'object' ? mesh.workloadsSelectedBy(namespace, selector) : [];
-  // a subset's pods: the Service's workloads that carry the subset's labels too
-  const podsOf = (labels: Record<string, string>) => {
-    const names = workloads.filter(w => selects(labels, w.labels)).map(w => w.manifest.name);
-    return workloads.length === 0 ? '' : `: ${names.length > 0 ? names.join(', ') : 'no workload'}`;
-  };
-  const subsets = Object.fromEntries(mesh.subsetsOf(fqdn).map(s => [s.name, `${formatLabels(s.labels)}${podsOf(s.labels)}`]));
+  const service = mesh.services.get(fqdn);
+  const workloads = workloadsOf(mesh, service);
+  const subsets = Object.fromEntries(mesh.subsetsOf(fqdn).map(s => [s.name, `${formatLabels(s.labels)}${podsOf(workloads, s.labels)}`]));
+  // a VirtualService routes by subsets of the host; an HTTPRoute by other Services (one per version)
+  const routed = vs ? { virtualService: `${vs.namespace}/${vs.name}`, routes: routesOf(vs.object.spec?.http, vs.namespace, mesh, fqdn, d => d?.subset !== undefined ? subsets[d.subset] : undefined) }
+    : httpRoutes.length > 0 ? { httpRoutes: httpRoutes.map(r => `${r.namespace}/${r.name}`).sort(), routes: routesOf(withoutSolePorts(mesh, asIstioHttpRoutes(httpRoutes), namespace), namespace, mesh, fqdn, d => backendLabels(mesh, d, namespace)) }
+      : { routes: [{ key: 'default', label: 'plain requests', destinations: [{ target: ALL_ENDPOINTS, weight: 100 }] }] };
+  const waypoint = service && mesh.waypointOf(service);
   return {
     fqdn,
     host,
     namespace,
-    virtualService: vs && `${vs.namespace}/${vs.name}`,
-    routes: vs ? routesOf(vs, mesh, fqdn, subsets) : [{ key: 'default', label: 'plain requests', destinations: [{ target: ALL_ENDPOINTS, weight: 100 }] }],
+    ...routed,
     subsets,
     policy: policyOf(mesh, fqdn),
     mtls: index.mtls(namespace, workloads),
-    access: index.access(namespace, workloads),
+    access: waypoint ? index.accessThrough(waypoint, namespace, host) : index.access(namespace, workloads),
     workloads: workloads.map(w => w.manifest.name).sort(),
   };
+}
+
+/** HTTPRoute backends name a port even when their Service has one; it says nothing there, so the model leaves it out. */
+function withoutSolePorts(mesh: Mesh, http: any[], namespace: string): any[] {
+  const sole = (d: any) => {
+    const ports = mesh.services.get(mesh.fqdn(String(d?.host), namespace))?.object.spec?.ports;
+    return Array.isArray(ports) && ports.length === 1 && ports[0]?.port === d?.port?.number;
+  };
+  const strip = (d: any) => (sole(d) ? { ...d, port: undefined } : d);
+  return http.map(r => ({ ...r, route: r.route.map((t: any) => ({ ...t, destination: strip(t.destination) })), mirror: r.mirror && strip(r.mirror) }));
+}
+
+function workloadsOf(mesh: Mesh, service: Manifest | undefined): Workload[] {
+  const selector = service?.object.spec?.selector;
+  return service && selector && typeof selector === 'object' ? mesh.workloadsSelectedBy(service.namespace, selector) : [];
+}
+
+/** `: reviews-v1, reviews-v2`: the workloads among `workloads` that carry `labels`. */
+function podsOf(workloads: Workload[], labels: Record<string, string>): string {
+  const names = workloads.filter(w => selects(labels, w.labels)).map(w => w.manifest.name);
+  return workloads.length === 0 ? '' : `: ${names.length > 0 ? names.join(', ') : 'no workload'}`;
+}
+
+/** What an HTTPRoute backend selects: its Service's selector and the workloads behind it (`app=reviews, version=v1: reviews-v1`). */
+function backendLabels(mesh: Mesh, destination: any, namespace: string): string | undefined {
+  const service = typeof destination?.host === 'string' ? mesh.services.get(mesh.fqdn(destination.host, namespace)) : undefined;
+  const selector = service?.object.spec?.selector;
+  return selector && typeof selector === 'object' ? `${formatLabels(selector)}${podsOf(workloadsOf(mesh, service), selector)}` : undefined;
 }
 
 /** A destination that names no subset: every endpoint of the host (round-robin over its versions). */
 const ALL_ENDPOINTS = 'all endpoints';
 
-function routesOf(vs: Manifest, mesh: Mesh, routed: string, subsets: Record<string, string>): RouteModel[] {
-  const http: unknown = vs.object.spec?.http;
+/** The route model of VirtualService-shaped `http` routes; `labelsOf` says what pods a destination reaches. */
+function routesOf(http: unknown, namespace: string, mesh: Mesh, routed: string, labelsOf: (destination: any) => string | undefined): RouteModel[] {
   if (!Array.isArray(http)) {
     return [];
   }
@@ -138,16 +177,12 @@ function routesOf(vs: Manifest, mesh: Mesh, routed: string, subsets: Record<stri
     return {
       key: matches.length === 0 ? 'default' : canonical(matches.map(({ name, ...m }: any) => m)),
       label: matches.length === 0 ? 'plain requests' : matches.map(describeMatch).join(' or '),
-      destinations: route.map(d => {
-        const target = destinationName(d?.destination, vs.namespace, mesh, routed);
-        const subset = d?.destination?.subset;
-        return { target, weight: total ?? Number(d?.weight ?? 0), labels: subset !== undefined ? subsets[subset] : undefined };
-      }),
+      destinations: route.map(d => ({ target: destinationName(d?.destination, namespace, mesh, routed), weight: total ?? Number(d?.weight ?? 0), labels: labelsOf(d?.destination) })),
       timeout: typeof r.timeout === 'string' ? r.timeout : undefined,
       retries: r.retries ? describeRetries(r.retries) : undefined,
       delay: r.fault?.delay ? { fixedDelay: String(r.fault.delay.fixedDelay ?? r.fault.delay.exponentialDelay), percentage: percent(r.fault.delay) } : undefined,
       abort: r.fault?.abort ? { httpStatus: r.fault.abort.httpStatus ?? r.fault.abort.grpcStatus, percentage: percent(r.fault.abort) } : undefined,
-      mirror: r.mirror ? `${destinationName(r.mirror, vs.namespace, mesh, routed)} (${r.mirrorPercentage?.value ?? 100}%)` : undefined,
+      mirror: r.mirror ? `${destinationName(r.mirror, namespace, mesh, routed)} (${r.mirrorPercentage?.value ?? 100}%)` : undefined,
     };
   });
 }
@@ -295,8 +330,9 @@ class PolicyIndex {
     return 'PERMISSIVE (Istio\'s default: no PeerAuthentication applies)';
   }
 
+  /** Who may call the host's workloads: the policies that select them (sidecars, or ztunnel without a waypoint). */
   public access(namespace: string, workloads: Workload[]): AccessModel {
-    const applies = (p: Manifest) => {
+    return this.evaluate(this.inScope(namespace).filter(p => {
       const spec = p.object.spec ?? {};
       if (spec.targetRefs || spec.targetRef) {
         return false;
@@ -304,8 +340,28 @@ class PolicyIndex {
       const labels = spec.selector?.matchLabels;
       // a policy with a selector applies to the host only through workloads the input shows
       return labels ? workloads.some(w => selects(labels, w.labels)) : true;
-    };
-    const policies = [...(this.authz.get(namespace) ?? []), ...(namespace === ROOT_NAMESPACE ? [] : this.authz.get(ROOT_NAMESPACE) ?? [])].filter(applies);
+    }));
+  }
+
+  /**
+   * Who may call a host whose requests go through a waypoint: the policies attached to its Service, to the
+   * waypoint, or to the waypoint GatewayClass (root namespace). ztunnel then sees the waypoint alone (CI262).
+   */
+  public accessThrough(waypoint: WaypointRef, namespace: string, host: string): AccessModel {
+    const attached = (p: Manifest, group: string, kind: string, name: string) => objects([p.object.spec?.targetRef, ...(Array.isArray(p.object.spec?.targetRefs) ? p.object.spec.targetRefs : [])])
+      .some(ref => (ref.group ?? '') === group && ref.kind === kind && ref.name === name);
+    return this.evaluate([
+      ...(this.authz.get(namespace) ?? []).filter(p => attached(p, '', 'Service', host)),
+      ...(this.authz.get(waypoint.namespace) ?? []).filter(p => attached(p, 'gateway.networking.k8s.io', 'Gateway', waypoint.name)),
+      ...(this.authz.get(ROOT_NAMESPACE) ?? []).filter(p => attached(p, 'gateway.networking.k8s.io', 'GatewayClass', 'istio-waypoint')),
+    ]);
+  }
+
+  private inScope(namespace: string): Manifest[] {
+    return [...(this.authz.get(namespace) ?? []), ...(namespace === ROOT_NAMESPACE ? [] : this.authz.get(ROOT_NAMESPACE) ?? [])];
+  }
+
+  private evaluate(policies: Manifest[]): AccessModel {
     const allows = policies.filter(p => (p.object.spec?.action ?? 'ALLOW') === 'ALLOW');
     const denies = policies.filter(p => p.object.spec?.action === 'DENY').map(p => `${p.namespace}/${p.name}`);
     if (allows.length === 0) {

@@ -287,6 +287,86 @@ spec: { hosts: [cart], http: [{ route: [{ destination: { host: cart, subset: v9 
   });
 });
 
+describe('the Gateway API in ambient mode: HTTPRoutes read as istiod translates them, callers at the waypoint', () => {
+  const AMBIENT = path.join(DIST, 'gateway-api');
+  const ambientStep = (name: string) => path.join(AMBIENT, 'steps', `${name}.k8s.yaml`);
+
+  test.each([
+    ['01-blue', '02-green', ['reviews (bookinfo-ambient): plain requests: reviews-v1 100% → 0%, reviews-v2 0% → 100%']],
+    ['03-round-robin', '04-canary-10', ['reviews (bookinfo-ambient): plain requests: all endpoints 100% → 0%, reviews-v1 0% → 90%, reviews-v2 0% → 10%']],
+    ['04-canary-10', '05-canary-50', ['reviews (bookinfo-ambient): plain requests: reviews-v1 90% → 50%, reviews-v2 10% → 50%']],
+    ['07-iphone', '08-fault', [
+      'reviews (bookinfo-ambient): plain requests: reviews-v1 100% → 0%, reviews-v2 0% → 100%',
+      'reviews (bookinfo-ambient): plain requests: + timeout 500ms',
+      'reviews (bookinfo-ambient): - route for user-agent ~ .*iPhone.* (was → reviews-v2 100% [app=reviews, version=v2: reviews-v2])',
+    ]],
+  ])('diff %s → %s names the version Services as the sidecar diff names subsets', (before, after, lines) => {
+    const { code, stdout } = run('diff', '--exit-code', '--base', AMBIENT, ambientStep(before), ambientStep(after));
+    expect(stdout.trim().split('\n')).toEqual(lines);
+    expect(code).toBe(1);
+  });
+
+  test('explain the iPhone step: the match first, per-try timeouts and retry codes as istiod sets them, callers admitted at the waypoint', () => {
+    const blocks = run('explain', AMBIENT, ambientStep('07-iphone')).stdout.split('\n\n');
+    expect(blocks.find(b => b.startsWith('reviews (bookinfo-ambient)'))!.trim().split('\n')).toEqual([
+      'reviews (bookinfo-ambient)  HTTPRoute bookinfo-ambient/reviews',
+      '  route 1  user-agent ~ .*iPhone.* → reviews-v2 100% [app=reviews, version=v2: reviews-v2]',
+      '           retries 2 attempts, 500ms per try, on connect-failure,refused-stream,unavailable,cancelled,502,503,504',
+      '  route 2  plain requests → reviews-v1 100% [app=reviews, version=v1: reviews-v1], reviews-v2 0% [app=reviews, version=v2: reviews-v2]',
+      '           retries 2 attempts, 500ms per try, on connect-failure,refused-stream,unavailable,cancelled,502,503,504',
+      '  mTLS     STRICT (PeerAuthentication bookinfo-ambient/default)',
+      '  callers  productpage (bookinfo-ambient)',
+    ]);
+    // a version Service has no policy of its own at the waypoint: its allow-nothing refuses direct calls
+    expect(blocks.find(b => b.startsWith('reviews-v1 (bookinfo-ambient)'))).toContain('callers  nobody: ALLOW policies apply and admit no caller');
+  });
+
+  test('rules in istiod\'s order (exact path, longer prefix, method, headers, catch-all), weights as shares, mirror and timeouts', () => {
+    const file = write(tmp(), 'mesh.yaml', `apiVersion: v1
+kind: Service
+metadata: { name: shop, namespace: web }
+spec: { selector: { app: shop }, ports: [{ port: 80, name: http }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: shop, namespace: web }
+spec:
+  parentRefs: [{ group: "", kind: Service, name: shop }]
+  rules:
+    - backendRefs: [{ name: shop-v1, port: 80, weight: 3 }, { name: shop-v2, port: 80 }]
+      timeouts: { backendRequest: 2s }
+    - matches: [{ headers: [{ name: X-Canary, value: "yes" }] }, { path: { type: PathPrefix, value: / } }]
+      backendRefs: [{ name: shop-v2, port: 80 }]
+      filters: [{ type: RequestMirror, requestMirror: { backendRef: { name: shop-v3, port: 80 }, percent: 5 } }]
+    - matches: [{ path: { type: PathPrefix, value: /api } }, { path: { type: Exact, value: /login }, method: POST }]
+      backendRefs: [{ name: shop-v1, port: 8080 }]
+      retry: { attempts: 3, codes: [503] }
+      timeouts: { request: 10s, backendRequest: 3s }
+${['v1', 'v2', 'v3'].map(v => `---
+apiVersion: v1
+kind: Service
+metadata: { name: shop-${v}, namespace: web }
+spec: { selector: { app: shop, version: ${v} }, ports: [{ port: 80, name: http }${v === 'v1' ? ', { port: 8080, name: http-admin }' : ''}] }
+`).join('')}`);
+    const { stdout } = run('explain', file);
+    const shop = stdout.split('\n\n').find(b => b.startsWith('shop (web)'))!;
+    // a backend's port is named only where its Service has several; the second catch-all is shadowed by the first
+    expect(shop.trim().split('\n').slice(0, 11)).toEqual([
+      'shop (web)  HTTPRoute web/shop',
+      '  route 1  uri = /login and method = POST → shop-v1:8080 100% [app=shop, version=v1]',
+      '           timeout 10s; retries 3 attempts, 3s per try, on connect-failure,refused-stream,unavailable,cancelled,503',
+      '  route 2  uri ^= /api → shop-v1:8080 100% [app=shop, version=v1]',
+      '           timeout 10s; retries 3 attempts, 3s per try, on connect-failure,refused-stream,unavailable,cancelled,503',
+      '  route 3  x-canary = yes → shop-v2 100% [app=shop, version=v2]',
+      '           mirror to shop-v3 (5%)',
+      '  route 4  plain requests → shop-v1:80 75% [app=shop, version=v1], shop-v2 25% [app=shop, version=v2]',
+      '           timeout 2s',
+      '  route 5  plain requests → shop-v2 100% [app=shop, version=v2]',
+      '           mirror to shop-v3 (5%)',
+    ]);
+  });
+});
+
 describe('diff --format markdown and json', () => {
   test('markdown: a table per changed host and a diagram of the changed hosts and their neighbours', () => {
     const { stdout } = run('diff', '--format', 'markdown', '--base', DIST, step('04-canary-10'), step('05-canary-50'));
