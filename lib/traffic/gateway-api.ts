@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries } from '../../imports/networking.istio.io';
 import { MeshService } from '../service';
+import type { BehaviourSlot, HttpBehaviour, RouteContribution } from './host-traffic';
 
 /**
  * Writing the host model as Kubernetes Gateway API objects (HTTPRoute, per-version Services).
@@ -99,4 +100,47 @@ export function gatewayDuration(istio: string): string {
   const seconds = Math.floor(millis / 1000);
   const rest = millis % 1000;
   return [seconds > 0 ? `${seconds}s` : '', rest > 0 ? `${rest}ms` : ''].join('') || '0s';
+}
+
+/** Fails on what a route of the host model asks for that an HTTPRoute cannot express. @internal */
+export function checkGatewayRoute(by: IConstruct, route: RouteContribution, service: MeshService): void {
+  route.matches.forEach(m => gatewayMatch(m._toIstio(), by, service.host));
+  route.targets.forEach(t => portOf(t.service, by));
+  checkGatewayBehaviour(by, route.behaviour ?? {}, service);
+}
+
+/** Fails on HTTP behaviour an HTTPRoute cannot express. @internal */
+export function checkGatewayBehaviour(by: IConstruct, behaviour: HttpBehaviour, service: MeshService): void {
+  if (behaviour.fault) {
+    throw unsupported('fault injection (delay, abort)', by, service.host,
+      `${KEEP_ISTIO}; HTTPRoute has no fault filter, and mixing a VirtualService and an HTTPRoute for one host is unsupported`);
+  }
+  if (behaviour.retries) {
+    gatewayRetry(behaviour.retries, by, service.host);
+  }
+  if (behaviour.mirror) {
+    portOf(service, by);
+  }
+}
+
+/** One rule of the host's HTTPRoute: matches, backends (a version Service per subset), mirror, timeouts and retry. @internal */
+export function httpRouteRule(by: IConstruct, route: RouteContribution, behaviour: (slot: BehaviourSlot) => any, service: MeshService): any {
+  const retries = behaviour('retries') ? gatewayRetry(behaviour('retries'), by, service.host) : undefined;
+  const mirror = behaviour('mirror') as HttpBehaviour['mirror'];
+  const weighted = route.targets.length > 1;
+  const timeouts = { request: behaviour('timeout') && gatewayDuration(behaviour('timeout')), backendRequest: retries?.backendRequest };
+  return {
+    matches: route.matches.length > 0 ? route.matches.map(m => gatewayMatch(m._toIstio(), by, service.host)) : undefined,
+    backendRefs: route.targets.map(t => ({
+      name: t.subset !== undefined ? versionService(t.service.host, t.subset) : t.service.host,
+      port: t.port ?? t.service.port,
+      weight: weighted ? t.weight : undefined,
+    })),
+    filters: mirror ? [{
+      type: 'RequestMirror',
+      requestMirror: { backendRef: { name: versionService(service.host, mirror.subset), port: service.port }, percent: mirror.percentage },
+    }] : undefined,
+    timeouts: timeouts.request || timeouts.backendRequest ? timeouts : undefined,
+    retry: retries?.retry,
+  };
 }

@@ -9,7 +9,7 @@ import { withManifestPatches } from '../private/manifest-patches';
 import { EXTERNAL_SUBSETS } from '../private/mesh-defaults';
 import { SynthIndex } from '../private/synth-index';
 import { MeshService } from '../service';
-import { GATEWAY_API_VERSION, gatewayDuration, gatewayMatch, gatewayRetry, KEEP_ISTIO, portOf, unsupported, versionService } from './gateway-api';
+import { checkGatewayBehaviour, checkGatewayRoute, GATEWAY_API_VERSION, httpRouteRule, KEEP_ISTIO, portOf, unsupported, versionService } from './gateway-api';
 import { HttpMatch } from './http-match';
 import { TrafficApi, trafficApiOf } from './traffic-api';
 
@@ -58,7 +58,8 @@ export interface RouteContribution {
 export type PolicySlot = keyof Pick<DestinationRuleSpecTrafficPolicy,
 'loadBalancer' | 'connectionPool' | 'outlierDetection' | 'tls' | 'retryBudget'>;
 
-type BehaviourSlot = Exclude<keyof HttpBehaviour, never>;
+/** @internal */
+export type BehaviourSlot = Exclude<keyof HttpBehaviour, never>;
 
 interface Contributed<T> {
   readonly by: IConstruct;
@@ -194,7 +195,7 @@ export class HostTraffic extends Construct {
    */
   public _addRoute(by: IConstruct, route: RouteContribution): ApiObject {
     if (this.api === TrafficApi.GATEWAY_API) {
-      this.checkGatewayRoute(by, route);
+      checkGatewayRoute(by, route, this.service);
     }
     for (const other of this.routes) {
       if (sameMatches(other.value.matches, route.matches)) {
@@ -227,7 +228,7 @@ export class HostTraffic extends Construct {
    */
   public _addBehaviour(by: IConstruct, behaviour: HttpBehaviour): ApiObject {
     if (this.api === TrafficApi.GATEWAY_API) {
-      this.checkGatewayBehaviour(by, behaviour);
+      checkGatewayBehaviour(by, behaviour, this.service);
     }
     for (const [slot, value] of Object.entries(behaviour) as Array<[BehaviourSlot, unknown]>) {
       if (value === undefined) {
@@ -314,40 +315,28 @@ export class HostTraffic extends Construct {
     return { by, value: name };
   }
 
-  private checkGatewayRoute(by: IConstruct, route: RouteContribution): void {
-    route.matches.forEach(m => gatewayMatch(m._toIstio(), by, this.service.host));
-    route.targets.forEach(t => portOf(t.service, by));
-    this.checkGatewayBehaviour(by, route.behaviour ?? {});
-  }
-
-  private checkGatewayBehaviour(by: IConstruct, behaviour: HttpBehaviour): void {
-    if (behaviour.fault) {
-      throw unsupported('fault injection (delay, abort)', by, this.service.host,
-        `${KEEP_ISTIO}; HTTPRoute has no fault filter, and mixing a VirtualService and an HTTPRoute for one host is unsupported`);
-    }
-    if (behaviour.retries) {
-      gatewayRetry(behaviour.retries, by, this.service.host);
-    }
-    if (behaviour.mirror) {
-      portOf(this.service, by);
-    }
-  }
-
   // HTTPRoute requires timeouts.backendRequest (the per-try timeout) <= timeouts.request (a CEL rule of its CRD)
   private gatewayTimeoutErrors(): string[] {
-    const routes = this.routes.length > 0 ? this.routes : [undefined];
-    return routes.flatMap(route => {
-      const source = (slot: BehaviourSlot) => route?.value.behaviour?.[slot] !== undefined
-        ? { by: route.by, value: route.value.behaviour[slot] as any } : this.behaviours.get(slot) as Contributed<any> | undefined;
+    return this.routesWithBehaviour().flatMap(source => {
       const timeout = source('timeout');
       const retries = source('retries');
-      const perTry = retries?.value.perTryTimeout;
-      if (!timeout || !retries || perTry === undefined || seconds(perTry) <= seconds(timeout.value)) {
+      const perTry = (retries?.value as VirtualServiceSpecHttpRetries | undefined)?.perTryTimeout;
+      if (!timeout || !retries || perTry === undefined || seconds(perTry) <= seconds(timeout.value as string)) {
         return [];
       }
       return [`host '${this.service.host}': the per-try timeout ${perTry} of ${retries.by.node.path} exceeds the request timeout ${timeout.value} of `
         + `${timeout.by.node.path}; an HTTPRoute requires timeouts.backendRequest <= timeouts.request`];
     });
+  }
+
+  /**
+   * For each route (or the host-wide behaviour, before any route), where each behaviour slot comes from:
+   * the route's own contribution, else the block that set it for the whole host.
+   */
+  private routesWithBehaviour(): Array<(slot: BehaviourSlot) => Contributed<unknown> | undefined> {
+    const routes: Array<Contributed<RouteContribution> | undefined> = this.routes.length > 0 ? this.routes : [undefined];
+    return routes.map(route => (slot: BehaviourSlot) => route?.value.behaviour?.[slot] !== undefined
+      ? { by: route.by, value: route.value.behaviour[slot] } : this.behaviours.get(slot));
   }
 
   // Gateway API cannot route to DestinationRule subsets: each version is a Service of its own,
@@ -371,12 +360,10 @@ export class HostTraffic extends Construct {
   // Envoy skips the timeout and retry policy of a route that injects a fault (the tutorial sets the
   // timeout on the caller's route for that reason), so a fault beside either is a silent no-op.
   private checkFaultAgainstTimeouts(): void {
-    const routes: Array<Contributed<RouteContribution> | undefined> = this.routes.length > 0 ? this.routes : [undefined];
-    for (const route of routes) {
-      const source = (slot: BehaviourSlot) => route?.value.behaviour?.[slot] !== undefined ? route.by : this.behaviours.get(slot)?.by;
-      const fault = source('fault');
-      const timeout = source('timeout');
-      const other = timeout ?? source('retries');
+    for (const source of this.routesWithBehaviour()) {
+      const fault = source('fault')?.by;
+      const timeout = source('timeout')?.by;
+      const other = timeout ?? source('retries')?.by;
       if (fault && other) {
         throw new Error(`host '${this.routeScope.hosts.join(', ')}' gets a fault from ${fault.node.path} and ${timeout ? 'a timeout' : 'retries'} `
           + `from ${other.node.path} on the same route; Istio disables timeouts and retries on a route that injects a fault, `
@@ -443,12 +430,20 @@ export class HostTraffic extends Construct {
     return this.dr;
   }
 
-  private renderRoute(): any {
+  /** The routes in the order the proxy tries them: matched routes as added, the default route last. */
+  private orderedRoutes(): Array<Contributed<RouteContribution>> {
     const ordered = [...this.routes.filter(r => r.value.matches.length > 0), ...this.routes.filter(r => r.value.matches.length === 0)];
-    const routes: RouteContribution[] = ordered.length > 0 ? ordered.map(r => r.value)
-      // a block that only shapes behaviour (a timeout) routes every request to the host as before
-      : [{ matches: [], targets: [{ service: this.service, prop: 'service' }] }];
-    const http: VirtualServiceSpecHttp[] = routes.map(route => this.renderHttp(route));
+    // a block that only shapes behaviour (a timeout) routes every request to the host as before
+    return ordered.length > 0 ? ordered : [{ by: this, value: { matches: [], targets: [{ service: this.service, prop: 'service' }] } }];
+  }
+
+  /** A route's behaviour in one slot: its own, else the host-wide one. */
+  private behaviourOf(route: RouteContribution): (slot: BehaviourSlot) => any {
+    return slot => route.behaviour?.[slot] ?? this.behaviours.get(slot)?.value;
+  }
+
+  private renderRoute(): any {
+    const http: VirtualServiceSpecHttp[] = this.orderedRoutes().map(r => this.renderHttp(r.value));
     return { hosts: this.routeScope.hosts, gateways: this.routeScope.gateways, http };
   }
 
@@ -457,10 +452,8 @@ export class HostTraffic extends Construct {
     const parentRefs = gateway
       ? this.gatewayParents(gateway)
       : [{ group: '', kind: 'Service', name: this.service.host, port: this.service.port }];
-    const ordered = [...this.routes.filter(r => r.value.matches.length > 0), ...this.routes.filter(r => r.value.matches.length === 0)];
-    const routes = ordered.length > 0 ? ordered : [{ by: this as IConstruct, value: { matches: [], targets: [{ service: this.service, prop: 'service' }] } as RouteContribution }];
     const hostnames = this.routeScope.gateways && !this.routeScope.hosts.includes('*') ? this.routeScope.hosts : undefined;
-    return { parentRefs, hostnames, rules: routes.map(r => this.renderRule(r.by, r.value)) };
+    return { parentRefs, hostnames, rules: this.orderedRoutes().map(r => httpRouteRule(r.by, r.value, this.behaviourOf(r.value), this.service)) };
   }
 
   private gatewayParents(gateway: string): any[] {
@@ -474,30 +467,8 @@ export class HostTraffic extends Construct {
    */
   public gatewaySection?: string;
 
-  private renderRule(by: IConstruct, route: RouteContribution): any {
-    const behaviour = (slot: BehaviourSlot): any => route.behaviour?.[slot] ?? this.behaviours.get(slot)?.value;
-    const retries = behaviour('retries') ? gatewayRetry(behaviour('retries'), by, this.service.host) : undefined;
-    const mirror = behaviour('mirror') as HttpBehaviour['mirror'];
-    const weighted = route.targets.length > 1;
-    const timeouts = { request: behaviour('timeout') && gatewayDuration(behaviour('timeout')), backendRequest: retries?.backendRequest };
-    return {
-      matches: route.matches.length > 0 ? route.matches.map(m => gatewayMatch(m._toIstio(), by, this.service.host)) : undefined,
-      backendRefs: route.targets.map(t => ({
-        name: t.subset !== undefined ? versionService(t.service.host, t.subset) : t.service.host,
-        port: t.port ?? t.service.port,
-        weight: weighted ? t.weight : undefined,
-      })),
-      filters: mirror ? [{
-        type: 'RequestMirror',
-        requestMirror: { backendRef: { name: versionService(this.service.host, mirror.subset), port: this.service.port }, percent: mirror.percentage },
-      }] : undefined,
-      timeouts: timeouts.request || timeouts.backendRequest ? timeouts : undefined,
-      retry: retries?.retry,
-    };
-  }
-
   private renderHttp(route: RouteContribution): VirtualServiceSpecHttp {
-    const behaviour = (slot: BehaviourSlot): any => route.behaviour?.[slot] ?? this.behaviours.get(slot)?.value;
+    const behaviour = this.behaviourOf(route);
     const weighted = route.targets.length > 1;
     const mirror = behaviour('mirror') as HttpBehaviour['mirror'];
     return {
