@@ -112,7 +112,9 @@ export interface ZeroTrustProps {
   readonly dataplaneMode?: DataplaneMode;
 
   /**
-   * Name of the waypoint the namespace's services use (ambient mode).
+   * Name of the waypoint the namespace's services use (ambient mode). ztunnel then admits the waypoint
+   * alone, so ingress gateways must send through it too: `istio.io/ingress-use-waypoint`, which
+   * `MeshNamespace` sets with its `waypoint`.
    *
    * @default - none: L4 policies that ztunnel enforces
    */
