@@ -125,16 +125,27 @@ export class Mesh {
    * label, else its Namespace's (`none` opts out); only in a namespace the input enrolls in ambient.
    */
   public waypointOf(service: Manifest): WaypointRef | undefined {
-    const nsLabels = this.namespaces.get(service.namespace)?.object.metadata?.labels;
-    if (nsLabels?.['istio.io/dataplane-mode'] !== 'ambient') {
+    if (!this.isAmbient(service.namespace)) {
       return undefined;
     }
+    const nsLabels = this.namespaces.get(service.namespace)!.object.metadata.labels;
     const own = service.object.metadata?.labels;
     const [labels, via] = own?.[USE_WAYPOINT] !== undefined ? [own, `Service ${service.name}`] : [nsLabels, `namespace label ${USE_WAYPOINT}`];
     const name = labels[USE_WAYPOINT];
     return typeof name === 'string' && name !== '' && name !== 'none'
       ? { name, namespace: labels[USE_WAYPOINT_NAMESPACE] ?? service.namespace, via }
       : undefined;
+  }
+
+  /** Whether the input enrolls `namespace` in ambient mode (`istio.io/dataplane-mode=ambient` on its Namespace). */
+  public isAmbient(namespace: string): boolean {
+    return this.namespaces.get(namespace)?.object.metadata?.labels?.['istio.io/dataplane-mode'] === 'ambient';
+  }
+
+  /** Whether ingress gateways send `service`'s traffic through its waypoint (`istio.io/ingress-use-waypoint`, on it or its Namespace). */
+  public ingressUsesWaypoint(service: Manifest): boolean {
+    const label = (m: Manifest | undefined) => m?.object.metadata?.labels?.['istio.io/ingress-use-waypoint'];
+    return this.waypointOf(service) !== undefined && (label(service) ?? label(this.namespaces.get(service.namespace))) === 'true';
   }
 
   /** Subsets that DestinationRules define for `fqdn`, with the rule defining each. */

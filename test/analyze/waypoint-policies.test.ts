@@ -62,4 +62,40 @@ describe('CI262: the policies ztunnel enforces must admit the waypoint that forw
     const onWaypoint = POLICY('allow-nothing-waypoint', '{ targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: waypoint }] }');
     expect(ci262(NAMESPACE(), CART(), elsewhere, onWaypoint)).toEqual([]);
   });
+
+  describe('an ingress gateway reaches the pods under its own identity unless the Service sends ingress through the waypoint', () => {
+    const GATEWAY = (annotations = '') => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: edge, namespace: shop${annotations ? `, annotations: { ${annotations} }` : ''} }
+spec: { gatewayClassName: istio, listeners: [{ name: http, port: 80, protocol: HTTP }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: edge, namespace: shop }
+spec: { parentRefs: [{ name: edge }], rules: [{ backendRefs: [{ name: cart, port: 80 }] }] }`;
+    const ONLY_WAYPOINT = FROM('{ principals: [cluster.local/ns/shop/sa/waypoint] }');
+
+    test('a gateway that bypasses the waypoint is refused by a policy that admits the waypoint alone', () => {
+      const findings = analyzeYaml(NAMESPACE(), CART(), GATEWAY(), ONLY_WAYPOINT, ATTACHED).filter(f => f.code === 'CI262');
+      expect(findings.map(f => f.message)).toEqual(['pods in namespace shop receive their requests from ingress gateway shop/edge (HTTPRoute shop/edge, bypassing waypoint waypoint), '
+        + 'as cluster.local/ns/shop/sa/edge-istio; the ALLOW policies ztunnel enforces for them (shop/allow-waypoint) admit no such identity, so ztunnel refuses every request the gateway sends: '
+        + 'label the Service or its Namespace istio.io/ingress-use-waypoint=true so ingress traffic goes through the waypoint, or allow the gateway\'s principal in a policy without targetRefs']);
+    });
+
+    test('ingress through the waypoint, or the gateway\'s principal admitted (its own name, or the one its annotation sets), is fine', () => {
+      expect(ci262(NAMESPACE('istio.io/dataplane-mode: ambient, istio.io/use-waypoint: waypoint, istio.io/ingress-use-waypoint: "true"'), CART(), GATEWAY(), ONLY_WAYPOINT, ATTACHED)).toEqual([]);
+      expect(ci262(NAMESPACE(), CART('istio.io/ingress-use-waypoint: "true"'), GATEWAY(), ONLY_WAYPOINT, ATTACHED)).toEqual([]);
+      const both = (sa: string) => POLICY('allow-waypoint', `{ rules: [{ from: [{ source: { principals: [cluster.local/ns/shop/sa/waypoint, cluster.local/ns/shop/sa/${sa}] } }] }] }`);
+      expect(ci262(NAMESPACE(), CART(), GATEWAY(), both('edge-istio'), ATTACHED)).toEqual([]);
+      expect(ci262(NAMESPACE(), CART(), GATEWAY('gateway.istio.io/service-account: edge-sa'), both('edge-sa'), ATTACHED)).toEqual([]);
+      expect(ci262(NAMESPACE(), CART(), GATEWAY('gateway.istio.io/service-account: edge-sa'), both('edge-istio'), ATTACHED)).toEqual(['CI262']);
+    });
+
+    test('without a waypoint, L4 policies that admit only the callers refuse the gateway too', () => {
+      const callersOnly = POLICY('allow-cart', '{ selector: { matchLabels: { app: cart } }, rules: [{ from: [{ source: { principals: [cluster.local/ns/shop/sa/web] } }] }] }');
+      const findings = analyzeYaml(NAMESPACE('istio.io/dataplane-mode: ambient'), CART(), GATEWAY(), callersOnly).filter(f => f.code === 'CI262');
+      expect(findings.map(f => f.message)).toEqual(['pods in namespace shop receive their requests from ingress gateway shop/edge (HTTPRoute shop/edge), as cluster.local/ns/shop/sa/edge-istio; '
+        + 'the ALLOW policies ztunnel enforces for them (shop/allow-cart) admit no such identity, so ztunnel refuses every request the gateway sends: allow the gateway\'s principal in a policy without targetRefs']);
+    });
+  });
 });

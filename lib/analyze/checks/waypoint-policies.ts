@@ -1,7 +1,7 @@
 import { ROOT_NAMESPACE } from '../../private/mesh-defaults';
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
-import { Mesh, WaypointRef } from '../mesh';
+import { Mesh } from '../mesh';
 import { labelsMatch, objects, strings } from './util';
 
 // Our own check, after ztunnel's inbound authorization (istio/ztunnel src/state.rs `assert_rbac`) and
@@ -19,24 +19,24 @@ function matchesPattern(pattern: string, value: string): boolean {
   return pattern === value;
 }
 
-/** Whether `source` may match requests from `waypoint`: false only when its principals or namespaces exclude it. */
-function sourceMayAdmit(source: any, waypoint: WaypointRef): boolean {
+/** Whether `source` may match requests from `sender`: false only when its principals or namespaces exclude it. */
+function sourceMayAdmit(source: any, sender: Sender): boolean {
   if (UNMODELLED_SOURCE.some(field => source[field] !== undefined)) {
     return true;
   }
-  const principal = `cluster.local/ns/${waypoint.namespace}/sa/${waypoint.name}`;
+  const principal = `cluster.local/ns/${sender.namespace}/sa/${sender.serviceAccount}`;
   // principals match with any trust domain the mesh accepts: compare from `/ns/` on when the pattern names one
   const principalOk = source.principals === undefined
     || strings(source.principals).some(p => matchesPattern(p, principal) || (p.includes('/ns/') && matchesPattern(p.slice(p.indexOf('/ns/')), principal.slice(principal.indexOf('/ns/')))));
-  const namespaceOk = source.namespaces === undefined || strings(source.namespaces).some(n => matchesPattern(n, waypoint.namespace));
+  const namespaceOk = source.namespaces === undefined || strings(source.namespaces).some(n => matchesPattern(n, sender.namespace));
   return principalOk && namespaceOk;
 }
 
-/** Whether an ALLOW policy has a rule that may admit the waypoint; conditions (`when`) count as may. */
-function mayAdmit(policy: Manifest, waypoint: WaypointRef): boolean {
+/** Whether an ALLOW policy has a rule that may admit `sender`; conditions (`when`) count as may. */
+function mayAdmit(policy: Manifest, sender: Sender): boolean {
   return objects(policy.object.spec?.rules).some(rule => {
     const from = objects(rule.from);
-    return rule.when !== undefined || from.length === 0 || from.some(f => sourceMayAdmit(f.source ?? {}, waypoint));
+    return rule.when !== undefined || from.length === 0 || from.some(f => sourceMayAdmit(f.source ?? {}, sender));
   });
 }
 
@@ -50,20 +50,69 @@ function ztunnelPolicies(byNamespace: Map<string, Manifest[]>, namespace: string
   });
 }
 
-/** The ambient services of the input that use a waypoint, with the labels of their pods. */
-function waypointUsers(mesh: Mesh): Array<{ namespace: string; waypoint: WaypointRef; podLabels: Array<Record<string, string>> }> {
-  const users = [];
-  for (const service of mesh.ofKind('', 'Service')) {
-    const waypoint = mesh.waypointOf(service);
-    const selector = service.object.spec?.selector;
-    if (waypoint && selector && typeof selector === 'object') {
-      users.push({ namespace: service.namespace, waypoint, podLabels: mesh.workloadsSelectedBy(service.namespace, selector).map(w => w.labels) });
-    }
-  }
-  return users;
+/** A proxy whose identity reaches an ambient service's pods through ztunnel, and what the message says of it. */
+interface Sender {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** `waypoint shop/waypoint (namespace label istio.io/use-waypoint)` */
+  readonly describe: string;
+  /** `the waypoint forwards` */
+  readonly forwards: string;
+  readonly remedy: string;
 }
 
-/** CI262: the AuthorizationPolicies ztunnel enforces for a waypoint's services admit no identity of the waypoint. */
+const WAYPOINT_REMEDY = 'allow the waypoint\'s principal in a policy without targetRefs, and attach the callers\' policies to the waypoint or the Service';
+
+/** Services of the input in ambient namespaces, each with the proxies whose identity its pods see. */
+function senders(mesh: Mesh): Array<{ service: Manifest; sender: Sender }> {
+  const found: Array<{ service: Manifest; sender: Sender }> = [];
+  for (const service of mesh.ofKind('', 'Service')) {
+    const waypoint = mesh.waypointOf(service);
+    if (waypoint) {
+      found.push({ service, sender: { namespace: waypoint.namespace, serviceAccount: waypoint.name, describe: `waypoint ${waypoint.namespace}/${waypoint.name} (${waypoint.via})`, forwards: 'the waypoint forwards', remedy: WAYPOINT_REMEDY } });
+    }
+  }
+  for (const route of mesh.routes.filter(r => r.kind === 'HTTPRoute')) {
+    found.push(...ingressSenders(mesh, route));
+  }
+  return found;
+}
+
+/**
+ * An Istio ingress Gateway that an HTTPRoute sends to Services of ambient namespaces: it reaches their pods
+ * under its own identity, unless the Service sends ingress traffic through its waypoint.
+ */
+function ingressSenders(mesh: Mesh, route: Manifest): Array<{ service: Manifest; sender: Sender }> {
+  const gateways = objects(route.object.spec?.parentRefs)
+    .filter(p => (p.kind ?? 'Gateway') === 'Gateway' && (p.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io')
+    .map(p => mesh.kubernetesGateways.get(`${p.namespace ?? route.namespace}/${p.name}`))
+    .filter((g): g is Manifest => g !== undefined && g.object.spec?.gatewayClassName === 'istio');
+  const backends = objects(route.object.spec?.rules).flatMap(rule => objects(rule.backendRefs))
+    .filter(b => (b.kind ?? 'Service') === 'Service' && (b.group ?? '') === '' && typeof b.name === 'string')
+    .map(b => mesh.services.get(mesh.fqdn(b.name, b.namespace ?? route.namespace)))
+    .filter((s): s is Manifest => s !== undefined && mesh.isAmbient(s.namespace) && !mesh.ingressUsesWaypoint(s));
+  return gateways.flatMap(gateway => [...new Set(backends)].map(service => {
+    const waypoint = mesh.waypointOf(service);
+    return {
+      service,
+      sender: {
+        namespace: gateway.namespace,
+        // Istio's managed gateways run as <name>-<class> unless annotated
+        serviceAccount: gateway.object.metadata?.annotations?.['gateway.istio.io/service-account'] ?? `${gateway.name}-istio`,
+        describe: `ingress gateway ${gateway.namespace}/${gateway.name} (HTTPRoute ${route.namespace}/${route.name}${waypoint ? `, bypassing waypoint ${waypoint.name}` : ''})`,
+        forwards: 'the gateway sends',
+        remedy: waypoint
+          ? 'label the Service or its Namespace istio.io/ingress-use-waypoint=true so ingress traffic goes through the waypoint, or allow the gateway\'s principal in a policy without targetRefs'
+          : 'allow the gateway\'s principal in a policy without targetRefs',
+      },
+    };
+  }));
+}
+
+/**
+ * CI262: the AuthorizationPolicies ztunnel enforces for an ambient service's pods admit no identity of the
+ * proxy that forwards its requests: its waypoint, or an ingress gateway that does not go through it.
+ */
 export function checkWaypointIdentityAllowed(mesh: Mesh): Finding[] {
   const byNamespace = new Map<string, Manifest[]>();
   for (const p of mesh.ofKind('security.istio.io', 'AuthorizationPolicy')) {
@@ -71,17 +120,18 @@ export function checkWaypointIdentityAllowed(mesh: Mesh): Finding[] {
   }
   const reported = new Set<string>();
   const findings: Finding[] = [];
-  for (const { namespace, waypoint, podLabels } of waypointUsers(mesh)) {
-    for (const labels of podLabels) {
-      const allows = ztunnelPolicies(byNamespace, namespace, labels).filter(p => (p.object.spec?.action ?? 'ALLOW') === 'ALLOW');
-      const key = `${namespace}/${waypoint.namespace}/${waypoint.name}/${allows.map(p => `${p.namespace}/${p.name}`).join(',')}`;
-      if (allows.length === 0 || allows.some(p => mayAdmit(p, waypoint)) || reported.has(key)) continue;
+  for (const { service, sender } of senders(mesh)) {
+    const selector = service.object.spec?.selector;
+    const pods = selector && typeof selector === 'object' ? mesh.workloadsSelectedBy(service.namespace, selector) : [];
+    for (const { labels } of pods) {
+      const allows = ztunnelPolicies(byNamespace, service.namespace, labels).filter(p => (p.object.spec?.action ?? 'ALLOW') === 'ALLOW');
+      const principal = `cluster.local/ns/${sender.namespace}/sa/${sender.serviceAccount}`;
+      const key = `${service.namespace}/${principal}/${allows.map(p => `${p.namespace}/${p.name}`).join(',')}`;
+      if (allows.length === 0 || allows.some(p => mayAdmit(p, sender)) || reported.has(key)) continue;
       reported.add(key);
       findings.push(allows[0].finding(CHECKS.waypointIdentityDenied,
-        `pods in namespace ${namespace} receive their requests from waypoint ${waypoint.namespace}/${waypoint.name} (${waypoint.via}), `
-        + `as cluster.local/ns/${waypoint.namespace}/sa/${waypoint.name}; the ALLOW policies ztunnel enforces for them `
-        + `(${allows.map(p => `${p.namespace}/${p.name}`).join(', ')}) admit no such identity, so ztunnel refuses every request the waypoint forwards: `
-        + 'allow the waypoint\'s principal in a policy without targetRefs, and attach the callers\' policies to the waypoint or the Service'));
+        `pods in namespace ${service.namespace} receive their requests from ${sender.describe}, as ${principal}; the ALLOW policies ztunnel enforces for them `
+        + `(${allows.map(p => `${p.namespace}/${p.name}`).join(', ')}) admit no such identity, so ztunnel refuses every request ${sender.forwards}: ${sender.remedy}`));
     }
   }
   return findings;
