@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The Mermaid diagrams of `explain --format markdown` and `diff --format markdown` parse with Mermaid's
 // own parser (mermaid 12.3.0, installed once from npm under node_modules/.cache, with jsdom for its DOM):
-// Bookinfo's state, every consecutive pair of release steps, and Istio's own 90/10 and 50/50 samples.
+// Bookinfo's state and every consecutive pair of release steps, in both API families, and Istio's own 90/10
+// and 50/50 samples.
 //   npm run check:mermaid
 'use strict';
 const { execFileSync } = require('child_process');
@@ -31,6 +32,13 @@ const samples = path.join(root, '..', 'shared', 'istio-1.30.3', 'samples', 'book
 const cases = [['explain dist/', markdown('explain', '--format', 'markdown', 'dist')]];
 for (let i = 1; i < steps.length; i++) {
   cases.push([`diff ${path.basename(steps[i - 1])} ${path.basename(steps[i])}`, markdown('diff', '--format', 'markdown', '--base', 'dist', steps[i - 1], steps[i])]);
+}
+// the Gateway API tutorial: HTTPRoutes to version Services, callers admitted at the waypoint
+const ambientSteps = fs.readdirSync(path.join(root, 'dist', 'gateway-api', 'steps')).sort().map(f => path.join('dist', 'gateway-api', 'steps', f));
+cases.push(['explain dist/gateway-api/', markdown('explain', '--format', 'markdown', path.join('dist', 'gateway-api'))]);
+for (let i = 1; i < ambientSteps.length; i++) {
+  cases.push([`diff gateway-api ${path.basename(ambientSteps[i - 1])} ${path.basename(ambientSteps[i])}`,
+    markdown('diff', '--format', 'markdown', '--base', path.join('dist', 'gateway-api'), ambientSteps[i - 1], ambientSteps[i])]);
 }
 if (fs.existsSync(samples)) {
   cases.push(['diff reviews-90-10 reviews-50-v3', markdown('diff', '--format', 'markdown',

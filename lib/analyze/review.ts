@@ -295,7 +295,7 @@ export function mermaid(model: TrafficModel, focus: readonly string[], before: T
     for (const r of model.hosts.has(fqdn) ? h.routes : []) {
       for (const d of r.destinations) {
         const target = id(`${h.fqdn}→${d.target}`);
-        lines.push(`  ${target}(["${label(d.target !== 'all endpoints' && d.target.includes(' ') ? d.target : `${h.host} ${d.target}`)}"])`);
+        lines.push(`  ${target}(["${label(d.otherHost ? d.target : `${h.host} ${d.target}`)}"])`);
         const fault = [r.delay && `delay ${r.delay.fixedDelay} on ${r.delay.percentage}%`, r.abort && `abort ${r.abort.httpStatus} on ${r.abort.percentage}%`].filter(Boolean).join(', ');
         const text = `${r.key === 'default' ? '' : `${r.label}: `}${d.weight}%${fault ? `, ${fault}` : ''}`;
         lines.push(`  ${node} -->|"${label(text)}"| ${target}`);

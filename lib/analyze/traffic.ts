@@ -12,7 +12,13 @@ export interface RouteModel {
   /** The matches as a person reads them (`user-agent ~ .*iPhone.*`, `plain requests`). */
   readonly label: string;
   /** Where matching requests go, with the share of each (0..100) and the pod labels the subset selects. */
-  readonly destinations: Array<{ readonly target: string; readonly weight: number; readonly labels?: string }>;
+  readonly destinations: Array<{
+    readonly target: string;
+    readonly weight: number;
+    readonly labels?: string;
+    /** Whether the destination is another host than the routed one (a version Service, another service), named by `target`. */
+    readonly otherHost?: boolean;
+  }>;
   readonly timeout?: string;
   readonly retries?: string;
   readonly delay?: { readonly fixedDelay: string; readonly percentage: number };
@@ -177,7 +183,12 @@ function routesOf(http: unknown, namespace: string, mesh: Mesh, routed: string, 
     return {
       key: matches.length === 0 ? 'default' : canonical(matches.map(({ name, ...m }: any) => m)),
       label: matches.length === 0 ? 'plain requests' : matches.map(describeMatch).join(' or '),
-      destinations: route.map(d => ({ target: destinationName(d?.destination, namespace, mesh, routed), weight: total ?? Number(d?.weight ?? 0), labels: labelsOf(d?.destination) })),
+      destinations: route.map(d => ({
+        target: destinationName(d?.destination, namespace, mesh, routed),
+        weight: total ?? Number(d?.weight ?? 0),
+        labels: labelsOf(d?.destination),
+        otherHost: isOtherHost(d?.destination, namespace, mesh, routed) || undefined,
+      })),
       timeout: typeof r.timeout === 'string' ? r.timeout : undefined,
       retries: r.retries ? describeRetries(r.retries) : undefined,
       delay: r.fault?.delay ? { fixedDelay: String(r.fault.delay.fixedDelay ?? r.fault.delay.exponentialDelay), percentage: percent(r.fault.delay) } : undefined,
@@ -191,6 +202,11 @@ function percent(fault: any): number {
   return fault.percentage?.value ?? fault.percent ?? 100;
 }
 
+/** Whether a destination is not the routed host itself (or names a port of it): `destinationName` names its host. */
+function isOtherHost(d: any, namespace: string, mesh: Mesh, routed: string): boolean {
+  return typeof d?.host === 'string' && (mesh.fqdn(d.host, namespace) !== routed || d.port?.number !== undefined);
+}
+
 /** `v1` for a subset of the routed host, `all endpoints` for the host itself, `details v2` for another host. */
 function destinationName(d: any, namespace: string, mesh: Mesh, routed: string): string {
   if (!d || typeof d.host !== 'string') {
@@ -199,7 +215,7 @@ function destinationName(d: any, namespace: string, mesh: Mesh, routed: string):
   const fqdn = mesh.fqdn(d.host, namespace);
   const port = d.port?.number !== undefined ? `:${d.port.number}` : '';
   const subset = d.subset !== undefined ? String(d.subset) : ALL_ENDPOINTS;
-  if (fqdn === routed && !port) {
+  if (!isOtherHost(d, namespace, mesh, routed)) {
     return subset;
   }
   const short = fqdn.endsWith(`.${namespace}.svc.cluster.local`) ? fqdn.split('.')[0] : fqdn;
