@@ -177,6 +177,8 @@ describe('dist/gateway-api/: the same tutorial with the Gateway API in ambient m
     expect(manifests.filter(m => m.kind !== 'Namespace').every(m => m.metadata.namespace === 'bookinfo-ambient')).toBe(true);
     // the waypoint forwards every request under its own identity: the policy ztunnel enforces admits it alone
     expect(find(manifests, 'AuthorizationPolicy', 'allow-only-waypoint').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/bookinfo-ambient/sa/waypoint'] } }] }]);
+    // the ingress proxy runs in the namespace too, under its policies: clients outside the mesh are admitted at it
+    expect(find(manifests, 'AuthorizationPolicy', 'allow-ingress-bookinfo-gateway').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'bookinfo-gateway' }]);
     expect(manifests).toMatchSnapshot();
   });
 

@@ -129,11 +129,12 @@ export class BookinfoStateChart extends Chart {
       });
     }
     new MtlsPolicy(this, 'mtls', { namespace });
-    // the Gateway API ingress runs in the app's namespace, as ServiceAccount <gateway>-istio
-    const ingress = ambient ? WorkloadIdentity.fromServiceAccount(namespace, 'bookinfo-gateway-istio') : WorkloadIdentity.ingressGateway();
+    // the Gateway API ingress runs in the app's namespace, under the namespace's policies, as <gateway>-istio
+    const gatewayApiIngress = ambient ? this.bookinfo.ingress : undefined;
     new ZeroTrust(this, 'zero-trust', {
-      namespace, edges: this.bookinfo.callGraph(ingress),
+      namespace, edges: this.bookinfo.callGraph(gatewayApiIngress?.identity ?? WorkloadIdentity.ingressGateway()),
       dataplaneMode: ambient ? DataplaneMode.AMBIENT : undefined, waypoint: ambient ? WAYPOINT : undefined,
+      ingressGateways: gatewayApiIngress ? [gatewayApiIngress] : undefined,
     });
     addRelease(this, this.bookinfo, props.release);
   }

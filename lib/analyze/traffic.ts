@@ -1,7 +1,7 @@
-import { objects } from './checks/util';
 import { asIstioHttpRoutes, serviceParents } from './gateway-routes';
 import { Manifest } from './manifest';
-import { append, Mesh, ROOT_NAMESPACE, WaypointRef, Workload } from './mesh';
+import { append, Mesh, Workload } from './mesh';
+import { PolicyIndex } from './policy-index';
 
 /**
  * What one HTTP route of a host does to the requests it matches.
@@ -305,128 +305,6 @@ export function canonical(value: unknown): string {
 
 function formatLabels(labels: Record<string, unknown>): string {
   return Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
-}
-
-/**
- * PeerAuthentications and AuthorizationPolicies by namespace, and who runs as which ServiceAccount.
- */
-class PolicyIndex {
-  private readonly peerAuth = new Map<string, Manifest[]>();
-  private readonly authz = new Map<string, Manifest[]>();
-  private readonly accounts = new Map<string, string>();
-
-  public constructor(manifests: readonly Manifest[]) {
-    for (const m of manifests) {
-      if (m.group === 'security.istio.io' && m.kind === 'PeerAuthentication') {
-        append(this.peerAuth, m.namespace, m);
-      } else if (m.group === 'security.istio.io' && m.kind === 'AuthorizationPolicy') {
-        append(this.authz, m.namespace, m);
-      } else {
-        const pod = m.object.spec?.template?.spec;
-        const account = pod?.serviceAccountName;
-        const app = m.object.spec?.template?.metadata?.labels?.app;
-        if (typeof account === 'string' && typeof app === 'string') {
-          this.accounts.set(`${m.namespace}/${account}`, app);
-        }
-      }
-    }
-  }
-
-  /** The mode of the most specific PeerAuthentication: workload selector, then namespace, then mesh. */
-  public mtls(namespace: string, workloads: Workload[]): string {
-    const inNamespace = this.peerAuth.get(namespace) ?? [];
-    const selected = inNamespace.find(p => p.object.spec?.selector?.matchLabels && workloads.some(w => selects(p.object.spec.selector.matchLabels, w.labels)));
-    const candidates = [selected, inNamespace.find(p => !p.object.spec?.selector), (this.peerAuth.get(ROOT_NAMESPACE) ?? []).find(p => !p.object.spec?.selector)];
-    for (const p of candidates) {
-      const mode = p?.object.spec?.mtls?.mode;
-      if (p && mode && mode !== 'UNSET') {
-        return `${mode} (PeerAuthentication ${p.namespace}/${p.name})`;
-      }
-    }
-    return 'PERMISSIVE (Istio\'s default: no PeerAuthentication applies)';
-  }
-
-  /** Who may call the host's workloads: the policies that select them (sidecars, or ztunnel without a waypoint). */
-  public access(namespace: string, workloads: Workload[]): AccessModel {
-    return this.evaluate(this.inScope(namespace).filter(p => {
-      const spec = p.object.spec ?? {};
-      if (spec.targetRefs || spec.targetRef) {
-        return false;
-      }
-      const labels = spec.selector?.matchLabels;
-      // a policy with a selector applies to the host only through workloads the input shows
-      return labels ? workloads.some(w => selects(labels, w.labels)) : true;
-    }));
-  }
-
-  /**
-   * Who may call a host whose requests go through a waypoint: the policies attached to its Service, to the
-   * waypoint, or to the waypoint GatewayClass (root namespace). ztunnel then sees the waypoint alone (CI262).
-   */
-  public accessThrough(waypoint: WaypointRef, namespace: string, host: string): AccessModel {
-    const attached = (p: Manifest, group: string, kind: string, name: string) => objects([p.object.spec?.targetRef, ...(Array.isArray(p.object.spec?.targetRefs) ? p.object.spec.targetRefs : [])])
-      .some(ref => (ref.group ?? '') === group && ref.kind === kind && ref.name === name);
-    return this.evaluate([
-      ...(this.authz.get(namespace) ?? []).filter(p => attached(p, '', 'Service', host)),
-      ...(this.authz.get(waypoint.namespace) ?? []).filter(p => attached(p, 'gateway.networking.k8s.io', 'Gateway', waypoint.name)),
-      ...(this.authz.get(ROOT_NAMESPACE) ?? []).filter(p => attached(p, 'gateway.networking.k8s.io', 'GatewayClass', 'istio-waypoint')),
-    ]);
-  }
-
-  private inScope(namespace: string): Manifest[] {
-    return [...(this.authz.get(namespace) ?? []), ...(namespace === ROOT_NAMESPACE ? [] : this.authz.get(ROOT_NAMESPACE) ?? [])];
-  }
-
-  private evaluate(policies: Manifest[]): AccessModel {
-    const allows = policies.filter(p => (p.object.spec?.action ?? 'ALLOW') === 'ALLOW');
-    const denies = policies.filter(p => p.object.spec?.action === 'DENY').map(p => `${p.namespace}/${p.name}`);
-    if (allows.length === 0) {
-      return { kind: 'anyone', callers: [], denies };
-    }
-    const callers = new Set<string>();
-    for (const p of allows) {
-      for (const rule of Array.isArray(p.object.spec?.rules) ? p.object.spec.rules : []) {
-        const ops = operations(rule?.to);
-        const sources: any[] = Array.isArray(rule?.from) ? rule.from.map((f: any) => f?.source ?? {}) : [{}];
-        for (const source of sources) {
-          for (const who of this.callersOf(source)) {
-            callers.add(ops ? `${who} [${ops}]` : who);
-          }
-        }
-      }
-    }
-    return { kind: callers.size === 0 ? 'nobody' : 'some', callers: [...callers].sort(), denies };
-  }
-
-  private callersOf(source: any): string[] {
-    const principals: string[] = Array.isArray(source.principals) ? source.principals : [];
-    const namespaces: string[] = Array.isArray(source.namespaces) ? source.namespaces : [];
-    if (principals.length === 0 && namespaces.length === 0) {
-      return ['anyone'];
-    }
-    return [...principals.map(p => this.principalName(p)), ...namespaces.map(n => `any workload in namespace ${n}`)];
-  }
-
-  private principalName(principal: string): string {
-    const match = /^(?:[^/]+)\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
-    if (!match) {
-      return principal;
-    }
-    const [, namespace, account] = match;
-    const app = this.accounts.get(`${namespace}/${account}`);
-    if (app) {
-      return `${app} (${namespace})`;
-    }
-    return account.endsWith('-service-account') ? `${account.replace(/-service-account$/, '')} (${namespace})` : `sa ${account} (${namespace})`;
-  }
-}
-
-function operations(to: unknown): string | undefined {
-  if (!Array.isArray(to)) {
-    return undefined;
-  }
-  const parts = to.map((t: any) => [t?.operation?.methods?.join(','), t?.operation?.paths?.join(',')].filter(Boolean).join(' ')).filter(Boolean);
-  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {

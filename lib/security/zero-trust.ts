@@ -4,6 +4,7 @@ import { ROOT_NAMESPACE } from '../private/mesh-defaults';
 import { assertDnsLabel } from '../private/validate';
 import { DataplaneMode } from '../mesh-namespace';
 import { MeshService } from '../service';
+import type { IngressGateway } from '../traffic/ingress-gateway';
 
 /**
  * Options for `WorkloadIdentity.ingressGateway`.
@@ -119,6 +120,16 @@ export interface ZeroTrustProps {
    * @default - none: L4 policies that ztunnel enforces
    */
   readonly waypoint?: string;
+
+  /**
+   * Gateway API ingress gateways in the namespace, which take requests from outside the mesh. The
+   * namespace's default deny applies to their proxies too, and those requests carry no mesh identity, so
+   * each gets an ALLOW policy for any request, attached to its Gateway (DENY policies such as `JwtEdge`'s
+   * still apply). More can be added with `allowIngress()`.
+   *
+   * @default - none
+   */
+  readonly ingressGateways?: IngressGateway[];
 }
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE']);
@@ -187,6 +198,35 @@ export class ZeroTrust extends Construct {
     for (const edge of props.edges ?? []) {
       this.allow(edge.from, edge.to, edge);
     }
+    for (const gateway of props.ingressGateways ?? []) {
+      this.allowIngress(gateway);
+    }
+  }
+
+  /**
+   * Admits requests from outside the mesh at an ingress gateway of the namespace (Gateway API): an ALLOW
+   * policy for any request, attached to its Gateway. An Istio-API gateway's proxies run in their own
+   * namespace, which this graph's policies do not reach, so it needs none and is refused here.
+   *
+   * @returns this graph, to chain calls
+   */
+  public allowIngress(gateway: IngressGateway): ZeroTrust {
+    if (gateway.gateway !== undefined) {
+      throw new Error(`'gateway' is '${gateway.name}', an Istio-API Gateway: its proxies run in their own namespace (istio-system by default), `
+        + `which this graph's policies do not reach; allow its identity with allow(WorkloadIdentity.ingressGateway(), ...) instead`);
+    }
+    if (gateway.namespace !== this.namespace) {
+      throw new Error(`'gateway' is '${gateway.name}' in namespace '${gateway.namespace ?? '(none)'}', outside this graph's namespace '${this.namespace}'`);
+    }
+    if (this.node.tryFindChild(`ingress-${gateway.name}`)) {
+      throw new Error(`ingress gateway '${gateway.name}' is admitted twice`);
+    }
+    new AuthorizationPolicy(this, `ingress-${gateway.name}`, {
+      metadata: { name: `allow-ingress-${gateway.name}`, namespace: this.namespace },
+      // one rule without conditions matches every request
+      spec: { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway.name }], action: AuthorizationPolicySpecAction.ALLOW, rules: [{}] },
+    });
+    return this;
   }
 
   /**

@@ -7,6 +7,7 @@ import { GATEWAY_API_VERSION } from './gateway-api';
 import { asVirtualService, HostTraffic } from './host-traffic';
 import { TrafficApi, trafficApiOf } from './traffic-api';
 import { HttpMatch } from './http-match';
+import { WorkloadIdentity } from '../security/zero-trust';
 
 /**
  * HTTPS termination at the ingress gateway.
@@ -112,6 +113,17 @@ export class IngressGateway extends Construct {
   /** Name of the Gateway, as VirtualServices refer to it. */
   public readonly name: string;
 
+  /** Namespace of the Gateway. */
+  public readonly namespace?: string;
+
+  /**
+   * The identity the gateway's proxy runs as, with the Gateway API: Istio deploys a Gateway of class
+   * `istio` as ServiceAccount `<name>-istio` in its namespace. `undefined` with Istio's API, whose Gateway
+   * selects proxies deployed on their own (`WorkloadIdentity.ingressGateway()` is Istio's default one),
+   * and without a namespace.
+   */
+  public readonly identity?: WorkloadIdentity;
+
   public constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, id);
     assertDnsLabel('name', props.name);
@@ -122,9 +134,11 @@ export class IngressGateway extends Construct {
       throw new Error(`'service' must have a port for an ingress route (host '${props.service.host}')`);
     }
     this.name = props.name;
+    this.namespace = props.namespace;
     const hosts = props.hosts ?? ['*'];
     const metadata = { name: props.name, namespace: props.namespace };
     const gatewayApi = trafficApiOf(this) === TrafficApi.GATEWAY_API;
+    this.identity = gatewayApi && props.namespace ? WorkloadIdentity.fromServiceAccount(props.namespace, `${props.name}-istio`) : undefined;
     if (gatewayApi) {
       this.gatewayResource = new ApiObject(this, 'Resource', {
         apiVersion: GATEWAY_API_VERSION, kind: 'Gateway', metadata, spec: gatewaySpec(hosts, props),

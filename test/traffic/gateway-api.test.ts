@@ -237,4 +237,32 @@ describe('ambient mode', () => {
     });
     expect(errorsOf(manifests)).toEqual([]);
   });
+
+  test('an ingress Gateway of the namespace runs as <name>-istio and, admitted by ZeroTrust, takes requests from outside the mesh', () => {
+    const chart = gatewayChart();
+    const web = new MeshService({ host: 'web', namespace: 'shop', selector: { app: 'web' }, serviceAccount: 'web', port: 80 });
+    const ingress = new IngressGateway(chart, 'in', { name: 'edge', namespace: 'shop', service: web, matches: [HttpMatch.uriPrefix('/')] });
+    expect(ingress.identity!.principal).toBe('cluster.local/ns/shop/sa/edge-istio');
+    const zt = new ZeroTrust(chart, 'zt', { namespace: 'shop', dataplaneMode: DataplaneMode.AMBIENT, waypoint: 'waypoint', edges: [{ from: ingress.identity!, to: web }], ingressGateways: [ingress] });
+    const manifests = synth(chart);
+    // the namespace's default deny applies to the gateway's proxy, and clients outside the mesh carry no identity
+    expect(find(manifests, 'AuthorizationPolicy', 'allow-ingress-edge').spec).toEqual({
+      targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge' }], action: 'ALLOW', rules: [{}],
+    });
+    // the policy passes the CRD, CEL and webhook rules; the one error is the fixture's missing Service
+    expect(errorsOf(manifests)).toEqual(["CI217 backendRef Service 'web' (shop) is not defined in the input; the route's requests to it get 500"]);
+    expect(() => zt.allowIngress(ingress)).toThrow("ingress gateway 'edge' is admitted twice");
+  });
+
+  test('allowIngress refuses an Istio-API gateway and a gateway of another namespace', () => {
+    const istio = new Chart(Testing.app(), 'istio');
+    const web = new MeshService({ host: 'web', namespace: 'shop', selector: { app: 'web' }, serviceAccount: 'web', port: 80 });
+    const istioIngress = new IngressGateway(istio, 'in', { name: 'edge', namespace: 'shop', service: web, matches: [HttpMatch.uriPrefix('/')] });
+    expect(istioIngress.identity).toBeUndefined();
+    expect(() => new ZeroTrust(istio, 'zt', { namespace: 'shop', ingressGateways: [istioIngress] }))
+      .toThrow("'gateway' is 'edge', an Istio-API Gateway: its proxies run in their own namespace (istio-system by default)");
+    const other = new IngressGateway(gatewayChart(), 'in', { name: 'edge', namespace: 'front', service: web, matches: [HttpMatch.uriPrefix('/')] });
+    expect(() => new ZeroTrust(gatewayChart(), 'zt', { namespace: 'shop', ingressGateways: [other] }))
+      .toThrow("'gateway' is 'edge' in namespace 'front', outside this graph's namespace 'shop'");
+  });
 });
