@@ -4,6 +4,7 @@ import { checkAnnotations } from './checks/annotations';
 import { checkConditions } from './checks/conditions';
 import { checkDestinationRuleHosts, checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
 import { checkAuthorizationPolicies } from './checks/authorization';
+import { checkIngressAdmitsOutside } from './checks/ingress-policies';
 import { checkWaypointIdentityAllowed } from './checks/waypoint-policies';
 import { checkWorkloads } from './checks/deployments';
 import { checkDeprecations } from './checks/deprecations';
@@ -37,7 +38,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
   checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
   checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction, checkConditions,
-  checkAnnotations, checkWaypointIdentityAllowed,
+  checkAnnotations, checkWaypointIdentityAllowed, checkIngressAdmitsOutside,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */
