@@ -1,0 +1,38 @@
+import { ROOT_NAMESPACE } from '../private/mesh-defaults';
+import { labelsMatch, objects } from './checks/util';
+import { Manifest } from './manifest';
+
+// Which AuthorizationPolicies istiod gives a gateway's proxy (pilot/pkg/model/policyattachment.go,
+// istio 1.30.3): a Gateway API gateway gets the policies attached to it by targetRefs and, since
+// ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY is on by default, those of its namespace and the root namespace
+// without targetRefs that select its pods (no selector selects every pod). An Istio Gateway's proxies are
+// deployed on their own, in a namespace the input does not say; only the root namespace's policies that
+// select them surely apply.
+
+function hasTargets(policy: Manifest): boolean {
+  return policy.object.spec?.targetRef !== undefined || policy.object.spec?.targetRefs !== undefined;
+}
+
+function selects(policy: Manifest, podLabels: Record<string, string>): boolean {
+  const selector = policy.object.spec?.selector;
+  const labels = selector?.matchLabels;
+  return selector === undefined || (labels !== undefined && typeof labels === 'object' && labelsMatch(labels, podLabels));
+}
+
+/** Whether a policy is attached by targetRefs to the Gateway API Gateway `gateway` (of its own namespace). */
+export function attachedToGateway(policy: Manifest, gateway: { namespace: string; name: string }): boolean {
+  return policy.namespace === gateway.namespace && objects([policy.object.spec?.targetRef, ...objects(policy.object.spec?.targetRefs)])
+    .some(ref => ref.kind === 'Gateway' && (ref.group ?? '') === 'gateway.networking.k8s.io' && ref.name === gateway.name);
+}
+
+/** The AuthorizationPolicies (any action) istiod applies to the proxy of `gateway`, an Istio or a Gateway API Gateway. */
+export function gatewayPolicies(policies: readonly Manifest[], gateway: Manifest): Manifest[] {
+  if (gateway.group === 'gateway.networking.k8s.io') {
+    const pod = { 'gateway.networking.k8s.io/gateway-name': gateway.name };
+    return policies.filter(p => attachedToGateway(p, gateway)
+      || ((p.namespace === gateway.namespace || p.namespace === ROOT_NAMESPACE) && !hasTargets(p) && selects(p, pod)));
+  }
+  const selector = gateway.object.spec?.selector;
+  const labels = selector && typeof selector === 'object' ? selector : {};
+  return policies.filter(p => p.namespace === ROOT_NAMESPACE && !hasTargets(p) && selects(p, labels));
+}
