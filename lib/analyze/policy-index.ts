@@ -1,3 +1,4 @@
+import { gatewayPolicies } from './attachment';
 import { objects } from './checks/util';
 import { Manifest } from './manifest';
 import { append, ROOT_NAMESPACE, WaypointRef, Workload } from './mesh';
@@ -67,6 +68,16 @@ export class PolicyIndex {
       ...(this.authz.get(waypoint.namespace) ?? []).filter(p => attached(p, 'gateway.networking.k8s.io', 'Gateway', waypoint.name)),
       ...(this.authz.get(ROOT_NAMESPACE) ?? []).filter(p => attached(p, 'gateway.networking.k8s.io', 'GatewayClass', 'istio-waypoint')),
     ]);
+  }
+
+  /**
+   * Who may send requests through a gateway: the policies istiod gives its proxy (attachment.ts); without
+   * the Gateway in the input, the root namespace's policies that apply to every workload.
+   */
+  public accessAtGateway(gateway: Manifest | undefined): AccessModel {
+    const all = [...this.authz.values()].flat();
+    return this.evaluate(gateway ? gatewayPolicies(all, gateway)
+      : (this.authz.get(ROOT_NAMESPACE) ?? []).filter(p => p.object.spec?.selector === undefined && p.object.spec?.targetRefs === undefined && p.object.spec?.targetRef === undefined));
   }
 
   private inScope(namespace: string): Manifest[] {

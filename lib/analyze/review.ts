@@ -294,8 +294,10 @@ export function mermaid(model: TrafficModel, focus: readonly string[], before: T
     }
     for (const r of model.hosts.has(fqdn) ? h.routes : []) {
       for (const d of r.destinations) {
-        const target = id(`${h.fqdn}→${d.target}`);
-        lines.push(`  ${target}(["${label(d.otherHost ? d.target : `${h.host} ${d.target}`)}"])`);
+        // a destination that is a host of the model is its node; a version or subset is a node of its own
+        const known = d.host !== undefined ? model.hosts.get(d.host) : undefined;
+        const target = known ? id(`${known.host} (${known.namespace})`) : id(`${h.fqdn}→${d.target}`);
+        lines.push(known ? `  ${target}["${label(`${known.host} (${known.namespace})`)}"]` : `  ${target}(["${label(d.host ? d.target : `${h.host} ${d.target}`)}"])`);
         const fault = [r.delay && `delay ${r.delay.fixedDelay} on ${r.delay.percentage}%`, r.abort && `abort ${r.abort.httpStatus} on ${r.abort.percentage}%`].filter(Boolean).join(', ');
         const text = `${r.key === 'default' ? '' : `${r.label}: `}${d.weight}%${fault ? `, ${fault}` : ''}`;
         lines.push(`  ${node} -->|"${label(text)}"| ${target}`);

@@ -1,3 +1,4 @@
+import { objects, strings } from './checks/util';
 import { asIstioHttpRoutes, serviceParents } from './gateway-routes';
 import { Manifest } from './manifest';
 import { append, Mesh, Workload } from './mesh';
@@ -16,8 +17,8 @@ export interface RouteModel {
     readonly target: string;
     readonly weight: number;
     readonly labels?: string;
-    /** Whether the destination is another host than the routed one (a version Service, another service), named by `target`. */
-    readonly otherHost?: boolean;
+    /** FQDN of the destination when it is another host than the routed one (a version Service, another service), which `target` names. */
+    readonly host?: string;
   }>;
   readonly timeout?: string;
   readonly retries?: string;
@@ -101,7 +102,10 @@ export class TrafficModel {
         fqdns.add(host);
       }
     }
-    const hosts = [...fqdns].sort().map(fqdn => hostModel(mesh, index, fqdn, routesByHost.get(fqdn)?.[0], httpRoutesByHost.get(fqdn) ?? []));
+    const hosts = [
+      ...[...fqdns].sort().map(fqdn => hostModel(mesh, index, fqdn, routesByHost.get(fqdn)?.[0], httpRoutesByHost.get(fqdn) ?? [])),
+      ...[...ingressEntries(mesh)].sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => ingressModel(mesh, index, key, entry)),
+    ];
     this.hosts = new Map(hosts.map(h => [h.fqdn, h]));
     for (const h of hosts) {
       for (const caller of h.access.callers) {
@@ -109,6 +113,76 @@ export class TrafficModel {
       }
     }
   }
+}
+
+/** The routes a gateway applies to one hostname (a listener's, for a Gateway API route naming one). */
+interface IngressEntry {
+  /** `namespace/name` of the Gateway, and `/section` of its listener when a route names one. */
+  readonly gateway: string;
+  readonly hostname: string;
+  readonly namespace: string;
+  readonly gatewayObject?: Manifest;
+  vs?: Manifest;
+  readonly httpRoutes: Manifest[];
+}
+
+/** Routes bound to gateways: VirtualServices with gateways other than `mesh`, HTTPRoutes with a Gateway parent. */
+function ingressEntries(mesh: Mesh): Map<string, IngressEntry> {
+  const entries = new Map<string, IngressEntry>();
+  const entry = (gateway: string, hostname: string, namespace: string, gatewayObject: Manifest | undefined, section?: string) => {
+    const ref = section ? `${gateway}/${section}` : gateway;
+    const key = `gateway ${ref} ${hostname}`;
+    if (!entries.has(key)) entries.set(key, { gateway: ref, hostname, namespace, gatewayObject, httpRoutes: [] });
+    return entries.get(key)!;
+  };
+  for (const vs of mesh.virtualServices) {
+    for (const g of strings(vs.object.spec?.gateways).filter(name => name !== 'mesh')) {
+      const ref = g.includes('/') ? g : `${vs.namespace}/${g}`;
+      for (const host of strings(vs.object.spec?.hosts)) {
+        // the first VirtualService for a gateway and host is the one the model reads, as for mesh hosts
+        const e = entry(ref, host, vs.namespace, mesh.gateways.get(ref));
+        e.vs = e.vs ?? vs;
+      }
+    }
+  }
+  for (const route of mesh.routes.filter(r => r.kind === 'HTTPRoute')) {
+    const parents = objects(route.object.spec?.parentRefs)
+      .filter(p => (p.kind ?? 'Gateway') === 'Gateway' && (p.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' && typeof p.name === 'string');
+    for (const p of parents) {
+      const ref = `${p.namespace ?? route.namespace}/${p.name}`;
+      const hostnames = strings(route.object.spec?.hostnames);
+      for (const hostname of hostnames.length > 0 ? hostnames : ['*']) {
+        entry(ref, hostname, route.namespace, mesh.kubernetesGateways.get(ref), typeof p.sectionName === 'string' ? p.sectionName : undefined).httpRoutes.push(route);
+      }
+    }
+  }
+  return entries;
+}
+
+/** What a gateway does with requests for one hostname: its routes, and who may send them after its policies. */
+function ingressModel(mesh: Mesh, index: PolicyIndex, key: string, e: IngressEntry): HostModel {
+  const routed = e.vs
+    ? { virtualService: `${e.vs.namespace}/${e.vs.name}`, routes: routesOf(e.vs.object.spec?.http, e.vs.namespace, mesh, key, d => subsetLabels(mesh, d, e.vs!.namespace)) }
+    : { httpRoutes: e.httpRoutes.map(r => `${r.namespace}/${r.name}`).sort(), routes: routesOf(withoutSolePorts(mesh, asIstioHttpRoutes(e.httpRoutes), e.namespace), e.namespace, mesh, key, d => backendLabels(mesh, d, e.namespace)) };
+  return {
+    fqdn: key,
+    host: `${e.hostname} via gateway ${e.gateway}`,
+    namespace: e.namespace,
+    ...routed,
+    subsets: {},
+    policy: {},
+    mtls: 'not applicable: the gateway terminates its clients\' connections',
+    access: index.accessAtGateway(e.gatewayObject),
+    workloads: [],
+  };
+}
+
+/** What a subset destination selects: its labels and the workloads of its host behind them. */
+function subsetLabels(mesh: Mesh, destination: any, namespace: string): string | undefined {
+  if (typeof destination?.host !== 'string' || destination.subset === undefined) return undefined;
+  const fqdn = mesh.fqdn(destination.host, namespace);
+  const subset = mesh.subsetsOf(fqdn).find(s => s.name === destination.subset);
+  return subset && `${formatLabels(subset.labels)}${podsOf(workloadsOf(mesh, mesh.services.get(fqdn)), subset.labels)}`;
 }
 
 function meshBound(vs: Manifest): boolean {
@@ -187,7 +261,7 @@ function routesOf(http: unknown, namespace: string, mesh: Mesh, routed: string, 
         target: destinationName(d?.destination, namespace, mesh, routed),
         weight: total ?? Number(d?.weight ?? 0),
         labels: labelsOf(d?.destination),
-        otherHost: isOtherHost(d?.destination, namespace, mesh, routed) || undefined,
+        host: isOtherHost(d?.destination, namespace, mesh, routed) ? mesh.fqdn(d.destination.host, namespace) : undefined,
       })),
       timeout: typeof r.timeout === 'string' ? r.timeout : undefined,
       retries: r.retries ? describeRetries(r.retries) : undefined,

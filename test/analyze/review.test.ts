@@ -280,10 +280,39 @@ spec: { hosts: [cart], http: [{ route: [{ destination: { host: cart, subset: v9 
 
   test('--format json is the model, --format markdown a table per host and a Mermaid flowchart', () => {
     const json = JSON.parse(run('explain', '--format', 'json', DIST).stdout);
-    expect(json.hosts.map((h: any) => h.host)).toEqual(['details', 'productpage', 'ratings', 'reviews']);
+    expect(json.hosts.map((h: any) => h.host)).toEqual(['details', 'productpage', 'ratings', 'reviews', '* via gateway bookinfo/bookinfo-gateway']);
     const markdown = run('explain', '--format', 'markdown', DIST).stdout;
     expect(markdown).toContain('#### reviews (bookinfo)\n\n| # | match | destinations | timeout, retries, fault, mirror |');
     expect(markdown).toMatch(/```mermaid\nflowchart LR\n/);
+  });
+});
+
+describe('routes at gateways: what an ingress does with a hostname, and who may send through it', () => {
+  test('a changed ingress path is a traffic change', () => {
+    const dir = tmp();
+    const before = write(dir, 'before/bookinfo.yaml', fs.readFileSync(path.join(DIST, 'bookinfo.k8s.yaml'), 'utf8'));
+    const after = write(dir, 'after/bookinfo.yaml', fs.readFileSync(before, 'utf8').replace('exact: /productpage', 'exact: /productpage2'));
+    expect(run('diff', before, after).stdout.trim().split('\n')).toEqual([
+      '* via gateway bookinfo/bookinfo-gateway (bookinfo): + route for uri = /productpage2 or uri ^= /static or uri = /login or uri = /logout or uri ^= /api/v1/products → productpage:9080 100%',
+      '* via gateway bookinfo/bookinfo-gateway (bookinfo): - route for uri = /productpage or uri ^= /static or uri = /login or uri = /logout or uri ^= /api/v1/products (was → productpage:9080 100%)',
+    ]);
+  });
+
+  test('explain: the ingress routes in istiod\'s order, and the policies of the gateway\'s proxy (the JWT edge denies)', () => {
+    const ambient = run('explain', path.join(DIST, 'gateway-api')).stdout.split('\n\n').find(b => b.startsWith('* via gateway'))!;
+    expect(ambient.trim().split('\n')).toEqual([
+      '* via gateway bookinfo-ambient/bookinfo-gateway (bookinfo-ambient)  HTTPRoute bookinfo-ambient/bookinfo',
+      '  route 1  uri = /productpage → productpage 100% [app=productpage: productpage-v1]',
+      '  route 2  uri = /logout → productpage 100% [app=productpage: productpage-v1]',
+      '  route 3  uri = /login → productpage 100% [app=productpage: productpage-v1]',
+      '  route 4  uri ^= /api/v1/products → productpage 100% [app=productpage: productpage-v1]',
+      '  route 5  uri ^= /static → productpage 100% [app=productpage: productpage-v1]',
+      '  mTLS     not applicable: the gateway terminates its clients\' connections',
+      // its proxy runs in the namespace: the namespace's allow-only-waypoint applies beside allow-ingress
+      '  callers  anyone, sa waypoint (bookinfo-ambient)',
+    ]);
+    const sidecars = run('explain', DIST, path.join(DIST, 'optional')).stdout;
+    expect(sidecars).toContain('callers  anyone (no ALLOW policy applies) (DENY policies: istio-system/ingress-require-jwt)');
   });
 });
 
