@@ -71,6 +71,14 @@ function behaviourOf(rule: any, namespace: string): Record<string, unknown> {
     if (out.retries) (out.retries as any).perTryTimeout = timeouts.backendRequest;
     else out.timeout = timeouts.backendRequest;
   }
+  const redirect = objects(rule.filters).find(f => f.type === 'RequestRedirect' && f.requestRedirect)?.requestRedirect;
+  if (redirect) {
+    const path = redirect.path ?? {};
+    out.redirect = {
+      scheme: redirect.scheme, authority: redirect.hostname, redirectPort: redirect.port, redirectCode: redirect.statusCode,
+      uri: path.type === 'ReplaceFullPath' ? path.replaceFullPath : path.type === 'ReplacePrefixMatch' ? `%PREFIX()%${path.replacePrefixMatch}` : undefined,
+    };
+  }
   const mirror = objects(rule.filters).find(f => f.type === 'RequestMirror' && f.requestMirror?.backendRef)?.requestMirror;
   if (mirror) {
     out.mirror = asDestination(mirror.backendRef, namespace);
@@ -120,7 +128,10 @@ export function asIstioHttpRoutes(routes: readonly Manifest[]): any[] {
   const http = ordered.flatMap(route => objects(route.object.spec?.rules).flatMap(rule => {
     const refs = objects(rule.backendRefs).filter(r => (r.kind ?? 'Service') === 'Service' && typeof r.name === 'string');
     const weights = shares(refs);
-    const base = { route: refs.map((r, i) => ({ destination: asDestination(r, route.namespace), weight: weights[i] })), ...behaviourOf(rule, route.namespace) };
+    const behaviour = behaviourOf(rule, route.namespace);
+    // istiod answers a rule without backends (or with every weight 0) itself, unless it redirects
+    const answered = behaviour.redirect || refs.some(r => (typeof r.weight === 'number' ? r.weight : 1) > 0) ? {} : { directResponse: { status: refs.length === 0 ? 404 : 500 } };
+    const base = { route: refs.map((r, i) => ({ destination: asDestination(r, route.namespace), weight: weights[i] })), ...behaviour, ...answered };
     // the API server defaults a rule without matches to PathPrefix /: both are the catch-all route
     const matches = objects(rule.matches).map(asIstioMatch);
     return matches.length === 0 ? [base] : matches.map(m => (isCatchAll(m) ? base : { match: [m], ...base }));

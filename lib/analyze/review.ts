@@ -88,6 +88,9 @@ function explainMarkdown(h: HostModel, findings: readonly Finding[]): string {
 }
 
 function destinations(r: RouteModel): string {
+  if (r.response) {
+    return r.response;
+  }
   if (r.destinations.length === 0) {
     return '(no destination: 404)';
   }
@@ -179,6 +182,7 @@ function sameRouteChanges(a: RouteModel, b: RouteModel, change: ChangeOf): Traff
     ['timeout', a.timeout ?? '', b.timeout ?? ''],
     ['retries', a.retries ?? '', b.retries ?? ''],
     ['mirror', a.mirror ?? '', b.mirror ?? ''],
+    ['response', a.response ?? '', b.response ?? ''],
   ];
   for (const [what, x, y] of pairs) {
     if (x === y) {

@@ -25,6 +25,8 @@ export interface RouteModel {
   readonly delay?: { readonly fixedDelay: string; readonly percentage: number };
   readonly abort?: { readonly httpStatus: number; readonly percentage: number };
   readonly mirror?: string;
+  /** A response the proxy gives itself instead of routing: `redirect 301: scheme https`, `respond 503`. */
+  readonly response?: string;
 }
 
 /**
@@ -268,6 +270,7 @@ function routesOf(http: unknown, namespace: string, mesh: Mesh, routed: string, 
       delay: r.fault?.delay ? { fixedDelay: String(r.fault.delay.fixedDelay ?? r.fault.delay.exponentialDelay), percentage: percent(r.fault.delay) } : undefined,
       abort: r.fault?.abort ? { httpStatus: r.fault.abort.httpStatus ?? r.fault.abort.grpcStatus, percentage: percent(r.fault.abort) } : undefined,
       mirror: r.mirror ? `${destinationName(r.mirror, namespace, mesh, routed)} (${r.mirrorPercentage?.value ?? 100}%)` : undefined,
+      response: r.redirect ? describeRedirect(r.redirect) : r.directResponse ? `respond ${r.directResponse.status}` : undefined,
     };
   });
 }
@@ -294,6 +297,13 @@ function destinationName(d: any, namespace: string, mesh: Mesh, routed: string):
   }
   const short = fqdn.endsWith(`.${namespace}.svc.cluster.local`) ? fqdn.split('.')[0] : fqdn;
   return d.subset !== undefined ? `${short}${port} ${d.subset}` : `${short}${port}`;
+}
+
+/** A VirtualService redirect as a person reads it: `redirect 301: scheme https, path /login`. */
+function describeRedirect(r: any): string {
+  const port = r.redirectPort ?? r.port;
+  const parts = [r.scheme && `scheme ${r.scheme}`, r.authority && `host ${r.authority}`, port !== undefined && `port ${port}`, r.uri && `path ${r.uri}`];
+  return `redirect ${r.redirectCode ?? 301}: ${parts.filter(Boolean).join(', ') || 'same URL'}`;
 }
 
 function describeRetries(r: any): string {

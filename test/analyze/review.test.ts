@@ -316,6 +316,39 @@ describe('routes at gateways: what an ingress does with a hostname, and who may 
   });
 });
 
+describe('responses the proxy gives itself', () => {
+  test('redirects and direct responses, of both families, per listener; a changed redirect is a change', () => {
+    const yaml = (scheme: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: web-https-redirect, namespace: shop }
+spec: { parentRefs: [{ name: edge, sectionName: http }], hostnames: [shop.example.com], rules: [{ filters: [{ type: RequestRedirect, requestRedirect: { scheme: ${scheme}, statusCode: 301 } }] }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: web, namespace: shop }
+spec: { parentRefs: [{ name: edge, sectionName: https }], hostnames: [shop.example.com], rules: [{ backendRefs: [{ name: web, port: 80 }] }, { matches: [{ path: { type: PathPrefix, value: /old } }] }] }
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: legacy, namespace: shop }
+spec: { hosts: [legacy.example.com], gateways: [edge-istio], http: [{ match: [{ uri: { prefix: /a } }], redirect: { uri: /b, authority: new.example.com } }, { directResponse: { status: 503 } }] }
+`;
+    const dir = tmp();
+    const before = write(dir, 'before.yaml', yaml('https'));
+    const blocks = run('explain', before).stdout.split('\n\n');
+    const routesOf = (start: string) => blocks.find(b => b.startsWith(start))!.split('\n').filter(l => l.startsWith('  route'));
+    expect(routesOf('legacy.example.com via gateway shop/edge-istio')).toEqual([
+      '  route 1  uri ^= /a → redirect 301: host new.example.com, path /b',
+      '  route 2  plain requests → respond 503',
+    ]);
+    expect(routesOf('shop.example.com via gateway shop/edge/http')).toEqual(['  route 1  plain requests → redirect 301: scheme https']);
+    // istiod answers 404 for a rule without backends
+    expect(routesOf('shop.example.com via gateway shop/edge/https')).toEqual(['  route 1  uri ^= /old → respond 404', '  route 2  plain requests → web:80 100%']);
+    const after = write(dir, 'after.yaml', yaml('http'));
+    expect(run('diff', before, after).stdout.trim()).toBe('shop.example.com via gateway shop/edge/http (shop): plain requests: response redirect 301: scheme https → redirect 301: scheme http');
+  });
+});
+
 describe('the Gateway API in ambient mode: HTTPRoutes read as istiod translates them, callers at the waypoint', () => {
   const AMBIENT = path.join(DIST, 'gateway-api');
   const ambientStep = (name: string) => path.join(AMBIENT, 'steps', `${name}.k8s.yaml`);
