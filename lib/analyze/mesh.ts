@@ -152,7 +152,12 @@ export class Mesh {
   public subsetsOf(fqdn: string): Array<{ name: string; labels: Record<string, string>; rule: Manifest; index: number }> {
     return [...(this.rulesByHost.get(fqdn) ?? []), ...this.wildcardRules]
       .filter(dr => hostMatches(this.ruleHost(dr), fqdn))
-      .flatMap(rule => (rule.object.spec?.subsets ?? []).map((s: any, index: number) => ({ name: s.name, labels: s.labels ?? {}, rule, index })));
+      .flatMap(rule => {
+        const subsets: unknown = rule.object.spec?.subsets;
+        // a malformed entry (null, a string) is the schema check's finding, not a subset
+        return (Array.isArray(subsets) ? subsets : []).flatMap((s: any, index: number) => s && typeof s === 'object'
+          ? [{ name: s.name, labels: s.labels && typeof s.labels === 'object' ? s.labels : {}, rule, index }] : []);
+      });
   }
 
   /** DestinationRules whose host is exactly `fqdn`. */
@@ -162,7 +167,8 @@ export class Mesh {
 
   /** The FQDN a DestinationRule applies to. */
   public ruleHost(dr: Manifest): string {
-    return this.fqdn(dr.object.spec?.host ?? '', dr.namespace);
+    const host: unknown = dr.object.spec?.host;
+    return this.fqdn(typeof host === 'string' ? host : '', dr.namespace);
   }
 
   /** Marks `namespace` as described by the input, unless `m` is only assumed to exist. */

@@ -1,5 +1,5 @@
 import { gatewayPolicies } from './attachment';
-import { objects } from './checks/util';
+import { objects, strings } from './checks/util';
 import { Manifest } from './manifest';
 import { append, ROOT_NAMESPACE, WaypointRef, Workload } from './mesh';
 import type { AccessModel } from './traffic';
@@ -92,9 +92,9 @@ export class PolicyIndex {
     }
     const callers = new Set<string>();
     for (const p of allows) {
-      for (const rule of Array.isArray(p.object.spec?.rules) ? p.object.spec.rules : []) {
-        const ops = operations(rule?.to);
-        const sources: any[] = Array.isArray(rule?.from) ? rule.from.map((f: any) => f?.source ?? {}) : [{}];
+      for (const rule of objects(p.object.spec?.rules)) {
+        const ops = operations(rule.to);
+        const sources: any[] = Array.isArray(rule.from) ? objects(rule.from).map(f => (f.source && typeof f.source === 'object' ? f.source : {})) : [{}];
         for (const source of sources) {
           for (const who of this.callersOf(source)) {
             callers.add(ops ? `${who} [${ops}]` : who);
@@ -106,8 +106,8 @@ export class PolicyIndex {
   }
 
   private callersOf(source: any): string[] {
-    const principals: string[] = Array.isArray(source.principals) ? source.principals : [];
-    const namespaces: string[] = Array.isArray(source.namespaces) ? source.namespaces : [];
+    const principals = strings(source.principals);
+    const namespaces = strings(source.namespaces);
     if (principals.length === 0 && namespaces.length === 0) {
       return ['anyone'];
     }
@@ -132,7 +132,7 @@ function operations(to: unknown): string | undefined {
   if (!Array.isArray(to)) {
     return undefined;
   }
-  const parts = to.map((t: any) => [t?.operation?.methods?.join(','), t?.operation?.paths?.join(',')].filter(Boolean).join(' ')).filter(Boolean);
+  const parts = objects(to).map(t => [strings(t.operation?.methods).join(','), strings(t.operation?.paths).join(',')].filter(Boolean).join(' ')).filter(Boolean);
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 

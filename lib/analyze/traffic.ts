@@ -82,8 +82,8 @@ export class TrafficModel {
       if (!meshBound(vs)) {
         continue;
       }
-      for (const host of vs.object.spec?.hosts ?? []) {
-        if (typeof host === 'string' && !host.includes('*')) {
+      for (const host of strings(vs.object.spec?.hosts)) {
+        if (!host.includes('*')) {
           const fqdn = mesh.fqdn(host, vs.namespace);
           fqdns.add(fqdn);
           append(routesByHost, fqdn, vs);

@@ -4,6 +4,8 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { Analyzer, loadFiles } from '../../lib/analyze/analyzer';
 import { parseManifests } from '../../lib/analyze/manifest';
+import { diff, explain, formatDiff } from '../../lib/analyze/review';
+import { TrafficModel } from '../../lib/analyze/traffic';
 import { analyzeYaml } from './helpers';
 
 const SAMPLES = path.join(__dirname, '../../../shared/istio-1.30.3/samples/bookinfo');
@@ -78,6 +80,29 @@ describe('the analyzer never crashes', () => {
     expect(failures).toEqual([]);
     // most mutations break something a user should hear about
     expect(reported).toBeGreaterThan(150);
+  });
+
+  test('explain and diff model 300 seeded mutations of the tutorial\'s state in both API families without an exception', () => {
+    const dist = path.join(__dirname, '../../dist');
+    // the objects the traffic model reads, so that mutations land on them
+    const kinds = new Set(['Service', 'VirtualService', 'DestinationRule', 'Gateway', 'HTTPRoute', 'AuthorizationPolicy', 'PeerAuthentication', 'Namespace']);
+    const states = [path.join(dist, 'bookinfo.k8s.yaml'), path.join(dist, 'gateway-api', 'bookinfo.k8s.yaml'), path.join(dist, 'gateway-api', 'steps', '07-iphone.k8s.yaml')]
+      .map(f => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map(d => d.toJS()).filter(d => kinds.has(d?.kind)).map(d => YAML.stringify(d)).join('---\n'));
+    const next = random(20261202);
+    const failures: string[] = [];
+    const models = states.map(text => new TrafficModel(parseManifests('before.yaml', text).manifests));
+    for (let i = 0; i < 300; i++) {
+      const text = mutate(states[i % states.length], next);
+      try {
+        const before = models[i % states.length];
+        const after = new TrafficModel(parseManifests(`mutation-${i}.yaml`, text).manifests);
+        explain(after, [], 'markdown');
+        formatDiff(diff(before, after), before, after, 'markdown');
+      } catch (e) {
+        failures.push(`mutation ${i}: ${(e as Error).stack?.split('\n').slice(0, 3).join(' ')}`);
+      }
+    }
+    expect(failures).toEqual([]);
   });
 
   test('a broken file does not stop the report on the others', () => {
