@@ -163,20 +163,32 @@ function ingressEntries(mesh: Mesh): Map<string, IngressEntry> {
 
 /** What a gateway does with requests for one hostname: its routes, and who may send them after its policies. */
 function ingressModel(mesh: Mesh, index: PolicyIndex, key: string, e: IngressEntry): HostModel {
-  const routed = e.vs
-    ? { virtualService: `${e.vs.namespace}/${e.vs.name}`, routes: routesOf(e.vs.object.spec?.http, e.vs.namespace, mesh, key, d => subsetLabels(mesh, d, e.vs!.namespace)) }
-    : { httpRoutes: e.httpRoutes.map(r => `${r.namespace}/${r.name}`).sort(), routes: routesOf(withoutSolePorts(mesh, asIstioHttpRoutes(e.httpRoutes), e.namespace), e.namespace, mesh, key, d => backendLabels(mesh, d, e.namespace)) };
   return {
     fqdn: key,
     host: `${e.hostname} via gateway ${e.gateway}`,
     namespace: e.namespace,
-    ...routed,
+    ...routing(mesh, key, e.namespace, e.vs, e.httpRoutes) ?? { routes: [] },
     subsets: {},
     policy: {},
     mtls: 'not applicable: the gateway terminates its clients\' connections',
     access: index.accessAtGateway(e.gatewayObject),
     workloads: [],
   };
+}
+
+/**
+ * The routes of a host or a gateway entry: its VirtualService's, else its HTTPRoutes' as istiod translates
+ * them. A VirtualService routes by subsets; an HTTPRoute by other Services (one per version).
+ */
+function routing(mesh: Mesh, routed: string, namespace: string, vs: Manifest | undefined, httpRoutes: Manifest[]): Pick<HostModel, 'virtualService' | 'httpRoutes' | 'routes'> | undefined {
+  if (vs) {
+    return { virtualService: `${vs.namespace}/${vs.name}`, routes: routesOf(vs.object.spec?.http, vs.namespace, mesh, routed, d => subsetLabels(mesh, d, vs.namespace)) };
+  }
+  if (httpRoutes.length > 0) {
+    const http = withoutSolePorts(mesh, asIstioHttpRoutes(httpRoutes), namespace);
+    return { httpRoutes: httpRoutes.map(r => `${r.namespace}/${r.name}`).sort(), routes: routesOf(http, namespace, mesh, routed, d => backendLabels(mesh, d, namespace)) };
+  }
+  return undefined;
 }
 
 /** What a subset destination selects: its labels and the workloads of its host behind them. */
@@ -199,9 +211,8 @@ function hostModel(mesh: Mesh, index: PolicyIndex, fqdn: string, vs: Manifest | 
   const workloads = workloadsOf(mesh, service);
   const subsets = Object.fromEntries(mesh.subsetsOf(fqdn).map(s => [s.name, `${formatLabels(s.labels)}${podsOf(workloads, s.labels)}`]));
   // a VirtualService routes by subsets of the host; an HTTPRoute by other Services (one per version)
-  const routed = vs ? { virtualService: `${vs.namespace}/${vs.name}`, routes: routesOf(vs.object.spec?.http, vs.namespace, mesh, fqdn, d => d?.subset !== undefined ? subsets[d.subset] : undefined) }
-    : httpRoutes.length > 0 ? { httpRoutes: httpRoutes.map(r => `${r.namespace}/${r.name}`).sort(), routes: routesOf(withoutSolePorts(mesh, asIstioHttpRoutes(httpRoutes), namespace), namespace, mesh, fqdn, d => backendLabels(mesh, d, namespace)) }
-      : { routes: [{ key: 'default', label: 'plain requests', destinations: [{ target: ALL_ENDPOINTS, weight: 100 }] }] };
+  const routed = routing(mesh, fqdn, namespace, vs, httpRoutes)
+    ?? { routes: [{ key: 'default', label: 'plain requests', destinations: [{ target: ALL_ENDPOINTS, weight: 100 }] }] };
   const waypoint = service && mesh.waypointOf(service);
   return {
     fqdn,
