@@ -19,10 +19,26 @@ function selects(policy: Manifest, podLabels: Record<string, string>): boolean {
   return selector === undefined || (labels !== undefined && typeof labels === 'object' && labelsMatch(labels, podLabels));
 }
 
+/** Whether a policy's targetRef(s) name the object of `group` (`''` for core), `kind` and `name`. */
+function targets(policy: Manifest, group: string, kind: string, name: string): boolean {
+  return objects([policy.object.spec?.targetRef, ...objects(policy.object.spec?.targetRefs)])
+    .some(ref => (ref.group ?? '') === group && ref.kind === kind && ref.name === name);
+}
+
 /** Whether a policy is attached by targetRefs to the Gateway API Gateway `gateway` (of its own namespace). */
-export function attachedToGateway(policy: Manifest, gateway: { namespace: string; name: string }): boolean {
-  return policy.namespace === gateway.namespace && objects([policy.object.spec?.targetRef, ...objects(policy.object.spec?.targetRefs)])
-    .some(ref => ref.kind === 'Gateway' && (ref.group ?? '') === 'gateway.networking.k8s.io' && ref.name === gateway.name);
+function attachedToGateway(policy: Manifest, gateway: { namespace: string; name: string }): boolean {
+  return policy.namespace === gateway.namespace && targets(policy, 'gateway.networking.k8s.io', 'Gateway', gateway.name);
+}
+
+/**
+ * The AuthorizationPolicies a waypoint applies to requests for `service`: those attached to the Service
+ * (in its namespace), to the waypoint's Gateway, and to the `istio-waypoint` GatewayClass (root namespace).
+ * Waypoints ignore selector policies.
+ */
+export function waypointPolicies(policies: readonly Manifest[], waypoint: { namespace: string; name: string }, service: { namespace: string; name: string }): Manifest[] {
+  return policies.filter(p => (p.namespace === service.namespace && targets(p, '', 'Service', service.name))
+    || attachedToGateway(p, waypoint)
+    || (p.namespace === ROOT_NAMESPACE && targets(p, 'gateway.networking.k8s.io', 'GatewayClass', 'istio-waypoint')));
 }
 
 /** The AuthorizationPolicies (any action) istiod applies to the proxy of `gateway`, an Istio or a Gateway API Gateway. */

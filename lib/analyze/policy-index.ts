@@ -1,4 +1,4 @@
-import { gatewayPolicies } from './attachment';
+import { gatewayPolicies, waypointPolicies } from './attachment';
 import { objects, strings } from './checks/util';
 import { Manifest } from './manifest';
 import { append, ROOT_NAMESPACE, WaypointRef, Workload } from './mesh';
@@ -61,13 +61,8 @@ export class PolicyIndex {
    * waypoint, or to the waypoint GatewayClass (root namespace). ztunnel then sees the waypoint alone (CI262).
    */
   public accessThrough(waypoint: WaypointRef, namespace: string, host: string): AccessModel {
-    const attached = (p: Manifest, group: string, kind: string, name: string) => objects([p.object.spec?.targetRef, ...(Array.isArray(p.object.spec?.targetRefs) ? p.object.spec.targetRefs : [])])
-      .some(ref => (ref.group ?? '') === group && ref.kind === kind && ref.name === name);
-    return this.evaluate([
-      ...(this.authz.get(namespace) ?? []).filter(p => attached(p, '', 'Service', host)),
-      ...(this.authz.get(waypoint.namespace) ?? []).filter(p => attached(p, 'gateway.networking.k8s.io', 'Gateway', waypoint.name)),
-      ...(this.authz.get(ROOT_NAMESPACE) ?? []).filter(p => attached(p, 'gateway.networking.k8s.io', 'GatewayClass', 'istio-waypoint')),
-    ]);
+    const candidates = [...new Set([namespace, waypoint.namespace, ROOT_NAMESPACE])].flatMap(ns => this.authz.get(ns) ?? []);
+    return this.evaluate(waypointPolicies(candidates, waypoint, { namespace, name: host }));
   }
 
   /**
@@ -75,8 +70,8 @@ export class PolicyIndex {
    * the Gateway in the input, the root namespace's policies that apply to every workload.
    */
   public accessAtGateway(gateway: Manifest | undefined): AccessModel {
-    const all = [...this.authz.values()].flat();
-    return this.evaluate(gateway ? gatewayPolicies(all, gateway)
+    const candidates = gateway ? [...new Set([gateway.namespace, ROOT_NAMESPACE])].flatMap(ns => this.authz.get(ns) ?? []) : [];
+    return this.evaluate(gateway ? gatewayPolicies(candidates, gateway)
       : (this.authz.get(ROOT_NAMESPACE) ?? []).filter(p => p.object.spec?.selector === undefined && p.object.spec?.targetRefs === undefined && p.object.spec?.targetRef === undefined));
   }
 
