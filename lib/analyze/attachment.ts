@@ -13,10 +13,24 @@ function hasTargets(policy: Manifest): boolean {
   return policy.object.spec?.targetRef !== undefined || policy.object.spec?.targetRefs !== undefined;
 }
 
+// as istiod's isSelected: no selector, or empty matchLabels, selects every pod
 function selects(policy: Manifest, podLabels: Record<string, string>): boolean {
-  const selector = policy.object.spec?.selector;
-  const labels = selector?.matchLabels;
-  return selector === undefined || (labels !== undefined && typeof labels === 'object' && labelsMatch(labels, podLabels));
+  const labels = policy.object.spec?.selector?.matchLabels;
+  return labels === undefined || labels === null || (typeof labels === 'object' && labelsMatch(labels, podLabels));
+}
+
+/**
+ * The AuthorizationPolicies a workload's proxy (its sidecar, or ztunnel for an ambient pod) applies: those
+ * of its namespace and the root namespace without targetRefs that select its pods (no selector selects all).
+ * `policies` are those of those two namespaces.
+ */
+export function workloadPolicies(policies: readonly Manifest[], podLabels: Record<string, string>): Manifest[] {
+  return policies.filter(p => appliesToPod(p, podLabels));
+}
+
+/** Whether a workload's proxy applies `policy` (of its namespace or the root one) to a pod labelled `podLabels`. */
+export function appliesToPod(policy: Manifest, podLabels: Record<string, string>): boolean {
+  return !hasTargets(policy) && selects(policy, podLabels);
 }
 
 /** Whether a policy's targetRef(s) name the object of `group` (`''` for core), `kind` and `name`. */

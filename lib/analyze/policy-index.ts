@@ -1,4 +1,4 @@
-import { gatewayPolicies, waypointPolicies } from './attachment';
+import { appliesToPod, gatewayPolicies, waypointPolicies } from './attachment';
 import { objects, strings } from './checks/util';
 import { Manifest } from './manifest';
 import { append, ROOT_NAMESPACE, WaypointRef, Workload } from './mesh';
@@ -45,15 +45,8 @@ export class PolicyIndex {
 
   /** Who may call the host's workloads: the policies that select them (sidecars, or ztunnel without a waypoint). */
   public access(namespace: string, workloads: Workload[]): AccessModel {
-    return this.evaluate(this.inScope(namespace).filter(p => {
-      const spec = p.object.spec ?? {};
-      if (spec.targetRefs || spec.targetRef) {
-        return false;
-      }
-      const labels = spec.selector?.matchLabels;
-      // a policy with a selector applies to the host only through workloads the input shows
-      return labels ? workloads.some(w => selects(labels, w.labels)) : true;
-    }));
+    // a policy that selects some pods applies to the host only through workloads the input shows
+    return this.evaluate(this.inScope(namespace).filter(p => appliesToPod(p, {}) || workloads.some(w => appliesToPod(p, w.labels))));
   }
 
   /**

@@ -1,8 +1,9 @@
 import { ROOT_NAMESPACE } from '../../private/mesh-defaults';
+import { workloadPolicies } from '../attachment';
 import { CHECKS, Finding } from '../finding';
 import { Manifest } from '../manifest';
 import { Mesh } from '../mesh';
-import { labelsMatch, objects, strings } from './util';
+import { objects, strings } from './util';
 
 // Our own check, after ztunnel's inbound authorization (istio/ztunnel src/state.rs `assert_rbac`) and
 // istiod's conversion of AuthorizationPolicies for ztunnel (pilot/pkg/serviceregistry/ambient/
@@ -40,14 +41,9 @@ function mayAdmit(policy: Manifest, sender: Sender): boolean {
   });
 }
 
-/** The policies ztunnel enforces for pods labelled `labels` in `namespace`: no targetRefs, selector absent or matching. */
+/** The policies ztunnel enforces for pods labelled `labels` in `namespace`. */
 function ztunnelPolicies(byNamespace: Map<string, Manifest[]>, namespace: string, labels: Record<string, string>): Manifest[] {
-  return [...byNamespace.get(namespace) ?? [], ...(namespace === ROOT_NAMESPACE ? [] : byNamespace.get(ROOT_NAMESPACE) ?? [])].filter(p => {
-    const spec = p.object.spec ?? {};
-    if (spec.targetRef !== undefined || spec.targetRefs !== undefined) return false;
-    const selector = spec.selector?.matchLabels;
-    return !selector || (typeof selector === 'object' && labelsMatch(selector, labels));
-  });
+  return workloadPolicies([...byNamespace.get(namespace) ?? [], ...(namespace === ROOT_NAMESPACE ? [] : byNamespace.get(ROOT_NAMESPACE) ?? [])], labels);
 }
 
 /** A proxy whose identity reaches an ambient service's pods through ztunnel, and what the message says of it. */
