@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules } from '../../imports/security.istio.io';
 import { ROOT_NAMESPACE } from '../private/mesh-defaults';
+import { SynthIndex } from '../private/synth-index';
 import { assertDnsLabel } from '../private/validate';
 import { DataplaneMode } from '../mesh-namespace';
 import { MeshService } from '../service';
@@ -201,6 +202,20 @@ export class ZeroTrust extends Construct {
     for (const gateway of props.ingressGateways ?? []) {
       this.allowIngress(gateway);
     }
+    SynthIndex.addCheck(this, () => this.refusedIngresses());
+  }
+
+  // A Gateway API ingress of the namespace runs its proxy under the namespace's default deny, which its
+  // clients from outside the mesh (no peer identity) never pass: every request would get 403.
+  private refusedIngresses(): string[] {
+    const index = SynthIndex.of(this);
+    const ingresses = index.memo('gateway-api-ingresses', () => [...index.objectsOf('Gateway')]
+      .filter(g => g.object.apiVersion.startsWith('gateway.networking.k8s.io/') && g.manifest.spec?.gatewayClassName === 'istio')
+      .map(g => ({ name: g.manifest.metadata?.name as string, namespace: g.manifest.metadata?.namespace as string | undefined, path: g.object.node.path })));
+    return ingresses
+      .filter(g => g.namespace === this.namespace && !this.node.tryFindChild(`ingress-${g.name}`))
+      .map(g => `ingress Gateway '${g.name}' (${g.path}) runs its proxy in namespace '${this.namespace}', whose default deny refuses its clients `
+        + 'from outside the mesh (they carry no mesh identity); admit them with ingressGateways or allowIngress()');
   }
 
   /**

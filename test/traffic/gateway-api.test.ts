@@ -254,6 +254,17 @@ describe('ambient mode', () => {
     expect(() => zt.allowIngress(ingress)).toThrow("ingress gateway 'edge' is admitted twice");
   });
 
+  test('synth fails when a Gateway API ingress of the graph\'s namespace is not admitted, naming it and the way out', () => {
+    const chart = gatewayChart();
+    const web = new MeshService({ host: 'web', namespace: 'shop', selector: { app: 'web' }, serviceAccount: 'web', port: 80 });
+    const ingress = new IngressGateway(chart, 'in', { name: 'edge', namespace: 'shop', service: web, matches: [HttpMatch.uriPrefix('/')] });
+    const zt = new ZeroTrust(chart, 'zt', { namespace: 'shop', edges: [{ from: ingress.identity!, to: web }] });
+    expect(() => synth(chart)).toThrow("[mesh/zt] ingress Gateway 'edge' (mesh/in/Resource) runs its proxy in namespace 'shop', whose default deny refuses its clients "
+      + 'from outside the mesh (they carry no mesh identity); admit them with ingressGateways or allowIngress()');
+    zt.allowIngress(ingress);
+    expect(() => synth(chart)).not.toThrow();
+  });
+
   test('allowIngress refuses an Istio-API gateway and a gateway of another namespace', () => {
     const istio = new Chart(Testing.app(), 'istio');
     const web = new MeshService({ host: 'web', namespace: 'shop', selector: { app: 'web' }, serviceAccount: 'web', port: 80 });
