@@ -5,7 +5,7 @@ import { checkConditions } from './checks/conditions';
 import { checkDestinationRuleHosts, checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
 import { checkAuthorizationPolicies } from './checks/authorization';
 import { checkIngressAdmitsOutside } from './checks/ingress-policies';
-import { checkWaypointIdentityAllowed } from './checks/waypoint-policies';
+import { checkZtunnelAdmitsForwarders } from './checks/ztunnel-policies';
 import { checkWorkloads } from './checks/deployments';
 import { checkDeprecations } from './checks/deprecations';
 import { checkEnvoyFilters } from './checks/envoy-filters';
@@ -38,7 +38,7 @@ const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
   checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
   checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction, checkConditions,
-  checkAnnotations, checkWaypointIdentityAllowed, checkIngressAdmitsOutside,
+  checkAnnotations, checkZtunnelAdmitsForwarders, checkIngressAdmitsOutside,
 ];
 
 /** Manifests read from files, and findings for what could not be read. */

@@ -98,7 +98,7 @@ export const CHECKS = {
   deprecatedAnnotation: check('CI260', Severity.INFO, 'IST0135', 'a deprecated Istio annotation'),
   alphaAnnotation: check('CI261', Severity.INFO, 'IST0136', 'an Istio annotation of an alpha-phase feature'),
   ingressRefusesOutside: check('CI263', Severity.ERROR, '-', 'the AuthorizationPolicies that apply to an ingress gateway\'s proxy admit no client from outside the mesh (they require mesh identities, or allow nothing)'),
-  waypointIdentityDenied: check('CI262', Severity.ERROR, '-', 'in an ambient namespace, the policies ztunnel enforces admit no identity of the proxy that forwards the requests (the waypoint, or an ingress gateway that bypasses it)'),
+  ztunnelRefusesForwarder: check('CI262', Severity.ERROR, '-', 'in an ambient namespace, the policies ztunnel enforces admit no identity of the proxy that forwards the requests (the waypoint, or an ingress gateway that bypasses it)'),
   telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects'),
 } satisfies Record<string, Check>;
 

@@ -109,7 +109,7 @@ function ingressSenders(mesh: Mesh, route: Manifest): Array<{ service: Manifest;
  * CI262: the AuthorizationPolicies ztunnel enforces for an ambient service's pods admit no identity of the
  * proxy that forwards its requests: its waypoint, or an ingress gateway that does not go through it.
  */
-export function checkWaypointIdentityAllowed(mesh: Mesh): Finding[] {
+export function checkZtunnelAdmitsForwarders(mesh: Mesh): Finding[] {
   const byNamespace = new Map<string, Manifest[]>();
   for (const p of mesh.ofKind('security.istio.io', 'AuthorizationPolicy')) {
     byNamespace.set(p.namespace, [...byNamespace.get(p.namespace) ?? [], p]);
@@ -125,7 +125,7 @@ export function checkWaypointIdentityAllowed(mesh: Mesh): Finding[] {
       const key = `${service.namespace}/${principal}/${allows.map(p => `${p.namespace}/${p.name}`).join(',')}`;
       if (allows.length === 0 || allows.some(p => mayAdmit(p, sender)) || reported.has(key)) continue;
       reported.add(key);
-      findings.push(allows[0].finding(CHECKS.waypointIdentityDenied,
+      findings.push(allows[0].finding(CHECKS.ztunnelRefusesForwarder,
         `pods in namespace ${service.namespace} receive their requests from ${sender.describe}, as ${principal}; the ALLOW policies ztunnel enforces for them `
         + `(${allows.map(p => `${p.namespace}/${p.name}`).join(', ')}) admit no such identity, so ztunnel refuses every request ${sender.forwards}: ${sender.remedy}`));
     }
