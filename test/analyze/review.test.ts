@@ -64,6 +64,13 @@ describe('diff: Istio\'s own samples', () => {
     expect(stdout).toBe('reviews (default): plain requests: v1 90% → 50%, v2 10% → 0%, v3 0% → 50%\n');
   });
 
+  test('the Gateway API samples: 90/10 → 50/50 with v3, on Bookinfo and its version Services, as their VirtualService twins', () => {
+    const kube = path.join(SAMPLES, '../platform/kube');
+    const { stdout } = run('diff', '--base', path.join(kube, 'bookinfo.yaml'), '--base', path.join(kube, 'bookinfo-versions.yaml'),
+      path.join(SAMPLES, '../gateway-api/route-reviews-90-10.yaml'), path.join(SAMPLES, '../gateway-api/route-reviews-50-v3.yaml'));
+    expect(stdout).toBe('reviews (default): plain requests: reviews-v1 90% → 50%, reviews-v2 10% → 0%, reviews-v3 0% → 50%\n');
+  });
+
   test('the jason route of test-v2 is a new match route before the default', () => {
     const { stdout } = run('diff', path.join(SAMPLES, 'virtual-service-all-v1.yaml'), path.join(SAMPLES, 'virtual-service-reviews-test-v2.yaml'));
     expect(stdout).toMatch(/^reviews \(default\): \+ route for end-user = jason → v2 100%/m);
