@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction, RequestAuthentication } from '../../imports/security.istio.io';
 import { ROOT_NAMESPACE } from '../private/mesh-defaults';
 import { assertDnsLabel } from '../private/validate';
+import type { IngressGateway } from '../traffic/ingress-gateway';
 
 /**
  * Properties for `JwtEdge`.
@@ -15,6 +16,15 @@ export interface JwtEdgeProps {
 
   /** Request paths that require a valid token (exact, `prefix*` or `*suffix`); others stay public. */
   readonly paths: string[];
+
+  /**
+   * The ingress gateway to protect. A Gateway API ingress gets both policies attached to its Gateway
+   * (`targetRefs`, in its namespace), on its listeners' ports; for an Istio-API ingress, `namespace` and
+   * `selector` still say where its proxies run (Istio's ingress deployment), and its servers' ports apply.
+   *
+   * @default - Istio's ingress gateway, by `namespace` and `selector`
+   */
+  readonly gateway?: IngressGateway;
 
   /**
    * Namespace of the ingress gateway workload.
@@ -58,8 +68,6 @@ export class JwtEdge extends Construct {
 
   public constructor(scope: Construct, id: string, props: JwtEdgeProps) {
     super(scope, id);
-    const namespace = props.namespace ?? ROOT_NAMESPACE;
-    assertDnsLabel('namespace', namespace);
     if (props.issuer.trim().length === 0) {
       throw new Error(`'issuer' must not be empty: it is matched against the token's iss claim`);
     }
@@ -67,24 +75,41 @@ export class JwtEdge extends Construct {
     if (props.paths.length === 0 || props.paths.some(p => !p.startsWith('/') && !p.startsWith('*'))) {
       throw new Error(`'paths' must list paths starting with '/' (or '*' for a suffix match), got [${props.paths.join(', ')}]`);
     }
-    const ports = props.ports ?? [8080, 8443];
+    const ports = props.ports ?? props.gateway?.ports ?? [8080, 8443];
     if (ports.length === 0 || ports.some(p => !Number.isInteger(p) || p < 1 || p > 65535)) {
       throw new Error(`'ports' must list port numbers 1..65535 of the gateway workload, got [${ports.join(', ')}]`);
     }
-    const selector = { matchLabels: props.selector ?? { istio: 'ingressgateway' } };
+    const target = attachment(props);
     this.requestAuthentication = new CanonicalRequestAuthentication(this, 'Resource', {
-      metadata: { name: `${id}-jwt`, namespace },
-      spec: { selector, jwtRules: [{ issuer: props.issuer, jwksUri: props.jwksUri }] },
+      metadata: { name: `${id}-jwt`, namespace: target.namespace },
+      spec: { ...target.spec, jwtRules: [{ issuer: props.issuer, jwksUri: props.jwksUri }] },
     });
     this.authorizationPolicy = new AuthorizationPolicy(this, 'RequireJwt', {
-      metadata: { name: `${id}-require-jwt`, namespace },
+      metadata: { name: `${id}-require-jwt`, namespace: target.namespace },
       spec: {
-        selector,
+        ...target.spec,
         action: AuthorizationPolicySpecAction.DENY,
         rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: props.paths, ports: ports.map(String) } }] }],
       },
     });
   }
+}
+
+/** Where the policies go: attached to a Gateway API Gateway, or selecting Istio's ingress proxies. */
+function attachment(props: JwtEdgeProps): { namespace: string; spec: { selector?: { matchLabels: Record<string, string> }; targetRefs?: any[] } } {
+  const gateway = props.gateway;
+  if (gateway && gateway.gateway === undefined) {
+    if (props.namespace !== undefined || props.selector !== undefined) {
+      throw new Error(`'namespace' and 'selector' must be left out with a Gateway API 'gateway' ('${gateway.name}'): the policies attach to the Gateway in its namespace`);
+    }
+    if (gateway.namespace === undefined) {
+      throw new Error(`'gateway' is '${gateway.name}', which has no namespace: the policies attached to it must live in its namespace`);
+    }
+    return { namespace: gateway.namespace, spec: { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway.name }] } };
+  }
+  const namespace = props.namespace ?? ROOT_NAMESPACE;
+  assertDnsLabel('namespace', namespace);
+  return { namespace, spec: { selector: { matchLabels: props.selector ?? gateway?.selector ?? { istio: 'ingressgateway' } } } };
 }
 
 /**

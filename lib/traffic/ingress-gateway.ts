@@ -124,6 +124,15 @@ export class IngressGateway extends Construct {
    */
   public readonly identity?: WorkloadIdentity;
 
+  /** The labels of the proxies an Istio-API Gateway selects; `undefined` with the Gateway API, whose Gateway runs its own. */
+  public readonly selector?: Record<string, string>;
+
+  /**
+   * The ports the gateway's proxy serves HTTP and HTTPS on, as AuthorizationPolicy `ports` match them: the
+   * Gateway API listeners' ports, or the container ports of Istio's servers.
+   */
+  public readonly ports: number[];
+
   public constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, id);
     assertDnsLabel('name', props.name);
@@ -140,14 +149,14 @@ export class IngressGateway extends Construct {
     const gatewayApi = trafficApiOf(this) === TrafficApi.GATEWAY_API;
     this.identity = gatewayApi && props.namespace ? WorkloadIdentity.fromServiceAccount(props.namespace, `${props.name}-istio`) : undefined;
     if (gatewayApi) {
-      this.gatewayResource = new ApiObject(this, 'Resource', {
-        apiVersion: GATEWAY_API_VERSION, kind: 'Gateway', metadata, spec: gatewaySpec(hosts, props),
-      } as any);
+      const spec = gatewaySpec(hosts, props);
+      this.ports = spec.listeners.map((l: any) => l.port);
+      this.gatewayResource = new ApiObject(this, 'Resource', { apiVersion: GATEWAY_API_VERSION, kind: 'Gateway', metadata, spec } as any);
     } else {
-      this.gateway = new Gateway(this, 'Resource', {
-        metadata,
-        spec: { selector: props.selector ?? { istio: 'ingressgateway' }, servers: servers(hosts, props) },
-      });
+      const gatewayServers = servers(hosts, props);
+      this.ports = gatewayServers.map(server => server.port.number);
+      this.selector = props.selector ?? { istio: 'ingressgateway' };
+      this.gateway = new Gateway(this, 'Resource', { metadata, spec: { selector: this.selector, servers: gatewayServers } });
       this.gatewayResource = this.gateway;
     }
     const model = HostTraffic._ofGateway(this, props.service, { namespace: props.namespace, hosts, gateways: [props.name] });

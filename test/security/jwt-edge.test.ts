@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { JwtEdge, JwtEdgeProps } from '../../lib';
+import { HttpMatch, IngressGateway, IngressGatewayProps, JwtEdge, JwtEdgeProps, MeshService, TrafficApi, useTrafficApi } from '../../lib';
 import { Analyzer } from '../../lib/analyze/analyzer';
 import { parseManifests } from '../../lib/analyze/manifest';
 import { find, synth } from '../util';
@@ -68,5 +68,43 @@ describe('JwtEdge', () => {
 
   test('throws if the issuer is empty', () => {
     expect(() => jwt({ issuer: ' ' })).toThrow("'issuer' must not be empty");
+  });
+
+  describe('on a given ingress gateway', () => {
+    const web = new MeshService({ host: 'web', namespace: 'shop', selector: { app: 'web' }, port: 80 });
+    const ingress = (chart: Chart, props: Partial<IngressGatewayProps> = {}) =>
+      new IngressGateway(chart, 'in', { name: 'edge', namespace: 'shop', service: web, matches: [HttpMatch.uriPrefix('/')], ...props });
+
+    test('a Gateway API ingress: both policies attached to its Gateway, in its namespace, on its listeners\' ports', () => {
+      const chart = new Chart(Testing.app(), 'jwt');
+      useTrafficApi(chart, TrafficApi.GATEWAY_API);
+      new JwtEdge(chart, 'ingress', { ...PROPS, gateway: ingress(chart, { tls: { credentialName: 'edge-cert' } }) });
+      const manifests = synth(chart);
+      const targetRefs = [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge' }];
+      expect(find(manifests, 'RequestAuthentication', 'ingress-jwt')).toMatchObject({ metadata: { namespace: 'shop' }, spec: { targetRefs } });
+      expect(find(manifests, 'AuthorizationPolicy', 'ingress-require-jwt').spec).toEqual({
+        targetRefs, action: 'DENY',
+        rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*'], ports: ['80', '443'] } }] }],
+      });
+      const { manifests: parsed } = parseManifests('jwt.yaml', manifests.map(o => require('yaml').stringify(o)).join('---\n'));
+      expect(new Analyzer().analyze(parsed).filter(f => f.severity === 'error' && f.code !== 'CI217')).toEqual([]);
+    });
+
+    test('an Istio-API ingress: its selector and its servers\' ports, in the namespace of Istio\'s ingress proxies', () => {
+      const chart = new Chart(Testing.app(), 'jwt');
+      new JwtEdge(chart, 'ingress', { ...PROPS, gateway: ingress(chart, { selector: { istio: 'edge' } }) });
+      const policy = find(synth(chart), 'AuthorizationPolicy', 'ingress-require-jwt');
+      expect(policy.metadata.namespace).toBe('istio-system');
+      expect(policy.spec.selector).toEqual({ matchLabels: { istio: 'edge' } });
+      expect(policy.spec.rules[0].to).toEqual([{ operation: { paths: ['/api/*'], ports: ['8080'] } }]);
+    });
+
+    test('namespace or selector beside a Gateway API gateway is an error naming both', () => {
+      const chart = new Chart(Testing.app(), 'jwt');
+      useTrafficApi(chart, TrafficApi.GATEWAY_API);
+      const gateway = ingress(chart);
+      expect(() => new JwtEdge(chart, 'ingress', { ...PROPS, gateway, namespace: 'istio-system' }))
+        .toThrow("'namespace' and 'selector' must be left out with a Gateway API 'gateway' ('edge'): the policies attach to the Gateway in its namespace");
+    });
   });
 });
