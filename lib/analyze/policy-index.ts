@@ -11,6 +11,12 @@ export class PolicyIndex {
   private readonly peerAuth = new Map<string, Manifest[]>();
   private readonly authz = new Map<string, Manifest[]>();
   private readonly accounts = new Map<string, string>();
+  /**
+   * AuthorizationPolicies by what can make them apply, so a host's candidates are found without scanning
+   * its namespace: `target|ns|group|kind|name` per targetRef, `label|ns|k=v` per selector label, `all|ns`
+   * for those without targetRefs or selector labels.
+   */
+  private readonly byKey = new Map<string, Manifest[]>();
 
   public constructor(manifests: readonly Manifest[]) {
     for (const m of manifests) {
@@ -18,6 +24,9 @@ export class PolicyIndex {
         append(this.peerAuth, m.namespace, m);
       } else if (m.group === 'security.istio.io' && m.kind === 'AuthorizationPolicy') {
         append(this.authz, m.namespace, m);
+        for (const key of indexKeys(m)) {
+          append(this.byKey, key, m);
+        }
       } else {
         const pod = m.object.spec?.template?.spec;
         const account = pod?.serviceAccountName;
@@ -46,7 +55,12 @@ export class PolicyIndex {
   /** Who may call the host's workloads: the policies that select them (sidecars, or ztunnel without a waypoint). */
   public access(namespace: string, workloads: Workload[]): AccessModel {
     // a policy that selects some pods applies to the host only through workloads the input shows
-    return this.evaluate(this.inScope(namespace).filter(p => appliesToPod(p, {}) || workloads.some(w => appliesToPod(p, w.labels))));
+    const namespaces = [...new Set([namespace, ROOT_NAMESPACE])];
+    const candidates = new Set(namespaces.flatMap(ns => [
+      ...this.byKey.get(`all|${ns}`) ?? [],
+      ...workloads.flatMap(w => Object.entries(w.labels).flatMap(([k, v]) => this.byKey.get(`label|${ns}|${k}=${v}`) ?? [])),
+    ]));
+    return this.evaluate([...candidates].filter(p => appliesToPod(p, {}) || workloads.some(w => appliesToPod(p, w.labels))));
   }
 
   /**
@@ -54,8 +68,12 @@ export class PolicyIndex {
    * waypoint, or to the waypoint GatewayClass (root namespace). ztunnel then sees the waypoint alone (CI262).
    */
   public accessThrough(waypoint: WaypointRef, namespace: string, host: string): AccessModel {
-    const candidates = [...new Set([namespace, waypoint.namespace, ROOT_NAMESPACE])].flatMap(ns => this.authz.get(ns) ?? []);
-    return this.evaluate(waypointPolicies(candidates, waypoint, { namespace, name: host }));
+    const candidates = new Set([
+      ...this.byKey.get(`target|${namespace}||Service|${host}`) ?? [],
+      ...this.byKey.get(`target|${waypoint.namespace}|gateway.networking.k8s.io|Gateway|${waypoint.name}`) ?? [],
+      ...this.byKey.get(`target|${ROOT_NAMESPACE}|gateway.networking.k8s.io|GatewayClass|istio-waypoint`) ?? [],
+    ]);
+    return this.evaluate(waypointPolicies([...candidates], waypoint, { namespace, name: host }));
   }
 
   /**
@@ -66,10 +84,6 @@ export class PolicyIndex {
     const candidates = gateway ? [...new Set([gateway.namespace, ROOT_NAMESPACE])].flatMap(ns => this.authz.get(ns) ?? []) : [];
     return this.evaluate(gateway ? gatewayPolicies(candidates, gateway)
       : (this.authz.get(ROOT_NAMESPACE) ?? []).filter(p => p.object.spec?.selector === undefined && p.object.spec?.targetRefs === undefined && p.object.spec?.targetRef === undefined));
-  }
-
-  private inScope(namespace: string): Manifest[] {
-    return [...(this.authz.get(namespace) ?? []), ...(namespace === ROOT_NAMESPACE ? [] : this.authz.get(ROOT_NAMESPACE) ?? [])];
   }
 
   private evaluate(policies: Manifest[]): AccessModel {
@@ -114,6 +128,17 @@ export class PolicyIndex {
     }
     return account.endsWith('-service-account') ? `${account.replace(/-service-account$/, '')} (${namespace})` : `sa ${account} (${namespace})`;
   }
+}
+
+function indexKeys(policy: Manifest): string[] {
+  const spec = policy.object.spec ?? {};
+  const refs = objects([spec.targetRef, ...objects(spec.targetRefs)]);
+  if (spec.targetRef !== undefined || spec.targetRefs !== undefined) {
+    return refs.map(ref => `target|${policy.namespace}|${ref.group ?? ''}|${ref.kind}|${ref.name}`);
+  }
+  const labels = spec.selector?.matchLabels;
+  const entries = labels && typeof labels === 'object' ? Object.entries(labels) : [];
+  return entries.length === 0 ? [`all|${policy.namespace}`] : entries.map(([k, v]) => `label|${policy.namespace}|${k}=${v}`);
 }
 
 function operations(to: unknown): string | undefined {
