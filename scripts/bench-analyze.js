@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Times the analyzer, `explain` and `diff` on generated meshes of 100, 1,000 and 5,000 services (each a
-// Deployment, a Service, a DestinationRule with 2 subsets and a VirtualService), end to end as a user runs them:
+// Deployment, a Service, a DestinationRule with 2 subsets, a VirtualService and a least-privilege
+// AuthorizationPolicy, beside a namespace allow-nothing), end to end as a user runs them:
 //   npm run bench:analyze
 // Each size runs each command in a fresh process 3 times and reports the median wall time, plus the
 // per-service cost of analyze, to show how time grows with the mesh. `diff` compares the mesh with a copy
@@ -52,8 +53,18 @@ spec:
     - { destination: { host: ${app}, subset: v1 }, weight: ${stable} }
     - { destination: { host: ${app}, subset: stable }, weight: ${100 - stable} }
     retries: { attempts: 3, perTryTimeout: 500ms }
-    mirror: { host: ${next} }`);
+    mirror: { host: ${next} }`,
+    `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: allow-${app}, namespace: bench }
+spec:
+  selector: { matchLabels: { app: ${app} } }
+  rules: [{ from: [{ source: { principals: [cluster.local/ns/bench/sa/${next}] } }] }]`);
   }
+  docs.push(`apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: allow-nothing, namespace: bench }
+spec: {}`);
   return docs.join('\n---\n') + '\n';
 }
 
@@ -90,5 +101,5 @@ for (const n of sizes) {
 console.log(`cdk8s-istio on generated meshes (${os.cpus().length} cores, node ${process.version}; median of 3 runs, process start included)`);
 console.log('services  objects  analyze s  ms/service  explain s  diff s');
 for (const r of rows) {
-  console.log(`${String(r.n).padStart(8)}  ${String(r.n * 4).padStart(7)}  ${r.median.toFixed(2).padStart(9)}  ${(r.median * 1000 / r.n).toFixed(2).padStart(10)}  ${r.explain.toFixed(2).padStart(9)}  ${r.diff.toFixed(2).padStart(6)}`);
+  console.log(`${String(r.n).padStart(8)}  ${String(r.n * 5 + 1).padStart(7)}  ${r.median.toFixed(2).padStart(9)}  ${(r.median * 1000 / r.n).toFixed(2).padStart(10)}  ${r.explain.toFixed(2).padStart(9)}  ${r.diff.toFixed(2).padStart(6)}`);
 }
