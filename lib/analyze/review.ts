@@ -33,6 +33,7 @@ export function explain(model: TrafficModel, findings: readonly Finding[], forma
   const marks = (h: HostModel) => [
     ...h.virtualService ? byObject.get(`VirtualService/${h.virtualService}`) ?? [] : [],
     ...(h.httpRoutes ?? []).flatMap(r => byObject.get(`HTTPRoute/${r}`) ?? []),
+    ...h.gateway ? byObject.get(h.gateway) ?? [] : [],
   ];
   if (format === 'json') {
     return JSON.stringify({ hosts: hosts.map(h => ({ ...h, findings: marks(h) })) }, null, 2) + '\n';

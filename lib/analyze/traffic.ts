@@ -52,6 +52,8 @@ export interface HostModel {
   readonly virtualService?: string;
   /** `namespace/name` of the HTTPRoutes attached to the host's Service (Gateway API), if no VirtualService routes it. */
   readonly httpRoutes?: string[];
+  /** For a route bound to a gateway, the Gateway object as findings name it (`Gateway/bookinfo/bookinfo-gateway`), when the input has it. */
+  readonly gateway?: string;
   readonly routes: RouteModel[];
   /** Subsets of the host's DestinationRules: name → `k=v, k=v` labels. */
   readonly subsets: Record<string, string>;
@@ -167,6 +169,7 @@ function ingressModel(mesh: Mesh, index: PolicyIndex, key: string, e: IngressEnt
     fqdn: key,
     host: `${e.hostname} via gateway ${e.gateway}`,
     namespace: e.namespace,
+    gateway: e.gatewayObject?.id,
     ...routing(mesh, key, e.namespace, e.vs, e.httpRoutes) ?? { routes: [] },
     subsets: {},
     policy: {},

@@ -305,6 +305,32 @@ describe('routes at gateways: what an ingress does with a hostname, and who may 
     ]);
   });
 
+  test('a default deny that reaches the gateway\'s proxy shows as nobody, with the analyzer\'s finding on the Gateway', () => {
+    const file = write(tmp(), 'edge.yaml', `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: edge, namespace: shop }
+spec: { gatewayClassName: istio, listeners: [{ name: http, port: 80, protocol: HTTP }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: edge, namespace: shop }
+spec: { parentRefs: [{ name: edge }], rules: [{ backendRefs: [{ name: web, port: 80 }] }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec: { selector: { app: web }, ports: [{ port: 80, name: http }] }
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: allow-nothing, namespace: shop }
+spec: {}
+`);
+    const entry = run('explain', file).stdout.split('\n\n').find(b => b.startsWith('* via gateway shop/edge'))!;
+    expect(entry).toContain('callers  nobody: ALLOW policies apply and admit no caller (allow-nothing)');
+    expect(entry).toMatch(/! CI263 error: Gateway shop\/edge takes requests from clients outside the mesh/);
+  });
+
   test('explain: the ingress routes in istiod\'s order, and the policies of the gateway\'s proxy (the JWT edge denies)', () => {
     const ambient = run('explain', path.join(DIST, 'gateway-api')).stdout.split('\n\n').find(b => b.startsWith('* via gateway'))!;
     expect(ambient.trim().split('\n')).toEqual([
