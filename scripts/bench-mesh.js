@@ -3,7 +3,8 @@
 // (bench/mesh-app.ts) and prints build time, synth time (validations included) and peak memory;
 // then times `cdk8s synth` of the 1,000-service app with the analyzer plugin, as a user runs it.
 //   npm run bench:mesh [-- --sizes 100,1000,5000] [-- --runs 3] [-- --no-cli]
-// and, at 1,000 services, the same mesh split into 50 charts of 20 services, one per namespace.
+// and, at 1,000 services, the same mesh split into 50 charts of 20 services, one per namespace; and both
+// sizes again with the Gateway API (useTrafficApi on the app).
 // Each run is its own process, so peak memory (max RSS) is that size's alone; each size reports the
 // median of its runs (a 2-core VM's timings vary by ±10% from run to run).
 'use strict';
@@ -27,6 +28,10 @@ if (process.argv.includes('--child')) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-mesh-'));
   const t0 = process.hrtime.bigint();
   const app = new App({ outdir });
+  if (process.argv.includes('--gateway-api')) {
+    const { useTrafficApi, TrafficApi } = require('../lib/index.ts');
+    useTrafficApi(app, TrafficApi.GATEWAY_API);
+  }
   for (let c = 0; c < charts; c++) buildMesh(app, n / charts, charts === 1 ? 'mesh' : `mesh-${c}`);
   const t1 = process.hrtime.bigint();
   app.synth();
@@ -54,6 +59,15 @@ for (const n of sizes) {
 }
 if (totals[1000] && totals[5000]) {
   console.log(`5,000 / 1,000 services: ${(totals[5000] / totals[1000]).toFixed(2)}x the time (linear would be 5x)`);
+}
+if (totals[1000] && totals[5000]) {
+  // the same intents as HTTPRoutes and per-version Services
+  const gateway = n => median(Array.from({ length: runs }, () => {
+    const r = JSON.parse(execFileSync(process.execPath, [__filename, '--child', String(n), '--gateway-api']).toString());
+    return r.build + r.synth;
+  }));
+  const [small, large] = [gateway(1000), gateway(5000)];
+  console.log(`with the Gateway API (HTTPRoutes, version Services): 1,000 services ${small.toFixed(2)} s, 5,000 ${large.toFixed(2)} s (${(large / small).toFixed(2)}x)`);
 }
 if (totals[1000]) {
   // cdk8s validates the whole app again in every chart.toJson(): one chart per namespace multiplies passes
