@@ -106,8 +106,14 @@ export class TrafficModel {
         fqdns.add(host);
       }
     }
+    // a ServiceEntry makes a host reachable (egress under REGISTRY_ONLY): a new one is a traffic change
+    const entries = new Map<string, Manifest>();
+    for (const { host, manifest } of mesh.serviceEntryHosts.filter(e => !e.host.includes('*'))) {
+      fqdns.add(host);
+      entries.set(host, entries.get(host) ?? manifest);
+    }
     const hosts = [
-      ...[...fqdns].sort().map(fqdn => hostModel(mesh, index, fqdn, routesByHost.get(fqdn)?.[0], httpRoutesByHost.get(fqdn) ?? [])),
+      ...[...fqdns].sort().map(fqdn => hostModel(mesh, index, fqdn, routesByHost.get(fqdn)?.[0], httpRoutesByHost.get(fqdn) ?? [], entries.get(fqdn))),
       ...[...ingressEntries(mesh)].sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => ingressModel(mesh, index, key, entry)),
     ];
     this.hosts = new Map(hosts.map(h => [h.fqdn, h]));
@@ -207,8 +213,8 @@ function meshBound(vs: Manifest): boolean {
   return !Array.isArray(gateways) || gateways.length === 0 || gateways.includes('mesh');
 }
 
-function hostModel(mesh: Mesh, index: PolicyIndex, fqdn: string, vs: Manifest | undefined, httpRoutes: Manifest[]): HostModel {
-  const namespace = mesh.namespaceOf(fqdn) ?? vs?.namespace ?? 'default';
+function hostModel(mesh: Mesh, index: PolicyIndex, fqdn: string, vs: Manifest | undefined, httpRoutes: Manifest[], entry?: Manifest): HostModel {
+  const namespace = mesh.namespaceOf(fqdn) ?? vs?.namespace ?? entry?.namespace ?? 'default';
   const host = fqdn.endsWith('.svc.cluster.local') ? fqdn.split('.')[0] : fqdn;
   const service = mesh.services.get(fqdn);
   const workloads = workloadsOf(mesh, service);
@@ -217,6 +223,7 @@ function hostModel(mesh: Mesh, index: PolicyIndex, fqdn: string, vs: Manifest | 
   const routed = routing(mesh, fqdn, namespace, vs, httpRoutes)
     ?? { routes: [{ key: 'default', label: 'plain requests', destinations: [{ target: ALL_ENDPOINTS, weight: 100 }] }] };
   const waypoint = service && mesh.waypointOf(service);
+  const external = !service && entry?.object.spec?.location === 'MESH_EXTERNAL';
   return {
     fqdn,
     host,
@@ -224,8 +231,9 @@ function hostModel(mesh: Mesh, index: PolicyIndex, fqdn: string, vs: Manifest | 
     ...routed,
     subsets,
     policy: policyOf(mesh, fqdn),
-    mtls: index.mtls(namespace, workloads),
-    access: waypoint ? index.accessThrough(waypoint, namespace, host) : index.access(namespace, workloads),
+    // PeerAuthentication and AuthorizationPolicy act on the mesh's workloads, which an external host has none of
+    mtls: external ? `not applicable: a host outside the mesh (ServiceEntry ${entry!.namespace}/${entry!.name})` : index.mtls(namespace, workloads),
+    access: external ? { kind: 'anyone', callers: [], denies: [] } : waypoint ? index.accessThrough(waypoint, namespace, host) : index.access(namespace, workloads),
     workloads: workloads.map(w => w.manifest.name).sort(),
   };
 }

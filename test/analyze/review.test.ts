@@ -349,6 +349,33 @@ spec: {}
   });
 });
 
+describe('hosts a ServiceEntry adds', () => {
+  test('a new external host is a traffic change; neither mTLS nor the namespace\'s policies apply to it', () => {
+    const dir = tmp();
+    const service = `apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec: { selector: { app: web }, ports: [{ port: 80, name: http }] }
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: allow-nothing, namespace: shop }
+spec: {}
+`;
+    const before = write(dir, 'before.yaml', service);
+    const after = write(dir, 'after.yaml', `${service}---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: payments, namespace: shop }
+spec: { hosts: [api.payments.example.com], location: MESH_EXTERNAL, resolution: DNS, ports: [{ number: 443, name: tls, protocol: TLS }] }
+`);
+    expect(run('diff', before, after).stdout).toBe('api.payments.example.com (shop): + host (1 route)\n');
+    const block = run('explain', after).stdout.split('\n\n').find(b => b.startsWith('api.payments.example.com'))!;
+    expect(block).toContain('mTLS     not applicable: a host outside the mesh (ServiceEntry shop/payments)');
+    expect(block).toContain('callers  anyone (no ALLOW policy applies)');
+  });
+});
+
 describe('responses the proxy gives itself', () => {
   test('redirects and direct responses, of both families, per listener; a changed redirect is a change', () => {
     const yaml = (scheme: string) => `apiVersion: gateway.networking.k8s.io/v1
