@@ -57,7 +57,7 @@ function shares(refs: any[]): number[] {
   return weights.map(w => (total === 0 ? 0 : Math.round((w / total) * 10000) / 100));
 }
 
-/** The behaviour istiod gives every route of a rule: retries, timeouts and the first mirror. */
+/** The behaviour istiod gives every route of a rule: retries, timeouts, redirect, rewrite, header changes and the first mirror. */
 function behaviourOf(rule: any, namespace: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (rule.retry && typeof rule.retry === 'object') {
@@ -79,6 +79,26 @@ function behaviourOf(rule: any, namespace: string): Record<string, unknown> {
       uri: path.type === 'ReplaceFullPath' ? path.replaceFullPath : path.type === 'ReplacePrefixMatch' ? `%PREFIX()%${path.replacePrefixMatch}` : undefined,
     };
   }
+  const rewrite = objects(rule.filters).find(f => f.type === 'URLRewrite' && f.urlRewrite)?.urlRewrite;
+  if (rewrite) {
+    const path = rewrite.path ?? {};
+    out.rewrite = {
+      authority: rewrite.hostname,
+      uri: path.type === 'ReplacePrefixMatch' ? path.replacePrefixMatch : undefined,
+      uriRegexRewrite: path.type === 'ReplaceFullPath' ? { match: '/.*', rewrite: path.replaceFullPath } : undefined,
+    };
+  }
+  const headerFilter = (type: string, key: string) => {
+    const filter = objects(rule.filters).find(f => f.type === type && f[key])?.[key];
+    const byName = (list: unknown) => {
+      const items = objects(list).filter(h => typeof h.name === 'string');
+      return items.length > 0 ? Object.fromEntries(items.map(h => [h.name, h.value])) : undefined;
+    };
+    return filter && { set: byName(filter.set), add: byName(filter.add), remove: Array.isArray(filter.remove) ? filter.remove : undefined };
+  };
+  const request = headerFilter('RequestHeaderModifier', 'requestHeaderModifier');
+  const response = headerFilter('ResponseHeaderModifier', 'responseHeaderModifier');
+  if (request || response) out.headers = { request, response };
   const mirror = objects(rule.filters).find(f => f.type === 'RequestMirror' && f.requestMirror?.backendRef)?.requestMirror;
   if (mirror) {
     out.mirror = asDestination(mirror.backendRef, namespace);

@@ -105,6 +105,8 @@ function behaviour(r: RouteModel): string[] {
     r.delay && `delay ${r.delay.fixedDelay} on ${r.delay.percentage}%`,
     r.abort && `abort ${r.abort.httpStatus} on ${r.abort.percentage}%`,
     r.mirror && `mirror to ${r.mirror}`,
+    r.rewrite && `rewrite ${r.rewrite}`,
+    r.headers && `headers ${r.headers}`,
   ].filter((x): x is string => Boolean(x));
 }
 
@@ -184,6 +186,8 @@ function sameRouteChanges(a: RouteModel, b: RouteModel, change: ChangeOf): Traff
     ['retries', a.retries ?? '', b.retries ?? ''],
     ['mirror', a.mirror ?? '', b.mirror ?? ''],
     ['response', a.response ?? '', b.response ?? ''],
+    ['rewrite', a.rewrite ?? '', b.rewrite ?? ''],
+    ['headers', a.headers ?? '', b.headers ?? ''],
   ];
   for (const [what, x, y] of pairs) {
     if (x === y) {

@@ -27,6 +27,10 @@ export interface RouteModel {
   readonly mirror?: string;
   /** A response the proxy gives itself instead of routing: `redirect 301: scheme https`, `respond 503`. */
   readonly response?: string;
+  /** How the request is rewritten before it is sent: `uri /v2, authority api.internal`. */
+  readonly rewrite?: string;
+  /** Header changes on the request and the response: `request set x-env=canary; response remove server`. */
+  readonly headers?: string;
 }
 
 /**
@@ -293,6 +297,8 @@ function routesOf(http: unknown, namespace: string, mesh: Mesh, routed: string, 
       abort: r.fault?.abort ? { httpStatus: r.fault.abort.httpStatus ?? r.fault.abort.grpcStatus, percentage: percent(r.fault.abort) } : undefined,
       mirror: r.mirror ? `${destinationName(r.mirror, namespace, mesh, routed)} (${r.mirrorPercentage?.value ?? 100}%)` : undefined,
       response: r.redirect ? describeRedirect(r.redirect) : r.directResponse ? `respond ${r.directResponse.status}` : undefined,
+      rewrite: r.rewrite && typeof r.rewrite === 'object' ? describeRewrite(r.rewrite) : undefined,
+      headers: r.headers && typeof r.headers === 'object' ? describeHeaders(r.headers) : undefined,
     };
   });
 }
@@ -326,6 +332,28 @@ function describeRedirect(r: any): string {
   const port = r.redirectPort ?? r.port;
   const parts = [r.scheme && `scheme ${r.scheme}`, r.authority && `host ${r.authority}`, port !== undefined && `port ${port}`, r.uri && `path ${r.uri}`];
   return `redirect ${r.redirectCode ?? 301}: ${parts.filter(Boolean).join(', ') || 'same URL'}`;
+}
+
+/** A VirtualService rewrite in its own terms (the matched prefix, or the whole path, becomes `uri`): `uri /v2, authority api.internal`. */
+function describeRewrite(r: any): string | undefined {
+  const parts = [
+    typeof r.uri === 'string' && `uri ${r.uri}`,
+    r.uriRegexRewrite && `uri regex ${r.uriRegexRewrite.match} to ${r.uriRegexRewrite.rewrite}`,
+    typeof r.authority === 'string' && `authority ${r.authority}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+/** VirtualService header operations, request then response, each set, add and remove in key order. */
+function describeHeaders(h: any): string | undefined {
+  const side = (name: string, ops: any) => {
+    if (!ops || typeof ops !== 'object') return [];
+    const pairs = (op: string, values: unknown) => values && typeof values === 'object' && !Array.isArray(values)
+      ? Object.keys(values).sort().map(k => `${name} ${op} ${k}=${(values as any)[k]}`) : [];
+    return [...pairs('set', ops.set), ...pairs('add', ops.add), ...strings(ops.remove).sort().map(k => `${name} remove ${k}`)];
+  };
+  const parts = [...side('request', h.request), ...side('response', h.response)];
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 function describeRetries(r: any): string {

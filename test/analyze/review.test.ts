@@ -349,6 +349,41 @@ spec: {}
   });
 });
 
+describe('rewrites and header changes', () => {
+  test('of both families, as istiod translates URLRewrite and the header modifiers; a changed header is a change', () => {
+    const yaml = (env: string) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: web, namespace: shop }
+spec:
+  hosts: [web]
+  http:
+  - match: [{ uri: { prefix: /v1 } }]
+    rewrite: { uri: /v2, authority: api.internal }
+    headers: { request: { set: { x-env: ${env} }, remove: [x-debug] }, response: { add: { x-served-by: web } } }
+    route: [{ destination: { host: web } }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: api, namespace: shop }
+spec:
+  parentRefs: [{ group: "", kind: Service, name: api }]
+  rules:
+  - filters:
+    - { type: URLRewrite, urlRewrite: { hostname: api.internal, path: { type: ReplacePrefixMatch, replacePrefixMatch: /v2 } } }
+    - { type: RequestHeaderModifier, requestHeaderModifier: { set: [{ name: x-env, value: canary }], remove: [x-debug] } }
+    backendRefs: [{ name: api, port: 80 }]
+`;
+    const dir = tmp();
+    const before = write(dir, 'before.yaml', yaml('canary'));
+    const lines = run('explain', before).stdout.split('\n');
+    expect(lines).toContain('           rewrite uri /v2, authority api.internal; headers request set x-env=canary; request remove x-debug; response add x-served-by=web');
+    expect(lines).toContain('           rewrite uri /v2, authority api.internal; headers request set x-env=canary; request remove x-debug');
+    const after = write(dir, 'after.yaml', yaml('stable'));
+    expect(run('diff', before, after).stdout).toBe('web (shop): uri ^= /v1: headers request set x-env=canary; request remove x-debug; response add x-served-by=web '
+      + '→ request set x-env=stable; request remove x-debug; response add x-served-by=web\n');
+  });
+});
+
 describe('hosts a ServiceEntry adds', () => {
   test('a new external host is a traffic change; neither mTLS nor the namespace\'s policies apply to it', () => {
     const dir = tmp();
