@@ -29,6 +29,13 @@ function write(dir: string, name: string, text: string): string {
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-review-'));
 
+/** A release step diffed against the one before, both on top of the state `base`: exactly `lines`, exit 1. */
+function expectStepDiff(base: string, before: string, after: string, lines: string[]): void {
+  const { code, stdout } = run('diff', '--exit-code', '--base', base, before, after);
+  expect(stdout.trim().split('\n')).toEqual(lines);
+  expect(code).toBe(1);
+}
+
 describe('diff: the tutorial\'s release steps, each on top of the deployed state', () => {
   test.each([
     ['01-blue', '02-green', ['reviews (bookinfo): plain requests: v1 100% → 0%, v2 0% → 100%']],
@@ -46,11 +53,7 @@ describe('diff: the tutorial\'s release steps, each on top of the deployed state
       'reviews (bookinfo): plain requests: + timeout 0.5s',
       'reviews (bookinfo): - route for user-agent ~ .*iPhone.* (was → v2 100% [version=v2: reviews-v2])',
     ]],
-  ])('%s → %s', (before, after, lines) => {
-    const { code, stdout } = run('diff', '--exit-code', '--base', DIST, step(before), step(after));
-    expect(stdout.trim().split('\n')).toEqual(lines);
-    expect(code).toBe(1);
-  });
+  ])('%s → %s', (before, after, lines) => expectStepDiff(DIST, step(before), step(after), lines));
 
   test('a step against itself, and the state against a copy, are no traffic change (exit 0 with --exit-code)', () => {
     expect(run('diff', '--exit-code', step('05-canary-50'), step('05-canary-50'))).toEqual({ code: 0, stdout: 'no traffic changes\n', stderr: '' });
@@ -457,11 +460,8 @@ describe('the Gateway API in ambient mode: HTTPRoutes read as istiod translates 
       'reviews (bookinfo-ambient): plain requests: + timeout 500ms',
       'reviews (bookinfo-ambient): - route for user-agent ~ .*iPhone.* (was → reviews-v2 100% [app=reviews, version=v2: reviews-v2])',
     ]],
-  ])('diff %s → %s names the version Services as the sidecar diff names subsets', (before, after, lines) => {
-    const { code, stdout } = run('diff', '--exit-code', '--base', AMBIENT, ambientStep(before), ambientStep(after));
-    expect(stdout.trim().split('\n')).toEqual(lines);
-    expect(code).toBe(1);
-  });
+  ])('diff %s → %s names the version Services as the sidecar diff names subsets', (before, after, lines) =>
+    expectStepDiff(AMBIENT, ambientStep(before), ambientStep(after), lines));
 
   test('explain the iPhone step: the match first, per-try timeouts and retry codes as istiod sets them, callers admitted at the waypoint', () => {
     const blocks = run('explain', AMBIENT, ambientStep('07-iphone')).stdout.split('\n\n');
