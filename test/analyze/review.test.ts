@@ -29,6 +29,18 @@ function write(dir: string, name: string, text: string): string {
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-review-'));
 
+/** A Service of namespace shop selecting pods `app: <name>`, and the namespace's allow-nothing, as YAML documents. */
+const shopService = (name: string) => `apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: shop }
+spec: { selector: { app: ${name} }, ports: [{ port: 80, name: http }] }
+`;
+const SHOP_ALLOW_NOTHING = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: allow-nothing, namespace: shop }
+spec: {}
+`;
+
 /** A release step diffed against the one before, both on top of the state `base`: exactly `lines`, exit 1. */
 function expectStepDiff(base: string, before: string, after: string, lines: string[]): void {
   const { code, stdout } = run('diff', '--exit-code', '--base', base, before, after);
@@ -268,16 +280,8 @@ describe('explain', () => {
 
   test('allow-nothing is made visible, and an undefined subset is marked with the analyzer\'s finding', () => {
     const dir = tmp();
-    const file = write(dir, 'mesh.yaml', `apiVersion: v1
-kind: Service
-metadata: { name: cart, namespace: shop }
-spec: { selector: { app: cart }, ports: [{ port: 80, name: http }] }
----
-apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: { name: allow-nothing, namespace: shop }
-spec: {}
----
+    const file = write(dir, 'mesh.yaml', `${shopService('cart')}---
+${SHOP_ALLOW_NOTHING}---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: { name: cart, namespace: shop }
@@ -319,16 +323,8 @@ kind: HTTPRoute
 metadata: { name: edge, namespace: shop }
 spec: { parentRefs: [{ name: edge }], rules: [{ backendRefs: [{ name: web, port: 80 }] }] }
 ---
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: shop }
-spec: { selector: { app: web }, ports: [{ port: 80, name: http }] }
----
-apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: { name: allow-nothing, namespace: shop }
-spec: {}
-`);
+${shopService('web')}---
+${SHOP_ALLOW_NOTHING}`);
     const entry = run('explain', file).stdout.split('\n\n').find(b => b.startsWith('* via gateway shop/edge'))!;
     expect(entry).toContain('callers  nobody: ALLOW policies apply and admit no caller (allow-nothing)');
     expect(entry).toMatch(/! CI263 error: Gateway shop\/edge takes requests from clients outside the mesh/);
@@ -390,16 +386,8 @@ spec:
 describe('hosts a ServiceEntry adds', () => {
   test('a new external host is a traffic change; neither mTLS nor the namespace\'s policies apply to it', () => {
     const dir = tmp();
-    const service = `apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: shop }
-spec: { selector: { app: web }, ports: [{ port: 80, name: http }] }
----
-apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: { name: allow-nothing, namespace: shop }
-spec: {}
-`;
+    const service = `${shopService('web')}---
+${SHOP_ALLOW_NOTHING}`;
     const before = write(dir, 'before.yaml', service);
     const after = write(dir, 'after.yaml', `${service}---
 apiVersion: networking.istio.io/v1
