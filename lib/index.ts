@@ -18,3 +18,10 @@ export * from './security/jwt-edge';
 export * from './security/waypoint';
 export * from './telemetry';
 export * from './apps/bookinfo';
+
+// The generated construct classes, one per kind, under the API group's namespace
+export * as networking from '../imports/networking.istio.io';
+export * as security from '../imports/security.istio.io';
+export * as telemetry from '../imports/telemetry.istio.io';
+export * as extensions from '../imports/extensions.istio.io';
+export * as gatewayApi from '../imports/gateway-api';

@@ -7,31 +7,14 @@
 // Kinds are keyed by group and kind (Istio and the Gateway API both have a Gateway); the served versions
 // of a kind that share a schema share one entry of `variants`.
 'use strict';
-const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const YAML = require('yaml');
+const { loadBundles, fail: failWith, root } = require('./crd-bundles');
 
-const root = path.join(__dirname, '..');
-const BUNDLES = [
-  {
-    name: 'Istio 1.30.3 crd-all.gen.yaml',
-    sha256: 'dcb43ff6b9af2f629b80b6a82597f5a91db259c757e66cc5353ac007da28351a',
-    file: process.env.ISTIO_CRDS ?? path.join(root, '..', 'shared', 'istio-1.30.3', 'crd-all.gen.yaml'),
-    env: 'ISTIO_CRDS',
-  },
-  {
-    name: 'Gateway API v1.5.1 experimental-crds.yaml',
-    sha256: '63d55b6df5d2fc58e80bb2f89bd3ff0fe03b4d8f19da1466c4b10507e9db5227',
-    file: process.env.GATEWAY_API_CRDS ?? path.join(root, '..', 'shared', 'gateway-api-v1.5.1-experimental-crds.yaml'),
-    env: 'GATEWAY_API_CRDS',
-  },
-];
 const target = path.join(root, 'lib', 'analyze', 'crd-schemas.json');
 
 function fail(message) {
-  console.error(`gen-schemas: ${message}`);
-  process.exit(1);
+  failWith('gen-schemas', message);
 }
 
 function strip(schema) {
@@ -56,13 +39,9 @@ function countRules(schema) {
 
 const kinds = {};
 const sources = [];
-for (const bundle of BUNDLES) {
-  if (!fs.existsSync(bundle.file)) fail(`CRD bundle not found at '${bundle.file}' (set ${bundle.env})`);
-  const text = fs.readFileSync(bundle.file, 'utf8');
-  const sha = crypto.createHash('sha256').update(text).digest('hex');
-  if (sha !== bundle.sha256) fail(`'${bundle.file}' has sha256 ${sha}, expected the pinned ${bundle.name} ${bundle.sha256}`);
+for (const bundle of loadBundles('gen-schemas')) {
   let ruleInstances = 0;
-  for (const crd of YAML.parseAllDocuments(text).map(d => d.toJS()).filter(d => d && d.kind === 'CustomResourceDefinition')) {
+  for (const crd of bundle.crds) {
     const variants = [];
     for (const v of crd.spec.versions.filter(x => x.served)) {
       const schema = strip(v.schema.openAPIV3Schema);
@@ -77,7 +56,7 @@ for (const bundle of BUNDLES) {
       variants,
     };
   }
-  sources.push({ name: bundle.name, sha256: sha, ruleInstances });
+  sources.push({ name: bundle.name, sha256: bundle.sha256, ruleInstances });
 }
 
 const table = { sources, kinds };

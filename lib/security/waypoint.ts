@@ -1,7 +1,6 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Gateway } from '../../imports/gateway-api';
 import { assertDnsLabel } from '../private/validate';
-import { GATEWAY_API_VERSION } from '../traffic/gateway-api';
 
 /**
  * Properties for `Waypoint`.
@@ -26,8 +25,8 @@ export interface WaypointProps {
  * @see https://istio.io/latest/docs/ambient/usage/waypoint/
  */
 export class Waypoint extends Construct {
-  /** The Gateway: the escape hatch. */
-  public readonly gateway: ApiObject;
+  /** The waypoint's Gateway API Gateway (class `istio-waypoint`). */
+  public readonly gateway: Gateway;
 
   /** Name of the waypoint. */
   public readonly name: string;
@@ -41,11 +40,9 @@ export class Waypoint extends Construct {
     this.name = props.name ?? 'waypoint';
     assertDnsLabel('name', this.name);
     this.namespace = props.namespace;
-    this.gateway = new ApiObject(this, 'Resource', {
-      apiVersion: GATEWAY_API_VERSION,
-      kind: 'Gateway',
+    this.gateway = new Gateway(this, 'Resource', {
       metadata: { name: this.name, namespace: props.namespace, labels: { 'istio.io/waypoint-for': 'service' } },
       spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
-    } as any);
+    });
   }
 }

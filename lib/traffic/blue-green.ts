@@ -1,9 +1,9 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { HTTPRoute } from '../../imports/gateway-api';
 import { VirtualService } from '../../imports/networking.istio.io';
 import { MeshService } from '../service';
 import { HttpMatch, StringMatch } from './http-match';
-import { asVirtualService, HostTraffic } from './host-traffic';
+import { HostTraffic } from './host-traffic';
 
 /**
  * Properties for `BlueGreen`.
@@ -36,11 +36,11 @@ export interface BlueGreenProps {
  * @example new BlueGreen(chart, 'reviews', { service: bookinfo.reviews, active: 'v1' })
  */
 export class BlueGreen extends Construct {
-  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
-  public readonly route: ApiObject;
-
-  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  /** The host's VirtualService, shared with the other blocks on the host in this chart; `undefined` when the chart uses the Gateway API. */
   public readonly virtualService?: VirtualService;
+
+  /** The host's HTTPRoute, shared with the other blocks on the host in this chart; `undefined` with Istio's APIs. */
+  public readonly httpRoute?: HTTPRoute;
 
   /** Subset that receives all traffic. */
   public readonly active: string;
@@ -63,7 +63,8 @@ export class BlueGreen extends Construct {
       const match = props.previewMatch ?? HttpMatch.header('x-preview', StringMatch.exact('true'));
       model._addRoute(this, { matches: [match], targets: [{ service: props.service, subset: props.preview, prop: 'preview' }] });
     }
-    this.route = model._addRoute(this, { matches: [], targets: [{ service: props.service, subset: props.active, prop: 'active' }] });
-    this.virtualService = asVirtualService(this.route);
+    model._addRoute(this, { matches: [], targets: [{ service: props.service, subset: props.active, prop: 'active' }] });
+    this.virtualService = model.virtualService;
+    this.httpRoute = model.httpRoute;
   }
 }

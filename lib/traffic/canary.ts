@@ -1,10 +1,10 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { HTTPRoute } from '../../imports/gateway-api';
 import { VirtualService } from '../../imports/networking.istio.io';
 import { assertIntegerInRange } from '../private/validate';
 import { MeshService } from '../service';
 import { HttpMatch } from './http-match';
-import { asVirtualService, HostTraffic } from './host-traffic';
+import { HostTraffic } from './host-traffic';
 import { routeTargets } from './service-route';
 
 /**
@@ -46,11 +46,11 @@ export interface CanaryProps {
  * @example new Canary(chart, 'reviews', { service: bookinfo.reviews, stable: 'v1', canary: 'v2', canaryWeight: 10 })
  */
 export class Canary extends Construct {
-  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
-  public readonly route: ApiObject;
-
-  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  /** The host's VirtualService, shared with the other blocks on the host in this chart; `undefined` when the chart uses the Gateway API. */
   public readonly virtualService?: VirtualService;
+
+  /** The host's HTTPRoute, shared with the other blocks on the host in this chart; `undefined` with Istio's APIs. */
+  public readonly httpRoute?: HTTPRoute;
 
   /** Percentage of unmatched traffic sent to the canary. */
   public readonly canaryWeight: number;
@@ -75,7 +75,8 @@ export class Canary extends Construct {
       model._addRoute(this, { matches: props.canaryMatch, targets: [{ service: props.service, subset: props.canary, prop: 'canary' }] });
     }
     const split = [{ subset: props.stable, weight: this.stableWeight }, { subset: props.canary, weight: this.canaryWeight }];
-    this.route = model._addRoute(this, { matches: [], targets: routeTargets('canaryWeight', split, props.service, ['stable', 'canary']) });
-    this.virtualService = asVirtualService(this.route);
+    model._addRoute(this, { matches: [], targets: routeTargets('canaryWeight', split, props.service, ['stable', 'canary']) });
+    this.virtualService = model.virtualService;
+    this.httpRoute = model.httpRoute;
   }
 }

@@ -80,7 +80,7 @@ export class ExternalService extends Construct {
       metadata: { name: props.host.replace(/\./g, '-').slice(0, 63).replace(/-+$/, ''), namespace: props.namespace },
       spec: {
         hosts: [props.host],
-        location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
+        location: ServiceEntrySpecLocation.MESH_EXTERNAL,
         resolution: ServiceEntrySpecResolution.DNS,
         ports: [props.tls
           ? { number: port, name: `http-${port}`, protocol: 'HTTP', targetPort: port === tlsPort ? undefined : tlsPort }

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { VirtualService } from '../../imports/networking.istio.io';
 import { MeshService } from '../service';
-import { asVirtualService, HostTraffic } from './host-traffic';
+import { HostTraffic } from './host-traffic';
 import { FaultInjection, RequestTimeout } from './resilience';
 
 /**
@@ -89,10 +89,9 @@ export class FaultyTimeout extends Construct {
       abortPercentage: props.abortPercentage,
     });
     // fault injection exists only in Istio's API: FaultInjection above has failed for a Gateway API chart
-    this.faultVirtualService = asVirtualService(HostTraffic.of(this, props.service)._addRoute(this, {
-      matches: [],
-      targets: [{ service: props.service, subset: props.subset, prop: 'subset' }],
-    }))!;
+    const model = HostTraffic.of(this, props.service);
+    model._addRoute(this, { matches: [], targets: [{ service: props.service, subset: props.subset, prop: 'subset' }] });
+    this.faultVirtualService = model.virtualService!;
     HostTraffic.of(this, props.caller)._addRoute(this, { matches: [], targets: [{ service: props.caller, subset: props.callerSubset, prop: 'callerSubset' }] });
     this.timeoutVirtualService = new RequestTimeout(this, 'Timeout', { service: props.caller, timeout: props.timeout }).virtualService!;
   }

@@ -3,15 +3,9 @@ import { VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries } from '../.
 import { MeshService } from '../service';
 import type { BehaviourSlot, HttpBehaviour, RouteContribution } from './host-traffic';
 
-/**
- * Writing the host model as Kubernetes Gateway API objects (HTTPRoute, per-version Services).
- *
- * Everything here either has an exact Gateway API form or fails, naming the feature, the construct that
- * asked for it and the way out; nothing is dropped.
- *
- * @internal
- */
-export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
+// Writing the host model as Kubernetes Gateway API objects (HTTPRoute, per-version Services).
+// Everything here either has an exact Gateway API form or fails, naming the feature, the construct that
+// asked for it and the way out; nothing is dropped.
 
 /** @internal */
 export function unsupported(feature: string, by: IConstruct, host: string, wayOut: string): Error {

@@ -1,15 +1,15 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { HTTPRoute } from '../../imports/gateway-api';
 import {
   DestinationRule, DestinationRuleSpecTrafficPolicy, VirtualService, VirtualServiceSpecHttp,
   VirtualServiceSpecHttpFault, VirtualServiceSpecHttpRetries,
 } from '../../imports/networking.istio.io';
 import { kubeService } from '../private/k8s';
-import { withManifestPatches } from '../private/manifest-patches';
 import { EXTERNAL_SUBSETS } from '../private/mesh-defaults';
 import { SynthIndex } from '../private/synth-index';
 import { MeshService } from '../service';
-import { checkGatewayBehaviour, checkGatewayRoute, GATEWAY_API_VERSION, httpRouteRule, KEEP_ISTIO, portOf, unsupported, versionService } from './gateway-api';
+import { checkGatewayBehaviour, checkGatewayRoute, httpRouteRule, KEEP_ISTIO, portOf, unsupported, versionService } from './gateway-api';
 import { HttpMatch } from './http-match';
 import { TrafficApi, trafficApiOf } from './traffic-api';
 
@@ -86,6 +86,17 @@ const SLOT_NOUN: Record<BehaviourSlot | PolicySlot, string> = {
   retryBudget: 'retry budgets',
 };
 
+/** Models' VirtualServices that got a JSON patch, which may have changed their hosts. */
+const PATCHED = new WeakSet<IConstruct>();
+
+/** A model's VirtualService: its hosts are the model's unless a JSON patch may have changed them. */
+class ModelVirtualService extends VirtualService {
+  public override addJsonPatch(...ops: JsonPatch[]): void {
+    PATCHED.add(this);
+    super.addJsonPatch(...ops);
+  }
+}
+
 const MODELS = new WeakMap<Chart, Map<string, HostTraffic>>();
 const OWNERS = new WeakMap<IConstruct, HostTraffic>();
 
@@ -161,7 +172,7 @@ export class HostTraffic extends Construct {
   private routeName?: Contributed<string>;
   private policyName?: Contributed<string>;
   private readonly api: TrafficApi;
-  private vs?: ApiObject;
+  private vs?: VirtualService | HTTPRoute;
   private vsBy?: Contributed<unknown>;
   private dr?: DestinationRule;
   private drBy?: Contributed<unknown>;
@@ -173,14 +184,14 @@ export class HostTraffic extends Construct {
     this.api = trafficApiOf(scope);
   }
 
-  /** The host's route: its VirtualService, or its HTTPRoute with the Gateway API; `undefined` until a block contributes one. */
-  public get route(): ApiObject | undefined {
-    return this.vs;
-  }
-
   /** The host's VirtualService, or `undefined` until a block contributes a route or when the chart uses the Gateway API. */
   public get virtualService(): VirtualService | undefined {
     return this.vs instanceof VirtualService ? this.vs : undefined;
+  }
+
+  /** The host's HTTPRoute when the chart uses the Gateway API, or `undefined` until a block contributes a route or with Istio's APIs. */
+  public get httpRoute(): HTTPRoute | undefined {
+    return this.vs instanceof HTTPRoute ? this.vs : undefined;
   }
 
   /** The host's DestinationRule, or `undefined` until a block contributes subsets or a policy. */
@@ -193,7 +204,7 @@ export class HostTraffic extends Construct {
    *
    * @internal
    */
-  public _addRoute(by: IConstruct, route: RouteContribution): ApiObject {
+  public _addRoute(by: IConstruct, route: RouteContribution): void {
     if (this.api === TrafficApi.GATEWAY_API) {
       checkGatewayRoute(by, route, this.service);
     }
@@ -216,9 +227,8 @@ export class HostTraffic extends Construct {
     if (route.behaviour?.mirror) {
       this.validateMirror(by, route.behaviour.mirror);
     }
-    const vs = this.ensureVirtualService(by);
+    this.ensureVirtualService(by);
     this.recordExternalSubsets(route.targets);
-    return vs;
   }
 
   /**
@@ -226,7 +236,7 @@ export class HostTraffic extends Construct {
    *
    * @internal
    */
-  public _addBehaviour(by: IConstruct, behaviour: HttpBehaviour): ApiObject {
+  public _addBehaviour(by: IConstruct, behaviour: HttpBehaviour): void {
     if (this.api === TrafficApi.GATEWAY_API) {
       checkGatewayBehaviour(by, behaviour, this.service);
     }
@@ -244,7 +254,7 @@ export class HostTraffic extends Construct {
     if (behaviour.mirror) {
       this.validateMirror(by, behaviour.mirror);
     }
-    return this.ensureVirtualService(by);
+    this.ensureVirtualService(by);
   }
 
   /**
@@ -390,20 +400,18 @@ export class HostTraffic extends Construct {
     SynthIndex.addCheck(by, () => subsetError(this.service, mirror.prop, mirror.subset));
   }
 
-  private ensureVirtualService(by: IConstruct): ApiObject {
+  private ensureVirtualService(by: IConstruct): void {
     if (!this.vs && this.api === TrafficApi.GATEWAY_API) {
       this.vsBy = { by, value: undefined };
-      this.vs = new ApiObject(this, 'Route', {
-        apiVersion: GATEWAY_API_VERSION,
-        kind: 'HTTPRoute',
+      this.vs = new HTTPRoute(this, 'Route', {
         metadata: { name: this.routeName?.value ?? this.service.host, namespace: this.routeScope.namespace },
         spec: Lazy.any({ produce: () => this.renderHttpRoute() }),
-      } as any);
+      });
       SynthIndex.addCheck(this, () => this.gatewayTimeoutErrors());
     }
     if (!this.vs) {
       this.vsBy = { by, value: undefined };
-      this.vs = new ManifestVirtualService(this, 'Route', {
+      this.vs = new ModelVirtualService(this, 'Route', {
         metadata: {
           name: this.routeName?.value ?? this.service.host,
           namespace: this.routeScope.namespace,
@@ -413,13 +421,12 @@ export class HostTraffic extends Construct {
       OWNERS.set(this.vs, this);
       SynthIndex.addCheck(this, () => this.duplicateHosts());
     }
-    return this.vs;
   }
 
   private ensureDestinationRule(by: IConstruct): DestinationRule {
     if (!this.dr) {
       this.drBy = { by, value: undefined };
-      this.dr = new ManifestDestinationRule(this, 'Policy', {
+      this.dr = new DestinationRule(this, 'Policy', {
         metadata: {
           name: this.policyName?.value ?? this.service.host,
           namespace: this.service.namespace,
@@ -511,7 +518,7 @@ export class HostTraffic extends Construct {
       const byKey = new Map<string, IConstruct[]>();
       for (const object of index.apiObjectsOf('VirtualService')) {
         const owner = OWNERS.get(object);
-        const keys = owner && (object as InstanceType<typeof ManifestVirtualService>)._manifestPatches.length === 0
+        const keys = owner && !PATCHED.has(object)
           ? owner.routeKeys()
           : routeKeys(Chart.of(object), object.toJson());
         for (const key of keys) {
@@ -553,15 +560,6 @@ function routeKeys(chart: Chart, manifest: any): string[] {
   return (manifest.spec?.hosts ?? []).map((host: string) => [chart.node.path, manifest.metadata?.namespace ?? '', host, gateways].join('|'));
 }
 
-/**
- * The route as a VirtualService, when the chart uses Istio's APIs.
- *
- * @internal
- */
-export function asVirtualService(route: ApiObject): VirtualService | undefined {
-  return route instanceof VirtualService ? route : undefined;
-}
-
 function seconds(duration: string): number {
   return Number(duration.replace(/s$/, ''));
 }
@@ -578,6 +576,3 @@ function sameMatches(a: HttpMatch[], b: HttpMatch[]): boolean {
 function describeMatches(matches: HttpMatch[]): string {
   return JSON.stringify(matches.map(m => m._toIstio()));
 }
-
-const ManifestVirtualService = withManifestPatches(VirtualService);
-const ManifestDestinationRule = withManifestPatches(DestinationRule);

@@ -1,10 +1,9 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Gateway as KubernetesGateway, GatewaySpec as KubernetesGatewaySpec, GatewaySpecListeners, HTTPRoute } from '../../imports/gateway-api';
 import { Gateway, GatewaySpecServers, GatewaySpecServersTlsMode, VirtualService } from '../../imports/networking.istio.io';
 import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
 import { MeshService } from '../service';
-import { GATEWAY_API_VERSION } from './gateway-api';
-import { asVirtualService, HostTraffic } from './host-traffic';
+import { HostTraffic } from './host-traffic';
 import { TrafficApi, trafficApiOf } from './traffic-api';
 import { HttpMatch } from './http-match';
 import { WorkloadIdentity } from '../security/zero-trust';
@@ -98,17 +97,23 @@ export interface IngressGatewayProps {
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
  */
 export class IngressGateway extends Construct {
-  /** The Istio Gateway: the escape hatch; `undefined` with the Gateway API. */
+  /** The Istio Gateway (`networking.istio.io`); `undefined` with the Gateway API. */
   public readonly gateway?: Gateway;
 
-  /** The Gateway object of either family: Istio's `networking.istio.io` Gateway, or the Gateway API's. */
-  public readonly gatewayResource: ApiObject;
+  /** The Gateway API's Gateway (`gateway.networking.k8s.io`), of class `istio`; `undefined` with Istio's APIs. */
+  public readonly kubernetesGateway?: KubernetesGateway;
 
-  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
-  public readonly route: ApiObject;
-
-  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  /** The route bound to the gateway, shared with the other blocks on it in this chart; `undefined` with the Gateway API. */
   public readonly virtualService?: VirtualService;
+
+  /** The HTTPRoute bound to the gateway's listener, shared with the other blocks on it in this chart; `undefined` with Istio's APIs. */
+  public readonly httpRoute?: HTTPRoute;
+
+  /**
+   * With the Gateway API and `tls`, the HTTPRoute on the `http` listener that redirects to HTTPS;
+   * `undefined` otherwise (Istio's Gateway redirects with `httpsRedirect` on its server).
+   */
+  public readonly httpsRedirectRoute?: HTTPRoute;
 
   /** Name of the Gateway, as VirtualServices refer to it. */
   public readonly name: string;
@@ -150,14 +155,13 @@ export class IngressGateway extends Construct {
     this.identity = gatewayApi && props.namespace ? WorkloadIdentity.fromServiceAccount(props.namespace, `${props.name}-istio`) : undefined;
     if (gatewayApi) {
       const spec = gatewaySpec(hosts, props);
-      this.ports = spec.listeners.map((l: any) => l.port);
-      this.gatewayResource = new ApiObject(this, 'Resource', { apiVersion: GATEWAY_API_VERSION, kind: 'Gateway', metadata, spec } as any);
+      this.ports = spec.listeners.map(l => l.port);
+      this.kubernetesGateway = new KubernetesGateway(this, 'Resource', { metadata, spec });
     } else {
       const gatewayServers = servers(hosts, props);
       this.ports = gatewayServers.map(server => server.port.number);
       this.selector = props.selector ?? { istio: 'ingressgateway' };
       this.gateway = new Gateway(this, 'Resource', { metadata, spec: { selector: this.selector, servers: gatewayServers } });
-      this.gatewayResource = this.gateway;
     }
     const model = HostTraffic._ofGateway(this, props.service, { namespace: props.namespace, hosts, gateways: [props.name] });
     const routeName = props.routeName ?? props.service.host;
@@ -167,26 +171,25 @@ export class IngressGateway extends Construct {
       model.gatewaySection = 'https';
     }
     if (gatewayApi && redirect) {
-      new ApiObject(this, 'Redirect', {
-        apiVersion: GATEWAY_API_VERSION,
-        kind: 'HTTPRoute',
+      this.httpsRedirectRoute = new HTTPRoute(this, 'Redirect', {
         metadata: { name: `${routeName}-https-redirect`, namespace: props.namespace },
         spec: {
           parentRefs: [{ name: props.name, sectionName: 'http' }],
           hostnames: hosts.includes('*') ? undefined : hosts,
           rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
         },
-      } as any);
+      });
     }
-    this.route = model._addRoute(this, {
+    model._addRoute(this, {
       matches: props.matches,
       targets: [{ service: props.service, port: props.service.port, prop: 'service' }],
     });
-    this.virtualService = asVirtualService(this.route);
+    this.virtualService = model.virtualService;
+    this.httpRoute = model.httpRoute;
   }
 }
 
-function gatewaySpec(hosts: string[], props: IngressGatewayProps): any {
+function gatewaySpec(hosts: string[], props: IngressGatewayProps): KubernetesGatewaySpec {
   if (props.selector) {
     throw new Error(`'selector' has no Gateway API form: a Gateway of class 'istio' runs its own proxy; leave it out, or keep the Istio API for this ingress`);
   }
@@ -197,7 +200,7 @@ function gatewaySpec(hosts: string[], props: IngressGatewayProps): any {
   const allowedRoutes = { namespaces: { from: 'Same' } };
   const httpPort = props.httpPort ?? 80;
   assertIntegerInRange('httpPort', httpPort, 1, 65535);
-  const listeners: any[] = [{ name: 'http', hostname, port: httpPort, protocol: 'HTTP', allowedRoutes }];
+  const listeners: GatewaySpecListeners[] = [{ name: 'http', hostname, port: httpPort, protocol: 'HTTP', allowedRoutes }];
   if (props.tls) {
     assertDnsLabel('tls.credentialName', props.tls.credentialName);
     const httpsPort = props.tls.port ?? 443;

@@ -99,9 +99,9 @@ export function renderRetries(prop: string, policy: RetryPolicy): VirtualService
  */
 export class LoadBalancer {
   /** Endpoints in turn. */
-  public static readonly ROUND_ROBIN = new LoadBalancer({ simple: DestinationRuleSpecTrafficPolicyLoadBalancerSimple.ROUND_UNDERSCORE_ROBIN }, 'ROUND_ROBIN');
+  public static readonly ROUND_ROBIN = new LoadBalancer({ simple: DestinationRuleSpecTrafficPolicyLoadBalancerSimple.ROUND_ROBIN }, 'ROUND_ROBIN');
   /** The endpoint with fewer outstanding requests of two picked at random (Istio's default). */
-  public static readonly LEAST_REQUEST = new LoadBalancer({ simple: DestinationRuleSpecTrafficPolicyLoadBalancerSimple.LEAST_UNDERSCORE_REQUEST }, 'LEAST_REQUEST');
+  public static readonly LEAST_REQUEST = new LoadBalancer({ simple: DestinationRuleSpecTrafficPolicyLoadBalancerSimple.LEAST_REQUEST }, 'LEAST_REQUEST');
   /** An endpoint at random. */
   public static readonly RANDOM = new LoadBalancer({ simple: DestinationRuleSpecTrafficPolicyLoadBalancerSimple.RANDOM }, 'RANDOM');
   /** Requests go to the endpoint the caller chose (the original destination). */
@@ -197,7 +197,7 @@ export function renderOutlierDetection(prop: string, o: OutlierDetection): Desti
     throw new Error(`'${prop.replace(/\.$/, '')}' must set at least one field (consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime, maxEjectionPercent)`);
   }
   return {
-    consecutive5XxErrors: count('consecutive5xxErrors', o.consecutive5xxErrors),
+    consecutive5xxErrors: count('consecutive5xxErrors', o.consecutive5xxErrors),
     consecutiveGatewayErrors: count('consecutiveGatewayErrors', o.consecutiveGatewayErrors),
     interval: o.interval && istioDuration(`${prop}interval`, o.interval),
     baseEjectionTime: o.baseEjectionTime && istioDuration(`${prop}baseEjectionTime`, o.baseEjectionTime),
@@ -330,7 +330,7 @@ const TLS_MODES: Record<ClientTlsMode, DestinationRuleSpecTrafficPolicyTlsMode> 
   [ClientTlsMode.DISABLE]: DestinationRuleSpecTrafficPolicyTlsMode.DISABLE,
   [ClientTlsMode.SIMPLE]: DestinationRuleSpecTrafficPolicyTlsMode.SIMPLE,
   [ClientTlsMode.MUTUAL]: DestinationRuleSpecTrafficPolicyTlsMode.MUTUAL,
-  [ClientTlsMode.ISTIO_MUTUAL]: DestinationRuleSpecTrafficPolicyTlsMode.ISTIO_UNDERSCORE_MUTUAL,
+  [ClientTlsMode.ISTIO_MUTUAL]: DestinationRuleSpecTrafficPolicyTlsMode.ISTIO_MUTUAL,
 };
 
 /** @internal */

@@ -1,9 +1,10 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { HTTPRoute } from '../../imports/gateway-api';
 import { DestinationRule, VirtualService } from '../../imports/networking.istio.io';
 import { assertPercentage, istioDuration } from '../private/validate';
 import { MeshService } from '../service';
-import { asVirtualService, HostTraffic } from './host-traffic';
+import { HostTraffic } from './host-traffic';
 import {
   ConnectionPool, LoadBalancer, OutlierDetection, RetryPolicy,
   renderConnectionPool, renderFault, renderOutlierDetection, renderRetries,
@@ -41,11 +42,11 @@ export interface RetriesProps extends RetryPolicy {
  * @see https://istio.io/latest/docs/concepts/traffic-management/#retries
  */
 export class Retries extends Construct {
-  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
-  public readonly route: ApiObject;
-
-  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  /** The host's VirtualService, shared with the other blocks on the host in this chart; `undefined` when the chart uses the Gateway API. */
   public readonly virtualService?: VirtualService;
+
+  /** The host's HTTPRoute, shared with the other blocks on the host in this chart; `undefined` with Istio's APIs. */
+  public readonly httpRoute?: HTTPRoute;
 
   /** The host's DestinationRule, when a retry budget is set. */
   public readonly destinationRule?: DestinationRule;
@@ -57,8 +58,9 @@ export class Retries extends Construct {
       throw new Error(`'minRetryConcurrency' is set but 'budgetPercent' is not`);
     }
     const model = HostTraffic.of(this, props.service);
-    this.route = model._addBehaviour(this, { retries });
-    this.virtualService = asVirtualService(this.route);
+    model._addBehaviour(this, { retries });
+    this.virtualService = model.virtualService;
+    this.httpRoute = model.httpRoute;
     if (props.budgetPercent !== undefined) {
       assertPercentage('budgetPercent', props.budgetPercent);
       if (props.minRetryConcurrency !== undefined && (!Number.isInteger(props.minRetryConcurrency) || props.minRetryConcurrency < 0)) {
@@ -87,17 +89,19 @@ export interface RequestTimeoutProps {
  * @see https://istio.io/latest/docs/tasks/traffic-management/request-timeouts/
  */
 export class RequestTimeout extends Construct {
-  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
-  public readonly route: ApiObject;
-
-  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  /** The host's VirtualService, shared with the other blocks on the host in this chart; `undefined` when the chart uses the Gateway API. */
   public readonly virtualService?: VirtualService;
+
+  /** The host's HTTPRoute, shared with the other blocks on the host in this chart; `undefined` with Istio's APIs. */
+  public readonly httpRoute?: HTTPRoute;
 
   public constructor(scope: Construct, id: string, props: RequestTimeoutProps) {
     super(scope, id);
     const timeout = istioDuration('timeout', props.timeout);
-    this.route = HostTraffic.of(this, props.service)._addBehaviour(this, { timeout });
-    this.virtualService = asVirtualService(this.route);
+    const model = HostTraffic.of(this, props.service);
+    model._addBehaviour(this, { timeout });
+    this.virtualService = model.virtualService;
+    this.httpRoute = model.httpRoute;
   }
 }
 
@@ -147,11 +151,11 @@ export interface FaultInjectionProps {
  * @see https://istio.io/latest/docs/tasks/traffic-management/fault-injection/
  */
 export class FaultInjection extends Construct {
-  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
-  public readonly route: ApiObject;
-
-  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  /** The host's VirtualService, shared with the other blocks on the host in this chart; `undefined` when the chart uses the Gateway API. */
   public readonly virtualService?: VirtualService;
+
+  /** The host's HTTPRoute, shared with the other blocks on the host in this chart; `undefined` with Istio's APIs. */
+  public readonly httpRoute?: HTTPRoute;
 
   public constructor(scope: Construct, id: string, props: FaultInjectionProps) {
     super(scope, id);
@@ -170,8 +174,10 @@ export class FaultInjection extends Construct {
         ? { prop: 'abortHttpStatus', httpStatus: props.abortHttpStatus, percentage: props.abortPercentage, percentageProp: 'abortPercentage' }
         : undefined,
     });
-    this.route = HostTraffic.of(this, props.service)._addBehaviour(this, { fault });
-    this.virtualService = asVirtualService(this.route);
+    const model = HostTraffic.of(this, props.service);
+    model._addBehaviour(this, { fault });
+    this.virtualService = model.virtualService;
+    this.httpRoute = model.httpRoute;
   }
 }
 
@@ -200,18 +206,20 @@ export interface TrafficMirrorProps {
  * @see https://istio.io/latest/docs/tasks/traffic-management/mirroring/
  */
 export class TrafficMirror extends Construct {
-  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
-  public readonly route: ApiObject;
-
-  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  /** The host's VirtualService, shared with the other blocks on the host in this chart; `undefined` when the chart uses the Gateway API. */
   public readonly virtualService?: VirtualService;
+
+  /** The host's HTTPRoute, shared with the other blocks on the host in this chart; `undefined` with Istio's APIs. */
+  public readonly httpRoute?: HTTPRoute;
 
   public constructor(scope: Construct, id: string, props: TrafficMirrorProps) {
     super(scope, id);
     const percentage = props.percentage ?? 100;
     assertPercentage('percentage', percentage);
-    this.route = HostTraffic.of(this, props.service)._addBehaviour(this, { mirror: { subset: props.subset, percentage, prop: 'subset' } });
-    this.virtualService = asVirtualService(this.route);
+    const model = HostTraffic.of(this, props.service);
+    model._addBehaviour(this, { mirror: { subset: props.subset, percentage, prop: 'subset' } });
+    this.virtualService = model.virtualService;
+    this.httpRoute = model.httpRoute;
   }
 }
 

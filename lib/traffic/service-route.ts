@@ -1,5 +1,6 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { HTTPRoute } from '../../imports/gateway-api';
 import { VirtualService } from '../../imports/networking.istio.io';
 import { assertDnsLabel, assertIntegerInRange, istioDuration } from '../private/validate';
 import { MeshService } from '../service';
@@ -124,11 +125,11 @@ export interface ServiceRouteProps {
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
  */
 export class ServiceRoute extends Construct {
-  /** The host's route, shared with the other blocks on the host in this chart: a VirtualService, or an HTTPRoute with the Gateway API. */
-  public readonly route: ApiObject;
-
-  /** The host's VirtualService, the escape hatch; `undefined` when the chart uses the Gateway API. */
+  /** The host's VirtualService, shared with the other blocks on the host in this chart; `undefined` when the chart uses the Gateway API. */
   public readonly virtualService?: VirtualService;
+
+  /** The host's HTTPRoute, shared with the other blocks on the host in this chart; `undefined` with Istio's APIs. */
+  public readonly httpRoute?: HTTPRoute;
 
   /** Name of the VirtualService. */
   public readonly name: string;
@@ -148,8 +149,8 @@ export class ServiceRoute extends Construct {
     const model = HostTraffic.of(this, props.service);
     model._nameRoute(this, this.name);
     contributions.forEach(c => model._addRoute(this, c));
-    this.route = model.route!;
     this.virtualService = model.virtualService;
+    this.httpRoute = model.httpRoute;
   }
 }
 
