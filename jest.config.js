@@ -8,5 +8,7 @@ module.exports = {
   // cel-js ships only ES modules; jest (unlike node 20) cannot require() them untransformed
   transform: { '^.+\\.ts$': swc, '/node_modules/@marcbachmann/cel-js/.+\\.js$': swc },
   transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
+  // consumer-style code imports the package by name, as test/consumer/ does against the packed tarball
+  moduleNameMapper: { '^cdk8s-istio$': '<rootDir>/lib/index.ts' },
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
 };

@@ -186,12 +186,13 @@ export class HostTraffic extends Construct {
 
   /** The host's VirtualService, or `undefined` until a block contributes a route or when the chart uses the Gateway API. */
   public get virtualService(): VirtualService | undefined {
-    return this.vs instanceof VirtualService ? this.vs : undefined;
+    // not instanceof: cdk8s answers it for every ApiObject class with ApiObject.isApiObject
+    return this.vs?.kind === VirtualService.GVK.kind ? this.vs as VirtualService : undefined;
   }
 
   /** The host's HTTPRoute when the chart uses the Gateway API, or `undefined` until a block contributes a route or with Istio's APIs. */
   public get httpRoute(): HTTPRoute | undefined {
-    return this.vs instanceof HTTPRoute ? this.vs : undefined;
+    return this.vs?.kind === HTTPRoute.GVK.kind ? this.vs as HTTPRoute : undefined;
   }
 
   /** The host's DestinationRule, or `undefined` until a block contributes subsets or a policy. */
