@@ -23,6 +23,7 @@ for pair in "${pairs[@]}"; do
   dir="$work/consumer-$cdk8s_version"
   mkdir -p "$dir/examples"
   cp "$root/test/consumer/main.ts" "$dir/main.ts"
+  cp "$root/test/consumer/every-kind.ts" "$dir/every-kind.ts"
   cp "$root"/examples/*.ts "$dir/examples/"
   cat > "$dir/package.json" <<JSON
 {
@@ -37,7 +38,7 @@ for pair in "${pairs[@]}"; do
 JSON
   cat > "$dir/tsconfig.json" <<'JSON'
 { "compilerOptions": { "target": "ES2022", "module": "commonjs", "strict": true, "outDir": "build", "rootDir": ".", "types": ["node"] },
-  "include": ["main.ts", "examples/*.ts"] }
+  "include": ["main.ts", "every-kind.ts", "examples/*.ts"] }
 JSON
   cat > "$dir/cdk8s.yaml" <<'YAML'
 language: typescript
@@ -60,6 +61,13 @@ YAML
   npx cdk8s synth --no-check-upgrade >synth.log 2>&1 || { cat synth.log; fail "synth failed"; }
   [ ! -e dist/construct-metadata.json ] || fail "construct-metadata.json left in dist/"
   npx cdk8s-istio analyze dist/ || fail "the installed analyzer rejects the consumer's output"
+  grep -q '^    team: checkout$' dist/shop.k8s.yaml || fail "a label set through canary.virtualService did not reach the VirtualService"
+  # one object of every Istio and Gateway API kind through the exported namespaces: each spec synthesizes
+  # exactly as written (every-kind.js exits 1 naming any that does not), and the plugin passes the state
+  npx cdk8s synth --no-check-upgrade --app "node build/every-kind.js" --output dist-every-kind >synth-every-kind.log 2>&1 \
+    || { cat synth-every-kind.log; fail "the every-kind app fails synth with the analyzer plugin"; }
+  grep -q 'every-kind: 27 kinds, each spec synthesized exactly as written' synth-every-kind.log \
+    || { cat synth-every-kind.log; fail "the every-kind app did not check 27 kinds"; }
   for example in examples/*.ts; do
     name="$(basename "$example" .ts)"
     npx cdk8s synth --no-check-upgrade --app "node build/examples/$name.js" --output "dist-$name" >"synth-$name.log" 2>&1 \
@@ -69,6 +77,6 @@ YAML
   if CONSUMER_BAD_SUBSET=v9 node build/main.js >bad.log 2>&1; then fail "a canary to an undefined subset synthesized"; fi
   grep -q "\[shop/checkout-canary\] 'canary' names subset 'v9', which no DestinationRule defines for host 'checkout' (defined: v1, v2)" bad.log \
     || { cat bad.log; fail "the bad-subset message does not name the construct and prop"; }
-  echo "consumer-test: cdk8s $cdk8s_version passed (one copy of cdk8s and constructs, tsc --strict, synth + plugin, analyze, $(ls examples | wc -l) README examples)"
+  echo "consumer-test: cdk8s $cdk8s_version passed (one copy of cdk8s and constructs, tsc --strict, synth + plugin, analyze, 27 generated kinds spec in = spec out, $(ls examples | wc -l) README examples)"
   cd "$root"
 done

@@ -2,7 +2,7 @@
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import {
   Canary, CircuitBreaker, ClientTlsMode, ExternalService, HttpMatch, MeshNamespace, MeshService, MtlsPolicy,
-  RequestTimeout, Retries, RetryOn, ServiceSubsets, StringMatch, ZeroTrust,
+  networking, RequestTimeout, Retries, RetryOn, ServiceSubsets, StringMatch, ZeroTrust,
 } from 'cdk8s-istio';
 
 const NAMESPACE = 'shop';
@@ -34,10 +34,13 @@ new MeshNamespace(chart, 'namespace', { name: NAMESPACE });
 const frontend = service(chart, 'frontend', ['v1']);
 const checkout = service(chart, 'checkout', ['v1', 'v2']);
 
-new Canary(chart, 'checkout-canary', {
+const canary = new Canary(chart, 'checkout-canary', {
   service: checkout, stable: 'v1', canary: process.env.CONSUMER_BAD_SUBSET ?? 'v2', canaryWeight: 20,
   canaryMatch: [HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*'))],
 });
+// the escape hatch is the generated class, which a consumer can name
+const route: networking.VirtualService | undefined = canary.virtualService;
+route?.metadata.addLabel('team', 'checkout');
 new RequestTimeout(chart, 'checkout-timeout', { service: checkout, timeout: Duration.millis(800) });
 new Retries(chart, 'checkout-retries', { service: checkout, attempts: 2, perTryTimeout: Duration.millis(300), retryOn: [RetryOn.GATEWAY_ERROR] });
 new CircuitBreaker(chart, 'checkout-breaker', { service: checkout, outlierDetection: { consecutive5xxErrors: 5 } });
