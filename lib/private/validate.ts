@@ -31,11 +31,29 @@ export function assertPercentage(prop: string, value: number): void {
  * @internal
  */
 export function istioDuration(prop: string, duration: Duration): string {
+  return istioDurationOf(validDuration(prop, duration));
+}
+
+/**
+ * A valid duration (`validDuration`) in the protobuf JSON form Istio documents.
+ *
+ * @internal
+ */
+export function istioDurationOf(duration: Duration): string {
+  return `${duration.toMilliseconds({ integral: false }) / 1000}s`;
+}
+
+/**
+ * Throws unless `duration` is a whole number of milliseconds, at least 1 (see `istioDuration`).
+ *
+ * @internal
+ */
+export function validDuration(prop: string, duration: Duration): Duration {
   const millis = duration.toMilliseconds({ integral: false });
   if (!(millis >= 1) || !Number.isInteger(millis)) {
     throw new Error(`'${prop}' must be a positive whole number of milliseconds (at least 1ms), got ${duration.toHumanString()}`);
   }
-  return `${millis / 1000}s`;
+  return duration;
 }
 
 /**

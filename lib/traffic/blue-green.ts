@@ -61,9 +61,9 @@ export class BlueGreen extends Construct {
     const model = HostTraffic.of(this, props.service);
     if (props.preview) {
       const match = props.previewMatch ?? HttpMatch.header('x-preview', StringMatch.exact('true'));
-      model._addRoute(this, { matches: [match], targets: [{ service: props.service, subset: props.preview, prop: 'preview' }] });
+      model.addRoute(this, { matches: [match], targets: [{ service: props.service, subset: props.preview, prop: 'preview' }] });
     }
-    model._addRoute(this, { matches: [], targets: [{ service: props.service, subset: props.active, prop: 'active' }] });
+    model.addRoute(this, { matches: [], targets: [{ service: props.service, subset: props.active, prop: 'active' }] });
     this.virtualService = model.virtualService;
     this.httpRoute = model.httpRoute;
   }

@@ -72,10 +72,10 @@ export class Canary extends Construct {
 
     const model = HostTraffic.of(this, props.service);
     if (props.canaryMatch) {
-      model._addRoute(this, { matches: props.canaryMatch, targets: [{ service: props.service, subset: props.canary, prop: 'canary' }] });
+      model.addRoute(this, { matches: props.canaryMatch, targets: [{ service: props.service, subset: props.canary, prop: 'canary' }] });
     }
     const split = [{ subset: props.stable, weight: this.stableWeight }, { subset: props.canary, weight: this.canaryWeight }];
-    model._addRoute(this, { matches: [], targets: routeTargets('canaryWeight', split, props.service, ['stable', 'canary']) });
+    model.addRoute(this, { matches: [], targets: routeTargets('canaryWeight', split, props.service, ['stable', 'canary']) });
     this.virtualService = model.virtualService;
     this.httpRoute = model.httpRoute;
   }

@@ -88,7 +88,9 @@ export class ExternalService extends Construct {
       },
     });
     if (tls) {
-      this.destinationRule = HostTraffic.of(this, this.service)._addPolicy(this, 'tls', tls);
+      const model = HostTraffic.of(this, this.service);
+      model.addPolicy(this, { tls });
+      this.destinationRule = model.destinationRule;
     }
   }
 }

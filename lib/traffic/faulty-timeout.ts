@@ -90,9 +90,9 @@ export class FaultyTimeout extends Construct {
     });
     // fault injection exists only in Istio's API: FaultInjection above has failed for a Gateway API chart
     const model = HostTraffic.of(this, props.service);
-    model._addRoute(this, { matches: [], targets: [{ service: props.service, subset: props.subset, prop: 'subset' }] });
+    model.addRoute(this, { matches: [], targets: [{ service: props.service, subset: props.subset, prop: 'subset' }] });
     this.faultVirtualService = model.virtualService!;
-    HostTraffic.of(this, props.caller)._addRoute(this, { matches: [], targets: [{ service: props.caller, subset: props.callerSubset, prop: 'callerSubset' }] });
+    HostTraffic.of(this, props.caller).addRoute(this, { matches: [], targets: [{ service: props.caller, subset: props.callerSubset, prop: 'callerSubset' }] });
     this.timeoutVirtualService = new RequestTimeout(this, 'Timeout', { service: props.caller, timeout: props.timeout }).virtualService!;
   }
 }

@@ -1,5 +1,3 @@
-import { VirtualServiceSpecHttpMatch } from '../../imports/networking.istio.io';
-
 /**
  * How a string in a request is matched: exactly, by prefix, or by an RE2 regular expression.
  *
@@ -40,11 +38,16 @@ export class StringMatch {
       throw new Error(`'${type}' must not be empty`);
     }
   }
+}
 
-  /** @internal */
-  public _toIstio(): { exact?: string; prefix?: string; regex?: string } {
-    return { [this.type]: this.value };
-  }
+/**
+ * A header condition of an `HttpMatch`.
+ */
+export interface HeaderMatch {
+  /** Header name, lowercase. */
+  readonly name: string;
+  /** How its value is matched. */
+  readonly value: StringMatch;
 }
 
 /**
@@ -63,7 +66,7 @@ export class HttpMatch {
     if (!/^[a-z0-9-_]+$/.test(name)) {
       throw new Error(`header name must be lowercase letters, digits, '-' or '_' (Istio ignores other keys), got '${name}'`);
     }
-    return new HttpMatch({ headers: { [name]: value._toIstio() } });
+    return new HttpMatch([{ name, value }]);
   }
 
   /** Matches requests whose path matches `value`; an exact path or a prefix starts with '/'. */
@@ -71,7 +74,7 @@ export class HttpMatch {
     if (value.type !== 'regex' && !value.value.startsWith('/')) {
       throw new Error(`uri ${value.type} must start with '/' (request paths do), got '${value.value}'`);
     }
-    return new HttpMatch({ uri: value._toIstio() });
+    return new HttpMatch([], value);
   }
 
   /** Matches requests whose path starts with `prefix`. */
@@ -84,10 +87,18 @@ export class HttpMatch {
     return HttpMatch.uri(StringMatch.exact(path));
   }
 
-  private constructor(private readonly spec: VirtualServiceSpecHttpMatch) {}
+  private constructor(
+    /** The header conditions, all of which must hold. */
+    public readonly headers: HeaderMatch[],
+    /** The path condition. */
+    public readonly uri?: StringMatch,
+  ) {}
 
-  /** @internal */
-  public _toIstio(): VirtualServiceSpecHttpMatch {
-    return this.spec;
+  /** The conditions as messages print them: `header user-agent regex '.*iPhone.*'`. */
+  public get description(): string {
+    return [
+      ...this.headers.map(h => `header ${h.name} ${h.value.type} '${h.value.value}'`),
+      ...(this.uri ? [`uri ${this.uri.type} '${this.uri.value}'`] : []),
+    ].join(' and ');
   }
 }

@@ -163,13 +163,12 @@ export class IngressGateway extends Construct {
       this.selector = props.selector ?? { istio: 'ingressgateway' };
       this.gateway = new Gateway(this, 'Resource', { metadata, spec: { selector: this.selector, servers: gatewayServers } });
     }
-    const model = HostTraffic._ofGateway(this, props.service, { namespace: props.namespace, hosts, gateways: [props.name] });
+    const model = HostTraffic.ofGateway(this, props.service, {
+      namespace: props.namespace, hosts, gateways: [props.name], sectionName: gatewayApi && props.tls ? 'https' : undefined,
+    });
     const routeName = props.routeName ?? props.service.host;
-    model._nameRoute(this, routeName);
+    model.nameRoute(this, routeName);
     const redirect = props.tls && (props.tls.httpsRedirect ?? true);
-    if (gatewayApi && props.tls) {
-      model.gatewaySection = 'https';
-    }
     if (gatewayApi && redirect) {
       this.httpsRedirectRoute = new HTTPRoute(this, 'Redirect', {
         metadata: { name: `${routeName}-https-redirect`, namespace: props.namespace },
@@ -180,7 +179,7 @@ export class IngressGateway extends Construct {
         },
       });
     }
-    model._addRoute(this, {
+    model.addRoute(this, {
       matches: props.matches,
       targets: [{ service: props.service, port: props.service.port, prop: 'service' }],
     });

@@ -3,9 +3,9 @@ import {
   DestinationRuleSpecTrafficPolicyConnectionPool, DestinationRuleSpecTrafficPolicyLoadBalancer,
   DestinationRuleSpecTrafficPolicyLoadBalancerSimple, DestinationRuleSpecTrafficPolicyOutlierDetection,
   DestinationRuleSpecTrafficPolicyTls, DestinationRuleSpecTrafficPolicyTlsMode,
-  VirtualServiceSpecHttpFault, VirtualServiceSpecHttpRetries,
 } from '../../imports/networking.istio.io';
-import { assertIntegerInRange, assertPercentage, istioDuration } from '../private/validate';
+import { assertIntegerInRange, assertPercentage, istioDuration, validDuration } from '../private/validate';
+import { FaultSettings, RetrySettings } from './host/contributions';
 
 /**
  * A condition under which Envoy retries a request, as Istio's `retryOn` spells it.
@@ -70,8 +70,12 @@ export interface RetryPolicy {
   readonly retryOnStatusCodes?: number[];
 }
 
-/** @internal */
-export function renderRetries(prop: string, policy: RetryPolicy): VirtualServiceSpecHttpRetries {
+/**
+ * Validates a retry policy as the user wrote it, each message naming the prop under `prop`.
+ *
+ * @internal
+ */
+export function retrySettings(prop: string, policy: RetryPolicy): RetrySettings {
   assertIntegerInRange(`${prop}attempts`, policy.attempts, 0, 100);
   const conditions = [...(policy.retryOn ?? [])];
   const known = Object.values(RetryOn) as string[];
@@ -87,8 +91,8 @@ export function renderRetries(prop: string, policy: RetryPolicy): VirtualService
   }
   return {
     attempts: policy.attempts,
-    perTryTimeout: policy.perTryTimeout && istioDuration(`${prop}perTryTimeout`, policy.perTryTimeout),
-    retryOn: retryOn.length > 0 ? retryOn.join(',') : undefined,
+    perTryTimeout: policy.perTryTimeout && validDuration(`${prop}perTryTimeout`, policy.perTryTimeout),
+    retryOn: retryOn.length > 0 ? retryOn : undefined,
   };
 }
 
@@ -363,22 +367,26 @@ export interface FaultProps {
   readonly abort?: { readonly prop: string; readonly httpStatus: number; readonly percentage?: number; readonly percentageProp: string };
 }
 
-/** @internal */
-export function renderFault(fault: FaultProps): VirtualServiceSpecHttpFault | undefined {
+/**
+ * Validates the faults a user wrote, each message naming its prop.
+ *
+ * @internal
+ */
+export function faultSettings(fault: FaultProps): FaultSettings | undefined {
   if (!fault.delay && !fault.abort) {
     return undefined;
   }
   const percentage = (prop: string, value?: number) => {
     const resolved = value ?? 100;
     assertPercentage(prop, resolved);
-    return { value: resolved };
+    return resolved;
   };
   if (fault.abort) {
     assertIntegerInRange(fault.abort.prop, fault.abort.httpStatus, 200, 599);
   }
   return {
     delay: fault.delay && {
-      fixedDelay: istioDuration(fault.delay.prop, fault.delay.fixedDelay),
+      fixedDelay: validDuration(fault.delay.prop, fault.delay.fixedDelay),
       percentage: percentage(fault.delay.percentageProp, fault.delay.percentage),
     },
     abort: fault.abort && {

@@ -2,12 +2,12 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HTTPRoute } from '../../imports/gateway-api';
 import { DestinationRule, VirtualService } from '../../imports/networking.istio.io';
-import { assertPercentage, istioDuration } from '../private/validate';
+import { assertPercentage, validDuration } from '../private/validate';
 import { MeshService } from '../service';
 import { HostTraffic } from './host-traffic';
 import {
   ConnectionPool, LoadBalancer, OutlierDetection, RetryPolicy,
-  renderConnectionPool, renderFault, renderOutlierDetection, renderRetries,
+  faultSettings, renderConnectionPool, renderOutlierDetection, retrySettings,
 } from './policies';
 
 /**
@@ -53,12 +53,12 @@ export class Retries extends Construct {
 
   public constructor(scope: Construct, id: string, props: RetriesProps) {
     super(scope, id);
-    const retries = renderRetries('', props);
+    const retries = retrySettings('', props);
     if (props.minRetryConcurrency !== undefined && props.budgetPercent === undefined) {
       throw new Error(`'minRetryConcurrency' is set but 'budgetPercent' is not`);
     }
     const model = HostTraffic.of(this, props.service);
-    model._addBehaviour(this, { retries });
+    model.addBehaviour(this, { retries });
     this.virtualService = model.virtualService;
     this.httpRoute = model.httpRoute;
     if (props.budgetPercent !== undefined) {
@@ -66,7 +66,8 @@ export class Retries extends Construct {
       if (props.minRetryConcurrency !== undefined && (!Number.isInteger(props.minRetryConcurrency) || props.minRetryConcurrency < 0)) {
         throw new Error(`'minRetryConcurrency' must be a non-negative integer, got ${props.minRetryConcurrency}`);
       }
-      this.destinationRule = model._addPolicy(this, 'retryBudget', { percent: props.budgetPercent, minRetryConcurrency: props.minRetryConcurrency });
+      model.addPolicy(this, { retryBudget: { percent: props.budgetPercent, minRetryConcurrency: props.minRetryConcurrency } });
+      this.destinationRule = model.destinationRule;
     }
   }
 }
@@ -97,9 +98,9 @@ export class RequestTimeout extends Construct {
 
   public constructor(scope: Construct, id: string, props: RequestTimeoutProps) {
     super(scope, id);
-    const timeout = istioDuration('timeout', props.timeout);
+    const timeout = validDuration('timeout', props.timeout);
     const model = HostTraffic.of(this, props.service);
-    model._addBehaviour(this, { timeout });
+    model.addBehaviour(this, { timeout });
     this.virtualService = model.virtualService;
     this.httpRoute = model.httpRoute;
   }
@@ -168,14 +169,14 @@ export class FaultInjection extends Construct {
     if (props.abortHttpStatus === undefined && props.abortPercentage !== undefined) {
       throw new Error(`'abortPercentage' is set but 'abortHttpStatus' is not`);
     }
-    const fault = renderFault({
+    const fault = faultSettings({
       delay: props.delay && { prop: 'delay', fixedDelay: props.delay, percentage: props.delayPercentage, percentageProp: 'delayPercentage' },
       abort: props.abortHttpStatus !== undefined
         ? { prop: 'abortHttpStatus', httpStatus: props.abortHttpStatus, percentage: props.abortPercentage, percentageProp: 'abortPercentage' }
         : undefined,
     });
     const model = HostTraffic.of(this, props.service);
-    model._addBehaviour(this, { fault });
+    model.addBehaviour(this, { fault });
     this.virtualService = model.virtualService;
     this.httpRoute = model.httpRoute;
   }
@@ -217,7 +218,7 @@ export class TrafficMirror extends Construct {
     const percentage = props.percentage ?? 100;
     assertPercentage('percentage', percentage);
     const model = HostTraffic.of(this, props.service);
-    model._addBehaviour(this, { mirror: { subset: props.subset, percentage, prop: 'subset' } });
+    model.addBehaviour(this, { mirror: { subset: props.subset, percentage, prop: 'subset' } });
     this.virtualService = model.virtualService;
     this.httpRoute = model.httpRoute;
   }
@@ -270,14 +271,9 @@ export class CircuitBreaker extends Construct {
     const outlier = props.outlierDetection && renderOutlierDetection('outlierDetection.', props.outlierDetection);
     const pool = props.connectionPool && renderConnectionPool('connectionPool.', props.connectionPool);
     const model = HostTraffic.of(this, props.service);
-    let rule: DestinationRule | undefined;
-    if (outlier) {
-      rule = model._addPolicy(this, 'outlierDetection', outlier, props.subset);
-    }
-    if (pool) {
-      rule = model._addPolicy(this, 'connectionPool', pool, props.subset);
-    }
-    this.destinationRule = rule!;
+    model.addPolicy(this, { outlierDetection: outlier, connectionPool: pool }, props.subset);
+    // the Gateway API renderer refuses the policy, so there is a DestinationRule here
+    this.destinationRule = model.destinationRule!;
   }
 }
 
@@ -314,6 +310,8 @@ export class LoadBalancing extends Construct {
     if (!(props.loadBalancer instanceof LoadBalancer)) {
       throw new Error(`'loadBalancer' must be a LoadBalancer (LoadBalancer.LEAST_REQUEST, LoadBalancer.consistentHashHeader('x-user'), ...), got ${JSON.stringify(props.loadBalancer)}`);
     }
-    this.destinationRule = HostTraffic.of(this, props.service)._addPolicy(this, 'loadBalancer', props.loadBalancer._toIstio(), props.subset);
+    const model = HostTraffic.of(this, props.service);
+    model.addPolicy(this, { loadBalancer: props.loadBalancer._toIstio() }, props.subset);
+    this.destinationRule = model.destinationRule!;
   }
 }

@@ -2,11 +2,12 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HTTPRoute } from '../../imports/gateway-api';
 import { VirtualService } from '../../imports/networking.istio.io';
-import { assertDnsLabel, assertIntegerInRange, istioDuration } from '../private/validate';
+import { assertDnsLabel, assertIntegerInRange, validDuration } from '../private/validate';
 import { MeshService } from '../service';
-import { HostTraffic, RouteContribution, RouteTarget } from './host-traffic';
+import { HostTraffic } from './host-traffic';
+import { RouteContribution, RouteTarget } from './host/contributions';
 import { HttpMatch } from './http-match';
-import { RetryPolicy, renderFault, renderRetries } from './policies';
+import { faultSettings, RetryPolicy, retrySettings } from './policies';
 
 /**
  * A destination of an HTTP route: one subset of the routed service, with its share of the traffic.
@@ -147,8 +148,8 @@ export class ServiceRoute extends Construct {
     }
     const contributions = props.routes.map((route, i) => routeContribution(`routes[${i}]`, route, props.service, i < props.routes.length - 1));
     const model = HostTraffic.of(this, props.service);
-    model._nameRoute(this, this.name);
-    contributions.forEach(c => model._addRoute(this, c));
+    model.nameRoute(this, this.name);
+    contributions.forEach(c => model.addRoute(this, c));
     this.virtualService = model.virtualService;
     this.httpRoute = model.httpRoute;
   }
@@ -165,13 +166,13 @@ export function routeContribution(prop: string, route: HttpRouteOptions, service
   if (matches.length === 0 && hasLaterRoutes) {
     throw new Error(`'${prop}' has no matches, so the routes after it are unreachable; only the last route may match every request`);
   }
-  const fault = renderFault({
+  const fault = faultSettings({
     delay: route.delay && { prop: `${prop}.delay.fixedDelay`, fixedDelay: route.delay.fixedDelay, percentage: route.delay.percentage, percentageProp: `${prop}.delay.percentage` },
     abort: route.abort && { prop: `${prop}.abort.httpStatus`, httpStatus: route.abort.httpStatus, percentage: route.abort.percentage, percentageProp: `${prop}.abort.percentage` },
   });
   const behaviour = {
-    timeout: route.timeout && istioDuration(`${prop}.timeout`, route.timeout),
-    retries: route.retries && renderRetries(`${prop}.retries.`, route.retries),
+    timeout: route.timeout && validDuration(`${prop}.timeout`, route.timeout),
+    retries: route.retries && retrySettings(`${prop}.retries.`, route.retries),
     fault,
   };
   return {

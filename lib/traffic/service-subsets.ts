@@ -70,10 +70,11 @@ export class ServiceSubsets extends Construct {
     }
     this.subsets = props.subsets.map((s, i) => resolveSubset(`subsets[${i}]`, s));
     const model = HostTraffic.of(this, props.service);
-    model._namePolicy(this, this.name);
-    const defined = model._addSubsets(this, this.subsets);
-    this.destinationRule = Array.isArray(defined) ? undefined : defined;
-    this.versionServices = Array.isArray(defined) ? defined : [];
+    model.namePolicy(this, this.name);
+    const before = model.versionServices.length;
+    model.addSubsets(this, this.subsets);
+    this.destinationRule = model.destinationRule;
+    this.versionServices = model.versionServices.slice(before);
     SynthIndex.addCheck(this, () => this.unselectedSubsets(props.service));
   }
 

@@ -1,10 +1,19 @@
 import { HttpMatch, MeshService, StringMatch } from '../../lib';
+import { istioMatch } from '../../lib/traffic/host/istio';
 
 describe('HttpMatch', () => {
+  test('holds header and uri conditions as typed values', () => {
+    const match = HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*'));
+    expect(match.headers.map(h => [h.name, h.value.type, h.value.value])).toEqual([['user-agent', 'regex', '.*iPhone.*']]);
+    expect(match.uri).toBeUndefined();
+    expect(HttpMatch.uriPrefix('/static').uri).toEqual(StringMatch.prefix('/static'));
+    expect(match.description).toBe("header user-agent regex '.*iPhone.*'");
+  });
+
   test('renders header and uri matches as Istio writes them', () => {
-    expect(HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*'))._toIstio()).toEqual({ headers: { 'user-agent': { regex: '.*iPhone.*' } } });
-    expect(HttpMatch.uriExact('/login')._toIstio()).toEqual({ uri: { exact: '/login' } });
-    expect(HttpMatch.uriPrefix('/static')._toIstio()).toEqual({ uri: { prefix: '/static' } });
+    expect(istioMatch(HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*')))).toEqual({ headers: { 'user-agent': { regex: '.*iPhone.*' } } });
+    expect(istioMatch(HttpMatch.uriExact('/login'))).toEqual({ uri: { exact: '/login' } });
+    expect(istioMatch(HttpMatch.uriPrefix('/static'))).toEqual({ uri: { prefix: '/static' } });
   });
 
   test('throws if a header name is not lowercase', () => {
@@ -27,7 +36,7 @@ describe('HttpMatch', () => {
   });
 
   test('a uri regex needs no leading slash', () => {
-    expect(HttpMatch.uri(StringMatch.regex('.*/v1/.*'))._toIstio()).toEqual({ uri: { regex: '.*/v1/.*' } });
+    expect(istioMatch(HttpMatch.uri(StringMatch.regex('.*/v1/.*')))).toEqual({ uri: { regex: '.*/v1/.*' } });
   });
 });
 

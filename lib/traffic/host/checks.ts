@@ -1,0 +1,87 @@
+import { ApiObject, Chart, Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { SynthIndex } from '../../private/synth-index';
+import { MeshService } from '../../service';
+import { HostView, RouteScope } from './renderer';
+
+// The synth-time checks of a host: what can only be judged once the whole app is built. Each reads the
+// app through SynthIndex, so a check costs a lookup, not a walk of the tree.
+
+/** A route's reference to a subset, checked against the subsets the app defines for the host. */
+export function subsetErrors(service: MeshService, prop: string, subset: string): string[] {
+  const error = service._subsetError(prop, subset);
+  return error === undefined ? [] : [error];
+}
+
+/** The route scopes of the models' VirtualServices, so they are keyed without rendering them. */
+const MODEL_ROUTES = new WeakMap<IConstruct, RouteScope>();
+
+/** Models' VirtualServices that got a JSON patch, which may have changed their hosts. */
+const PATCHED = new WeakSet<IConstruct>();
+
+/** Records a model's VirtualService and the scope it routes, for `duplicateRouteHosts`. */
+export function recordModelRoute(route: ApiObject, scope: RouteScope): void {
+  MODEL_ROUTES.set(route, scope);
+}
+
+/** Marks a model's VirtualService as patched: its hosts must be read from its manifest. */
+export function markPatched(route: ApiObject): void {
+  PATCHED.add(route);
+}
+
+/**
+ * Another VirtualService of the chart routing one of the model's hosts (written by hand, or through an
+ * escape hatch): Istio merges neither predictably. One grouping per validation pass keeps it linear.
+ */
+export function duplicateRouteHosts(route: ApiObject, scope: RouteScope): string[] {
+  const chart = Chart.of(route);
+  const index = SynthIndex.of(route);
+  const groups = index.memo('virtual-services-by-host', () => {
+    const byKey = new Map<string, IConstruct[]>();
+    for (const object of index.apiObjectsOf('VirtualService')) {
+      const modelScope = MODEL_ROUTES.get(object);
+      const keys = modelScope && !PATCHED.has(object)
+        ? scopeKeys(Chart.of(object), modelScope)
+        : routeKeys(Chart.of(object), object.toJson());
+      for (const key of keys) {
+        byKey.set(key, [...(byKey.get(key) ?? []), object]);
+      }
+    }
+    return byKey;
+  });
+  const mine = scopeKeys(chart, scope);
+  return scope.hosts.flatMap((host, i) => (groups.get(mine[i]) ?? [])
+    .filter(o => o !== route)
+    .map(o => `host '${host}' is routed by two VirtualServices in chart '${chart.node.id}' `
+      + `(${route.node.path} and ${o.node.path}); Istio merges neither predictably, so define one route per host`));
+}
+
+function scopeKeys(chart: Chart, scope: RouteScope): string[] {
+  return routeKeys(chart, { metadata: { namespace: scope.namespace }, spec: scope });
+}
+
+/** One key per host of a VirtualService: chart, namespace, host and the gateways it binds to. */
+function routeKeys(chart: Chart, manifest: any): string[] {
+  const gateways = [...(manifest.spec?.gateways ?? ['mesh'])].sort().join(',');
+  return (manifest.spec?.hosts ?? []).map((host: string) => [chart.node.path, manifest.metadata?.namespace ?? '', host, gateways].join('|'));
+}
+
+/**
+ * An HTTPRoute requires `timeouts.backendRequest` (the per-try timeout) to be at most `timeouts.request`,
+ * a CEL rule of its CRD; the two may come from different blocks.
+ */
+export function perTryBeyondTimeout(view: HostView): string[] {
+  return view.orderedRoutes().flatMap(route => {
+    const { timeout, retries } = view.behaviourOf(route);
+    const perTry = retries?.value.perTryTimeout;
+    if (!timeout || !retries || !perTry || millis(perTry) <= millis(timeout.value)) {
+      return [];
+    }
+    return [`host '${view.service.host}': the per-try timeout ${millis(perTry) / 1000}s of ${retries.by.node.path} exceeds the request timeout `
+      + `${millis(timeout.value) / 1000}s of ${timeout.by.node.path}; an HTTPRoute requires timeouts.backendRequest <= timeouts.request`];
+  });
+}
+
+function millis(d: Duration): number {
+  return d.toMilliseconds({ integral: false });
+}

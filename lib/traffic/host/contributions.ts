@@ -1,0 +1,219 @@
+import { Duration } from 'cdk8s';
+import {
+  DestinationRuleSpecTrafficPolicyConnectionPool, DestinationRuleSpecTrafficPolicyLoadBalancer,
+  DestinationRuleSpecTrafficPolicyOutlierDetection, DestinationRuleSpecTrafficPolicyRetryBudget,
+  DestinationRuleSpecTrafficPolicyTls,
+} from '../../../imports/networking.istio.io';
+import { MeshService } from '../../service';
+import { HttpMatch } from '../http-match';
+
+/**
+ * One destination of a contributed route.
+ *
+ * Contributions are taken as validated by the construct that makes them, which knows the props the
+ * user wrote; the host model checks only how they combine.
+ */
+export interface RouteTarget {
+  /** The service requests go to. */
+  readonly service: MeshService;
+
+  /**
+   * The subset of `service`.
+   *
+   * @default - any endpoint of the service
+   */
+  readonly subset?: string;
+
+  /**
+   * Share of the route's requests, an integer percentage; a route's weights sum to 100.
+   *
+   * @default - all of them (a route's only destination)
+   */
+  readonly weight?: number;
+
+  /**
+   * Port of the service.
+   *
+   * @default - the service's only port
+   */
+  readonly port?: number;
+
+  /** The prop of the contributing construct that named the subset, for messages (`canary`). */
+  readonly prop: string;
+}
+
+/**
+ * How a route retries failed requests.
+ */
+export interface RetrySettings {
+  /** Retries per request, not counting the first try. */
+  readonly attempts: number;
+
+  /**
+   * Time allowed for each try.
+   *
+   * @default - the route's timeout
+   */
+  readonly perTryTimeout?: Duration;
+
+  /**
+   * Conditions (`gateway-error`) and status codes (`503`) that retry, in the order the user wrote them.
+   *
+   * @default - Istio's default conditions
+   */
+  readonly retryOn?: string[];
+}
+
+/**
+ * A delay injected into requests.
+ */
+export interface FaultDelay {
+  /** How long requests wait before they are forwarded. */
+  readonly fixedDelay: Duration;
+  /** Percentage of requests delayed. */
+  readonly percentage: number;
+}
+
+/**
+ * An abort injected into requests.
+ */
+export interface FaultAbort {
+  /** The status requests are answered with. */
+  readonly httpStatus: number;
+  /** Percentage of requests aborted. */
+  readonly percentage: number;
+}
+
+/**
+ * Faults injected into a route's requests.
+ */
+export interface FaultSettings {
+  /**
+   * The delay.
+   *
+   * @default - no delay
+   */
+  readonly delay?: FaultDelay;
+
+  /**
+   * The abort.
+   *
+   * @default - no abort
+   */
+  readonly abort?: FaultAbort;
+}
+
+/**
+ * A copy of a share of a route's requests to a subset of its host.
+ */
+export interface MirrorSettings {
+  /** The subset that receives the copies. */
+  readonly subset: string;
+  /** Percentage of requests copied. */
+  readonly percentage: number;
+  /** The prop of the contributing construct that named the subset, for messages. */
+  readonly prop: string;
+}
+
+/**
+ * HTTP behaviour of a route, or of every route of a host.
+ */
+export interface HttpBehaviour {
+  /**
+   * Time allowed for a request, retries included.
+   *
+   * @default - no timeout
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * The retry policy.
+   *
+   * @default - the proxy's default retries
+   */
+  readonly retries?: RetrySettings;
+
+  /**
+   * Faults injected.
+   *
+   * @default - none
+   */
+  readonly fault?: FaultSettings;
+
+  /**
+   * Requests copied to a subset.
+   *
+   * @default - none
+   */
+  readonly mirror?: MirrorSettings;
+}
+
+/**
+ * A route contributed to a host: its matches (none: the default route) and where it sends requests.
+ */
+export interface RouteContribution {
+  /** Conditions, any of which selects the route; empty for the default route. */
+  readonly matches: HttpMatch[];
+
+  /** The destinations, with weights when there are several. */
+  readonly targets: RouteTarget[];
+
+  /**
+   * The route's own behaviour.
+   *
+   * @default - the host-wide behaviour only
+   */
+  readonly behaviour?: HttpBehaviour;
+}
+
+/**
+ * A subset of a host: a name for the endpoints whose pods carry its labels.
+ */
+export interface SubsetContribution {
+  /** The subset's name, as routes name it. */
+  readonly name: string;
+  /** The pod labels of its endpoints. */
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * Connection-level policy of a host or of one of its subsets, as the fields of a DestinationRule's
+ * `trafficPolicy`: the form Istio applies in either family (a client's sidecar, or in ambient mode
+ * the waypoint).
+ */
+export interface TrafficPolicyContribution {
+  /**
+   * How requests are spread over endpoints.
+   *
+   * @default - not set by this contribution
+   */
+  readonly loadBalancer?: DestinationRuleSpecTrafficPolicyLoadBalancer;
+
+  /**
+   * Connection and request limits.
+   *
+   * @default - not set by this contribution
+   */
+  readonly connectionPool?: DestinationRuleSpecTrafficPolicyConnectionPool;
+
+  /**
+   * Ejection of failing endpoints.
+   *
+   * @default - not set by this contribution
+   */
+  readonly outlierDetection?: DestinationRuleSpecTrafficPolicyOutlierDetection;
+
+  /**
+   * TLS from the client to the host.
+   *
+   * @default - not set by this contribution
+   */
+  readonly tls?: DestinationRuleSpecTrafficPolicyTls;
+
+  /**
+   * Cap on concurrent retries.
+   *
+   * @default - not set by this contribution
+   */
+  readonly retryBudget?: DestinationRuleSpecTrafficPolicyRetryBudget;
+}
