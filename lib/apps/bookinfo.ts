@@ -5,7 +5,8 @@ import { Container, ObjectMeta, ResourceRequirements, SecurityContext, kubeDeplo
 import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
 import { MeshService } from '../service';
 import { HttpMatch } from '../traffic/http-match';
-import { CallEdge, WorkloadIdentity } from '../security/zero-trust';
+import { WorkloadIdentity } from '../security/workload-identity';
+import { CallEdge } from '../security/zero-trust';
 import { IngressGateway, IngressTlsOptions } from '../traffic/ingress-gateway';
 import { ServiceSubsets } from '../traffic/service-subsets';
 

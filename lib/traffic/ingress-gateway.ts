@@ -6,7 +6,7 @@ import { MeshService } from '../service';
 import { HostTraffic } from './host-traffic';
 import { TrafficApi, trafficApiOf } from './traffic-api';
 import { HttpMatch } from './http-match';
-import { WorkloadIdentity } from '../security/zero-trust';
+import { WorkloadIdentity } from '../security/workload-identity';
 
 /**
  * HTTPS termination at the ingress gateway.

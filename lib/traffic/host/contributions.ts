@@ -67,7 +67,7 @@ export interface RetrySettings {
 /**
  * A delay injected into requests.
  */
-export interface FaultDelay {
+export interface DelaySettings {
   /** How long requests wait before they are forwarded. */
   readonly fixedDelay: Duration;
   /** Percentage of requests delayed. */
@@ -77,7 +77,7 @@ export interface FaultDelay {
 /**
  * An abort injected into requests.
  */
-export interface FaultAbort {
+export interface AbortSettings {
   /** The status requests are answered with. */
   readonly httpStatus: number;
   /** Percentage of requests aborted. */
@@ -93,14 +93,14 @@ export interface FaultSettings {
    *
    * @default - no delay
    */
-  readonly delay?: FaultDelay;
+  readonly delay?: DelaySettings;
 
   /**
    * The abort.
    *
    * @default - no abort
    */
-  readonly abort?: FaultAbort;
+  readonly abort?: AbortSettings;
 }
 
 /**
