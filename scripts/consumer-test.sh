@@ -14,7 +14,7 @@ fail() { echo "consumer-test: $*" >&2; exit 1; }
 
 (cd "$root" && npm pack --silent --pack-destination "$work" >/dev/null)
 tarball="$(ls "$work"/cdk8s-istio-*.tgz)"
-for f in LICENSE README.md package.json build/lib/index.js build/lib/analyze/plugin.js build/lib/analyze/generated/index.js bin/cdk8s-istio.js; do
+for f in LICENSE README.md package.json build/lib/index.js build/lib/analyze/plugin.js build/lib/analyze/schema/generated/index.js bin/cdk8s-istio.js; do
   tar -tzf "$tarball" "package/$f" >/dev/null 2>&1 || fail "the tarball lacks $f"
 done
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes lib/analyze/istio-annotations.ts, the facts the annotation checks need about each annotation
+// Writes lib/analyze/model/istio-annotations.ts, the facts the annotation checks need about each annotation
 // Istio defines (name, feature status, deprecation, the resources it attaches to), from annotation/
 // annotations.yaml of a local git checkout of istio/api (ISTIO_API_SRC, a git directory) at the commit
 // istio/istio 1.30.3 builds with. Descriptions are not taken. `--check` fails when the file differs.
@@ -12,7 +12,7 @@ const YAML = require('yaml');
 
 // istio.io/api v1.30.3-0.20260710004328-2e43f07b30b6, as istio/istio 1.30.3's go.mod requires it
 const DEFAULT_REF = '2e43f07b30b6';
-const OUT = path.join(__dirname, '..', 'lib', 'analyze', 'istio-annotations.ts');
+const OUT = path.join(__dirname, '..', 'lib', 'analyze', 'model', 'istio-annotations.ts');
 
 function main() {
   const src = process.env.ISTIO_API_SRC;

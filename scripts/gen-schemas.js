@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates lib/analyze/crd-schemas.json: the openAPIV3Schema and CEL rules of every CRD in the pinned
+// Generates lib/analyze/schema/crd-schemas.json: the openAPIV3Schema and CEL rules of every CRD in the pinned
 // Istio 1.30.3 bundle and the Gateway API v1.5.1 (experimental channel) bundle, with prose descriptions
 // stripped, so the analyzer works without ../shared at run time.
 //   node scripts/gen-schemas.js            (writes the table)
@@ -11,7 +11,7 @@ const fs = require('fs');
 const path = require('path');
 const { loadBundles, fail: failWith, root } = require('./crd-bundles');
 
-const target = path.join(root, 'lib', 'analyze', 'crd-schemas.json');
+const target = path.join(root, 'lib', 'analyze', 'schema', 'crd-schemas.json');
 
 function fail(message) {
   failWith('gen-schemas', message);

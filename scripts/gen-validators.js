@@ -10,8 +10,8 @@ const path = require('path');
 require('./register.js');
 const Ajv = require('ajv').default;
 const standaloneCode = require('ajv/dist/standalone').default;
-const { AJV_OPTIONS, objectSchema } = require('../lib/analyze/json-schema.ts');
-const { KINDS, validatorFingerprint, validatorId } = require('../lib/analyze/schema-table.ts');
+const { AJV_OPTIONS, objectSchema } = require('../lib/analyze/schema/json-schema.ts');
+const { KINDS, validatorFingerprint, validatorId } = require('../lib/analyze/schema/schema-table.ts');
 
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) {

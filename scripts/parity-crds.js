@@ -9,7 +9,7 @@ const YAML = require('yaml');
 require('./register.js');
 const { istioSource } = require('./istio-source.js');
 const { Analyzer } = require('../lib/analyze/analyzer.ts');
-const { parseManifests } = require('../lib/analyze/manifest.ts');
+const { parseManifests } = require('../lib/analyze/read/manifest.ts');
 
 const { ref, git, verbose } = istioSource('parity-crds');
 const dir = 'pkg/config/validation/testdata/crds';

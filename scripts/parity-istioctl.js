@@ -8,7 +8,7 @@
 require('./register.js');
 const { istioSource } = require('./istio-source.js');
 const { Analyzer } = require('../lib/analyze/analyzer.ts');
-const { parseManifests } = require('../lib/analyze/manifest.ts');
+const { parseManifests } = require('../lib/analyze/read/manifest.ts');
 
 const { ref, show, verbose } = istioSource('parity-istioctl');
 

@@ -1,7 +1,7 @@
 import { Chart, JsonPatch, Testing } from 'cdk8s';
 import { CircuitBreaker, extensions, gatewayApi, MeshService, networking, security, telemetry, useTrafficApi, TrafficApi, Canary, ServiceSubsets } from '../lib';
 import { Analyzer } from '../lib/analyze/analyzer';
-import * as TABLE from '../lib/analyze/crd-schemas.json';
+import * as TABLE from '../lib/analyze/schema/crd-schemas.json';
 import { everyKind, specMismatches } from './consumer/every-kind';
 import { find, manifestsOf, synth } from './util';
 

@@ -4,7 +4,7 @@ import { VirtualServiceSpecHttpRoute } from '../imports/networking.istio.io';
 import { Canary, TrafficApi } from '../lib';
 import { Analyzer } from '../lib/analyze/analyzer';
 import { Severity } from '../lib/analyze/finding';
-import { parseManifests } from '../lib/analyze/manifest';
+import { parseManifests } from '../lib/analyze/read/manifest';
 import {
   BookinfoStateChart, JwtEdgeChart, MeshTelemetryChart, ReleaseStepChart, TUTORIAL_STEPS, TutorialStep, addRelease,
 } from '../tutorial';

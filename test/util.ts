@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { BookinfoApp } from '../lib';
-import { Manifest, parseManifests } from '../lib/analyze/manifest';
+import { Manifest, parseManifests } from '../lib/analyze/read/manifest';
 
 /**
  * Synthesizes a chart the way `app.synth()` does, validations included, and returns its manifests.

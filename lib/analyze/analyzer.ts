@@ -1,56 +1,15 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { checkAnnotations } from './checks/annotations';
-import { checkConditions } from './checks/conditions';
-import { checkDestinationRuleHosts, checkDuplicateVirtualServices, checkMtls, checkSubsets, checkTelemetry, checkTelemetrySelectors } from './checks/conflicts';
-import { checkAuthorizationPolicies } from './checks/authorization';
-import { checkIngressAdmitsOutside } from './checks/ingress-policies';
-import { checkZtunnelAdmitsForwarders } from './checks/ztunnel-policies';
-import { checkWorkloads } from './checks/deployments';
-import { checkDeprecations } from './checks/deprecations';
-import { checkEnvoyFilters } from './checks/envoy-filters';
-import { checkGatewayApiRoutes } from './checks/gateway-api';
-import { checkGatewayPodSelectors } from './checks/gateway-selectors';
-import { checkGateways } from './checks/gateways';
-import { checkConflictingGateways, checkDuplicateCertificates, checkGatewaySecrets, checkGatewayWorkloads } from './checks/istio-gateways';
-import { checkJwksFetchRestriction, checkJwtClaimRoutes } from './checks/jwt-claim-routes';
-import { checkIngressSubsets } from './checks/ingress-subsets';
-import { checkInjectionLabels, checkPortNames } from './checks/kubernetes';
-import { checkDestinations, checkMatches, checkWeights } from './checks/routes';
-import { checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors } from './checks/workload-policies';
+import { MESH_CHECKS } from './checks';
 import { CHECKS, Finding, Severity } from './finding';
-import { Manifest, parseManifests } from './manifest';
-import { assumedObjects } from './defaults';
-import { groupBy, Mesh } from './mesh';
-import { SchemaValidator } from './schema';
-import { CHECKED_GROUPS } from './schema-table';
+import { assumedObjects } from './model/defaults';
+import { groupBy, Mesh } from './model/mesh';
+import { Manifest } from './read/manifest';
+import { SchemaValidator } from './schema/schema';
+import { CHECKED_GROUPS } from './schema/schema-table';
 import { webhookFindings } from './webhook';
 
 /** Groups of Kubernetes itself: used to resolve references, never reported as unknown. */
 const KUBERNETES_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling']);
-
-/** Cross-object checks, each reading the indexed mesh. */
-const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
-  checkDestinations, checkWeights, checkMatches, checkGateways,
-  checkDuplicateVirtualServices, checkSubsets, checkMtls, checkTelemetry, checkTelemetrySelectors,
-  checkPortNames, checkInjectionLabels, checkGatewayApiRoutes,
-  checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
-  checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
-  checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
-  checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction, checkConditions,
-  checkAnnotations, checkZtunnelAdmitsForwarders, checkIngressAdmitsOutside,
-];
-
-/** Manifests read from files, and findings for what could not be read. */
-export interface LoadResult {
-  readonly manifests: Manifest[];
-  readonly findings: Finding[];
-  /**
-   * Files found in a subdirectory of a directory argument. `kubectl apply -f dir/` does not read them:
-   * they are alternatives applied on top of the directory's own files (the tutorial's `dist/steps/`).
-   */
-  readonly nested: ReadonlySet<string>;
-}
 
 /**
  * Checks Istio configuration offline: each object against its CRD schema and CEL rules, then the
@@ -162,49 +121,6 @@ function checkFailed(check: string, manifests: readonly Manifest[], error: Error
     code: CHECKS.checkFailed.code, severity: CHECKS.checkFailed.severity, file: first?.file ?? '-', line: 1, object: '-',
     message: `check ${check} could not read the input, even without the objects the schema rejected (${error.message.split('\n')[0]}); fix the malformed Kubernetes objects`,
   };
-}
-
-/** Reads YAML files and directories (recursively: `.yaml`, `.yml`), in a stable order. */
-export function loadFiles(paths: readonly string[]): LoadResult {
-  const manifests: Manifest[] = [];
-  const findings: Finding[] = [];
-  const nested = new Set<string>();
-  for (const { file, depth } of expand(paths, findings, 0)) {
-    if (depth > 1) {
-      nested.add(file);
-    }
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      findings.push({ code: CHECKS.unreadable.code, severity: Severity.ERROR, file, line: 1, object: '-', message: `cannot read file: ${(e as Error).message}` });
-      continue;
-    }
-    const parsed = parseManifests(file, text);
-    manifests.push(...parsed.manifests);
-    findings.push(...parsed.findings);
-  }
-  return { manifests, findings, nested };
-}
-
-/** Files below `paths`, with their depth: 0 for a file argument, 1 for a file directly in a directory argument. */
-function expand(paths: readonly string[], findings: Finding[], depth: number): Array<{ file: string; depth: number }> {
-  return paths.flatMap(p => {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(p);
-    } catch {
-      findings.push({ code: CHECKS.unreadable.code, severity: Severity.ERROR, file: p, line: 1, object: '-', message: 'no such file or directory' });
-      return [];
-    }
-    if (!stat.isDirectory()) {
-      return [{ file: p, depth }];
-    }
-    return fs.readdirSync(p).sort()
-      .map(name => path.join(p, name))
-      .filter(child => fs.statSync(child).isDirectory() || /\.ya?ml$/.test(child))
-      .flatMap(child => expand([child], findings, depth + 1));
-  });
 }
 
 /** Orders findings by file, line and code, so output is stable and diffable. */

@@ -1,9 +1,10 @@
-import { Analyzer, formatFindings, hasErrors, loadFiles, sortFindings } from './analyzer';
+import { Analyzer, formatFindings, hasErrors, sortFindings } from './analyzer';
+import { loadFiles } from './read/files';
 import { CHECKS, Severity } from './finding';
-import { diff, explain, Format, formatDiff } from './review';
-import { applyInOrder, InputError, loadSide } from './sources';
-import { TrafficModel } from './traffic';
-import { groupBy } from './mesh';
+import { diff, explain, Format, formatDiff } from './review/review';
+import { applyInOrder, InputError, loadSide } from './review/sources';
+import { TrafficModel } from './review/traffic-model';
+import { groupBy } from './model/mesh';
 
 const USAGE = `usage: cdk8s-istio analyze [--json] [--base <file>]... <file or directory>...
        cdk8s-istio explain [--format text|markdown|json] [--base <input>] <input>...

@@ -1,5 +1,6 @@
 // The analyzer as a library (`cdk8s-istio/analyze`): the cdk8s validation plugin is `cdk8s-istio/plugin`.
-export { Analyzer, LoadResult, formatFindings, hasErrors, loadFiles, sortFindings } from './analyzer';
+export { Analyzer, formatFindings, hasErrors, sortFindings } from './analyzer';
+export { LoadResult, loadFiles } from './read/files';
 export { main } from './cli';
 export { CHECKS, Check, Finding, Severity } from './finding';
-export { Manifest, parseManifests } from './manifest';
+export { Manifest, parseManifests } from './read/manifest';

@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/lib/plugins/validation';
 import { Analyzer, hasErrors } from './analyzer';
 import { CHECKS, Finding, Severity } from './finding';
-import { Manifest, parseManifests } from './manifest';
+import { Manifest, parseManifests } from './read/manifest';
 
 /**
  * Properties for `IstioAnalyzerPlugin`, set under `properties:` in `cdk8s.yaml`.

@@ -26,15 +26,6 @@ export function renderedObjects(scope: IConstruct, kind: string): RenderedObject
 }
 
 /**
- * Whether every entry of `wanted` is present with the same value in `labels`.
- *
- * @internal
- */
-export function labelsMatch(wanted: Record<string, string>, labels: Record<string, string> | undefined): boolean {
-  return Object.entries(wanted).every(([key, value]) => labels?.[key] === value);
-}
-
-/**
  * Renders labels as `k=v, k=v` for error messages.
  *
  * @internal

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DestinationRule } from '../../imports/networking.istio.io';
-import { formatLabels, labelsMatch } from '../private/objects';
+import { labelsMatch } from '../private/labels';
+import { formatLabels } from '../private/objects';
 import { SynthIndex } from '../private/synth-index';
 import { assertDnsLabel } from '../private/validate';
 import { MeshService } from '../service';

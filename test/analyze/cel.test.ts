@@ -1,6 +1,6 @@
-import { celViolations, compileCel } from '../../lib/analyze/cel';
-import { withDefaults } from '../../lib/analyze/cel';
-import { KINDS, SOURCES } from '../../lib/analyze/schema-table';
+import { celViolations, compileCel } from '../../lib/analyze/schema/cel';
+import { withDefaults } from '../../lib/analyze/schema/cel';
+import { KINDS, SOURCES } from '../../lib/analyze/schema/schema-table';
 
 interface RuleSite { kind: string; rule: string; schema: any; versions: number }
 

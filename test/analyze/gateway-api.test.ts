@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Analyzer, loadFiles } from '../../lib/analyze/analyzer';
+import { Analyzer } from '../../lib/analyze/analyzer';
+import { loadFiles } from '../../lib/analyze/read/files';
 import { Severity } from '../../lib/analyze/finding';
 import { analyzeYaml, codes } from './helpers';
 

@@ -1,6 +1,6 @@
 import { Analyzer } from '../../lib/analyze/analyzer';
 import { Finding } from '../../lib/analyze/finding';
-import { parseManifests } from '../../lib/analyze/manifest';
+import { parseManifests } from '../../lib/analyze/read/manifest';
 
 const analyzer = new Analyzer();
 

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Analyzer, loadFiles } from '../../lib/analyze/analyzer';
+import { Analyzer } from '../../lib/analyze/analyzer';
+import { loadFiles } from '../../lib/analyze/read/files';
 import { GOOD } from './helpers';
 
 function tempFiles(files: Record<string, string>): string {

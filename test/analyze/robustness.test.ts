@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { Analyzer, loadFiles } from '../../lib/analyze/analyzer';
-import { parseManifests } from '../../lib/analyze/manifest';
-import { diff, explain, formatDiff } from '../../lib/analyze/review';
-import { TrafficModel } from '../../lib/analyze/traffic';
+import { Analyzer } from '../../lib/analyze/analyzer';
+import { loadFiles } from '../../lib/analyze/read/files';
+import { parseManifests } from '../../lib/analyze/read/manifest';
+import { diff, explain, formatDiff } from '../../lib/analyze/review/review';
+import { TrafficModel } from '../../lib/analyze/review/traffic-model';
 import { analyzeYaml } from './helpers';
 
 const SAMPLES = path.join(__dirname, '../../../shared/istio-1.30.3/samples/bookinfo');

@@ -1,10 +1,10 @@
 import Ajv from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
-import { AJV_OPTIONS, objectSchema } from '../../lib/analyze/json-schema';
-import { KINDS, validatorFingerprint, validatorId } from '../../lib/analyze/schema-table';
+import { AJV_OPTIONS, objectSchema } from '../../lib/analyze/schema/json-schema';
+import { KINDS, validatorFingerprint, validatorId } from '../../lib/analyze/schema/schema-table';
 
-const GENERATED = path.join(__dirname, '../../lib/analyze/generated');
+const GENERATED = path.join(__dirname, '../../lib/analyze/schema/generated');
 const BAD = {
   apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews' },
   spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', weight: 90 } }], match: [{ uri: { exact: '/a', prefix: '/b' } }] }] },

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { HttpMatch, IngressGateway, IngressGatewayProps, JwtEdge, JwtEdgeProps, MeshService, TrafficApi, useTrafficApi } from '../../lib';
 import { Analyzer } from '../../lib/analyze/analyzer';
-import { parseManifests } from '../../lib/analyze/manifest';
+import { parseManifests } from '../../lib/analyze/read/manifest';
 import { find, synth } from '../util';
 
 const PROPS: JwtEdgeProps = { issuer: 'https://accounts.example.com', jwksUri: 'https://accounts.example.com/.well-known/jwks.json', paths: ['/api/*'] };

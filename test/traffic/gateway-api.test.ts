@@ -9,7 +9,7 @@ import {
 } from '../../lib';
 import { Analyzer } from '../../lib/analyze/analyzer';
 import { Severity } from '../../lib/analyze/finding';
-import { parseManifests } from '../../lib/analyze/manifest';
+import { parseManifests } from '../../lib/analyze/read/manifest';
 import { find, synth } from '../util';
 
 const SAMPLES = path.join(__dirname, '../../../shared/istio-1.30.3/samples/bookinfo');

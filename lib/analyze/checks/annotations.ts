@@ -1,9 +1,9 @@
 import { CHECKS, Finding } from '../finding';
-import { ISTIO_ANNOTATIONS, IstioAnnotation } from '../istio-annotations';
-import { Manifest } from '../manifest';
-import { Mesh } from '../mesh';
-import { ANNOTATION_VALUES } from './annotation-values';
-import { objects } from './util';
+import { ISTIO_ANNOTATIONS, IstioAnnotation } from '../model/istio-annotations';
+import { Manifest } from '../read/manifest';
+import { Mesh } from '../model/mesh';
+import { ANNOTATION_VALUES } from '../webhook/annotation-values';
+import { objects } from '../read/values';
 
 // istioctl 1.30's annotations.K8sAnalyzer and maturity.AlphaAnalyzer: Istio annotations on the four kinds
 // they read, looked up in Istio's own annotation catalogue (istio-annotations.ts, generated from istio/api).

@@ -1,7 +1,7 @@
 import { CHECKS, Finding } from '../finding';
-import { Manifest } from '../manifest';
-import { Mesh } from '../mesh';
-import { objects } from './util';
+import { Manifest } from '../read/manifest';
+import { Mesh } from '../model/mesh';
+import { objects } from '../read/values';
 
 // istioctl 1.30's ConditionAnalyzer (conditions/conditions.go): status conditions a controller wrote that
 // say the object is not in effect, for YAML exported from a cluster (`kubectl get -o yaml`).

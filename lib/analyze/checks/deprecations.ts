@@ -1,6 +1,6 @@
 import { CHECKS, Finding } from '../finding';
-import { Mesh } from '../mesh';
-import { objects } from './util';
+import { Mesh } from '../model/mesh';
+import { objects } from '../read/values';
 
 // istioctl 1.30's deprecation FieldAnalyzer (deprecation/deprecation.go): fields Istio ignores or replaced,
 // and custom resource types it removed.

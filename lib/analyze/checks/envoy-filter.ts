@@ -1,0 +1,62 @@
+import { Check, CHECKS, Finding } from '../finding';
+import { Manifest } from '../read/manifest';
+import { Mesh } from '../model/mesh';
+
+// istioctl 1.30's EnvoyFilter patch analyzer (envoyfilter/envoyfilter.go): operations that Envoy ignores
+// for what they apply to, and relative operations whose outcome depends on the order filters apply in.
+
+const ROUTE_LEVEL = new Set(['ROUTE_CONFIGURATION', 'HTTP_ROUTE']);
+const REPLACEABLE = new Set(['NETWORK_FILTER', 'HTTP_FILTER', 'VIRTUAL_HOST']);
+
+/**
+ * The name a patch is known by: its value's `name`, else the listener filter it matches. istioctl compares
+ * these to find filters patched both with and without a proxy version.
+ */
+function instanceName(patch: any): string {
+  const value = patch.patch?.value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return '';
+  if (value.name !== undefined && value.name !== null) return `value:${JSON.stringify(value.name)}`;
+  return String(patch.match?.listener?.filterChain?.filter?.name ?? '');
+}
+
+/** What one patch gets, if anything; `relative` is the check for order-dependent operations, or none with a priority. */
+function patchFinding(filter: Manifest, patch: any, at: Array<string | number>, relative: Check | undefined): Finding | undefined {
+  const { operation } = patch.patch;
+  const { applyTo } = patch;
+  const orderDependent = () => relative && filter.finding(relative, `${operation} is relative to other filters' patches and the EnvoyFilter sets no priority: it may not apply${relative === CHECKS.envoyFilterRelativeWithVersion ? ' (another patch of the same filter matches a proxy version)' : ''}; use INSERT_FIRST or ADD, or set a priority`, at);
+  switch (operation) {
+    case 'ADD': return ROUTE_LEVEL.has(applyTo) ? filter.finding(CHECKS.envoyFilterAddIgnored, `ADD is ignored when applyTo is ${applyTo}`, at) : undefined;
+    case 'REMOVE': return ROUTE_LEVEL.has(applyTo) ? filter.finding(CHECKS.envoyFilterRemoveIgnored, `REMOVE is ignored when applyTo is ${applyTo}`, at) : orderDependent();
+    case 'REPLACE': return REPLACEABLE.has(applyTo) ? orderDependent() : filter.finding(CHECKS.envoyFilterReplaceInvalid, `REPLACE applies only to HTTP_FILTER, NETWORK_FILTER and VIRTUAL_HOST, not ${applyTo}`, at);
+    case 'INSERT_BEFORE': case 'INSERT_AFTER': return orderDependent();
+    default: return undefined;
+  }
+}
+
+function analyzeFilter(filter: Manifest, versioned: string[]): Finding[] {
+  // istioctl's messages carry no patch index, so it reports each code once per EnvoyFilter: at its first patch
+  const byCode = new Map<string, Finding>();
+  const priority = filter.object.spec?.priority ?? 0;
+  const patches = Array.isArray(filter.object.spec?.configPatches) ? filter.object.spec.configPatches : [];
+  for (let i = 0; i < patches.length; i++) {
+    const patch = patches[i];
+    if (!patch || typeof patch !== 'object' || !patch.patch) break; // as istioctl, which stops at the first patch without one
+    const name = instanceName(patch);
+    const relative = priority !== 0 ? undefined : versioned.includes(name) ? CHECKS.envoyFilterRelativeWithVersion : CHECKS.envoyFilterRelative;
+    const finding = patchFinding(filter, patch, ['spec', 'configPatches', i], relative);
+    if (finding && !byCode.has(finding.code)) byCode.set(finding.code, finding);
+    if (typeof patch.match?.proxy?.proxyVersion === 'string' && patch.match.proxy.proxyVersion !== '') versioned.push(name);
+  }
+  return [...byCode.values()];
+}
+
+/** IST0151–IST0155: EnvoyFilter patch operations that are ignored or that depend on filter order. */
+export function checkEnvoyFilters(mesh: Mesh): Finding[] {
+  const findings: Finding[] = [];
+  const versioned: string[] = [];
+  const filters = mesh.ofKind('networking.istio.io', 'EnvoyFilter');
+  for (const filter of [...filters].sort((a, b) => a.identity.localeCompare(b.identity))) {
+    findings.push(...analyzeFilter(filter, versioned));
+  }
+  return findings;
+}

@@ -1,0 +1,28 @@
+import { Finding } from '../finding';
+import { Mesh } from '../model/mesh';
+import { checkAnnotations } from './annotations';
+import { checkAuthorizationPolicies, checkIngressAdmitsOutside, checkZtunnelAdmitsForwarders } from './authorization-policy';
+import { checkConditions } from './conditions';
+import { checkDeprecations } from './deprecations';
+import { checkDestinationRuleHosts, checkMtls, checkServerVerification, checkSubsets } from './destination-rule';
+import { checkEnvoyFilters } from './envoy-filter';
+import { checkConflictingGateways, checkDuplicateCertificates, checkGatewaySecrets, checkGatewayWorkloads } from './gateway';
+import { checkGatewayApiRoutes, checkGatewayPodSelectors } from './gateway-api';
+import { checkInjectionLabels, checkPortNames, checkWorkloads } from './kubernetes';
+import { checkJwksFetchRestriction } from './request-authentication';
+import { checkServiceEntryAddresses } from './service-entry';
+import { checkSidecarSelectors } from './sidecar';
+import { checkTelemetry, checkTelemetrySelectors } from './telemetry';
+import { checkDestinations, checkDuplicateVirtualServices, checkGateways, checkIngressSubsets, checkJwtClaimRoutes, checkMatches, checkWeights } from './virtual-service';
+
+/** Cross-object checks, each reading the indexed mesh. */
+export const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
+  checkDestinations, checkWeights, checkMatches, checkGateways,
+  checkDuplicateVirtualServices, checkSubsets, checkMtls, checkTelemetry, checkTelemetrySelectors,
+  checkPortNames, checkInjectionLabels, checkGatewayApiRoutes,
+  checkConflictingGateways, checkGatewayWorkloads, checkGatewaySecrets, checkDuplicateCertificates,
+  checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
+  checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
+  checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction, checkConditions,
+  checkAnnotations, checkZtunnelAdmitsForwarders, checkIngressAdmitsOutside,
+];

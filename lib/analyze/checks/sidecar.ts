@@ -1,0 +1,58 @@
+import { CHECKS, Finding } from '../finding';
+import { append, Mesh, Workload } from '../model/mesh';
+import { podOf } from '../model/pods';
+import { Manifest } from '../read/manifest';
+import { selectorString } from '../read/values';
+
+const names = (sidecars: Manifest[]) => sidecars.map(s => s.name).sort();
+
+const inAmbient = (w: Workload) => podOf(w.manifest).annotations['ambient.istio.io/redirection'] === 'enabled';
+
+function namespaceInAmbient(ns: Manifest | undefined): boolean {
+  const labels = ns?.object.metadata?.labels ?? {};
+  return labels['istio-injection'] !== 'enabled' && !labels['istio.io/rev'] && labels['istio.io/dataplane-mode'] === 'ambient';
+}
+
+/** IST0101, IST0110, IST0111, IST0167: Sidecar selectors that match no pod, that overlap, or that an ambient workload ignores. */
+export function checkSidecarSelectors(mesh: Mesh): Finding[] {
+  const findings: Finding[] = [];
+  const byWorkload = new Map<Workload, Manifest[]>();
+  const byNamespace = new Map<string, Manifest[]>();
+  for (const sidecar of mesh.ofKind('networking.istio.io', 'Sidecar')) {
+    const labels = sidecar.object.spec?.workloadSelector?.labels;
+    if (!labels || typeof labels !== 'object' || Object.keys(labels).length === 0) {
+      append(byNamespace, sidecar.namespace, sidecar);
+      continue;
+    }
+    const selected = mesh.workloadsSelectedBy(sidecar.namespace, labels);
+    if (selected.length === 0) {
+      findings.push(sidecar.finding(CHECKS.sidecarSelectorNotFound, `workloadSelector ${selectorString(labels)} matches no pod or pod template in namespace ${sidecar.namespace}`, ['spec', 'workloadSelector', 'labels']));
+    }
+    selected.forEach(w => append(byWorkload, w, sidecar));
+  }
+  const ineffective = new Set<Manifest>();
+  const reportIneffective = (sidecar: Manifest, reason: string) => {
+    if (ineffective.has(sidecar)) return;
+    ineffective.add(sidecar);
+    findings.push(sidecar.finding(CHECKS.ineffectiveSidecar, `the policy has no impact: ${reason}`));
+  };
+  for (const [workload, sidecars] of byWorkload) {
+    if (inAmbient(workload)) {
+      sidecars.forEach(s => reportIneffective(s, 'selected workload is in ambient mode'));
+    } else if (sidecars.length > 1) {
+      for (const s of sidecars) {
+        findings.push(s.finding(CHECKS.sidecarSelectorConflict, `the Sidecars ${names(sidecars).join(', ')} in namespace ${workload.namespace} select the same workload ${workload.manifest.kind}/${workload.manifest.name}: which one applies is undefined`, ['metadata', 'name']));
+      }
+    }
+  }
+  for (const [namespace, sidecars] of byNamespace) {
+    if (namespaceInAmbient(mesh.namespaces.get(namespace))) {
+      sidecars.forEach(s => reportIneffective(s, 'namespace is in ambient mode'));
+    } else if (sidecars.length > 1) {
+      for (const s of sidecars) {
+        findings.push(s.finding(CHECKS.sidecarsWithoutSelector, `the Sidecars ${names(sidecars).join(', ')} in namespace ${namespace} have no workload selector: which one applies is undefined`));
+      }
+    }
+  }
+  return findings;
+}

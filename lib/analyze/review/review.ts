@@ -1,0 +1,354 @@
+import { Finding } from '../finding';
+import { groupBy } from '../model/mesh';
+import { HostModel, RouteModel, TrafficModel } from './traffic-model';
+
+/** One change to a host's traffic, as `diff` reports it. */
+export interface TrafficChange {
+  readonly host: string;
+  readonly namespace: string;
+  /** `route`, `order`, `policy`, `subset`, `mtls`, `access` or `host`. */
+  readonly aspect: string;
+  /** What the change is about (`plain requests`, `outlierDetection.consecutive5xxErrors`, `callers`). */
+  readonly subject: string;
+  readonly before: string;
+  readonly after: string;
+  /** The change in one line: `plain requests: v1 90% → 50%, v2 10% → 50%`. */
+  readonly summary: string;
+}
+
+/** Output formats of `explain` and `diff`. */
+export type Format = 'text' | 'markdown' | 'json';
+
+const ARROW = '→';
+
+// ---------------------------------------------------------------- explain
+
+/** What a request to each host gets, in route order; findings of the analyzer are marked under their host. */
+export function explain(model: TrafficModel, findings: readonly Finding[], format: Format): string {
+  const hosts = [...model.hosts.values()];
+  const byObject = new Map<string, Finding[]>();
+  for (const f of findings) {
+    byObject.set(f.object, [...(byObject.get(f.object) ?? []), f]);
+  }
+  const marks = (h: HostModel) => [
+    ...h.virtualService ? byObject.get(`VirtualService/${h.virtualService}`) ?? [] : [],
+    ...(h.httpRoutes ?? []).flatMap(r => byObject.get(`HTTPRoute/${r}`) ?? []),
+    ...h.gateway ? byObject.get(h.gateway) ?? [] : [],
+  ];
+  if (format === 'json') {
+    return JSON.stringify({ hosts: hosts.map(h => ({ ...h, findings: marks(h) })) }, null, 2) + '\n';
+  }
+  if (format === 'markdown') {
+    return hosts.map(h => explainMarkdown(h, marks(h))).join('\n') + '\n' + mermaid(model, hosts.map(h => h.fqdn), undefined) + '\n';
+  }
+  return hosts.map(h => explainText(h, marks(h))).join('\n');
+}
+
+function explainText(h: HostModel, findings: readonly Finding[]): string {
+  const lines = [`${h.host} (${h.namespace})  ${routedBy(h)}`];
+  h.routes.forEach((r, i) => {
+    lines.push(`  route ${i + 1}  ${r.label} ${ARROW} ${destinations(r)}`);
+    const extras = behaviour(r);
+    if (extras.length > 0) {
+      lines.push(`           ${extras.join('; ')}`);
+    }
+  });
+  if (Object.keys(h.subsets).length > 0) {
+    lines.push(`  subsets  ${Object.entries(h.subsets).map(([name, labels]) => `${name} [${labels}]`).join(', ')}`);
+  }
+  if (Object.keys(h.policy).length > 0) {
+    lines.push(`  policy   ${Object.entries(h.policy).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+  }
+  lines.push(`  mTLS     ${h.mtls}`);
+  lines.push(`  callers  ${access(h)}`);
+  for (const f of findings) {
+    lines.push(`  ! ${f.code} ${f.severity}: ${f.message} (${f.file}:${f.line})`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function routedBy(h: HostModel): string {
+  if (h.virtualService) return `VirtualService ${h.virtualService}`;
+  if (h.httpRoutes) return `HTTPRoute ${h.httpRoutes.join(', ')}`;
+  return 'no route: every request to any endpoint';
+}
+
+function explainMarkdown(h: HostModel, findings: readonly Finding[]): string {
+  const rows = h.routes.map((r, i) => `| ${i + 1} | ${cell(r.label)} | ${cell(destinations(r))} | ${cell(behaviour(r).join('; ') || '-')} |`);
+  return [
+    `#### ${h.host} (${h.namespace})`,
+    '',
+    '| # | match | destinations | timeout, retries, fault, mirror |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+    `mTLS: ${cell(h.mtls)} · callers: ${cell(access(h))}${Object.keys(h.policy).length > 0 ? ` · policy: ${cell(Object.entries(h.policy).map(([k, v]) => `${k} ${v}`).join('; '))}` : ''}`,
+    ...findings.map(f => `> ${f.code} ${f.severity}: ${cell(f.message)}`),
+    '',
+  ].join('\n');
+}
+
+function destinations(r: RouteModel): string {
+  if (r.response) {
+    return r.response;
+  }
+  if (r.destinations.length === 0) {
+    return '(no destination: 404)';
+  }
+  return r.destinations.map(d => `${d.target} ${d.weight}%${d.labels ? ` [${d.labels}]` : ''}`).join(', ');
+}
+
+function behaviour(r: RouteModel): string[] {
+  return [
+    r.timeout && `timeout ${r.timeout}`,
+    r.retries && `retries ${r.retries}`,
+    r.delay && `delay ${r.delay.fixedDelay} on ${r.delay.percentage}%`,
+    r.abort && `abort ${r.abort.httpStatus} on ${r.abort.percentage}%`,
+    r.mirror && `mirror to ${r.mirror}`,
+    r.rewrite && `rewrite ${r.rewrite}`,
+    r.headers && `headers ${r.headers}`,
+  ].filter((x): x is string => Boolean(x));
+}
+
+function access(h: HostModel): string {
+  const denies = h.access.denies.length > 0 ? ` (DENY policies: ${h.access.denies.join(', ')})` : '';
+  switch (h.access.kind) {
+    case 'anyone': return `anyone (no ALLOW policy applies)${denies}`;
+    case 'nobody': return `nobody: ALLOW policies apply and admit no caller (allow-nothing)${denies}`;
+    default: return h.access.callers.join(', ') + denies;
+  }
+}
+
+// ---------------------------------------------------------------- diff
+
+/** What changes for traffic from `before` to `after`, host by host; formatting-only changes are none. */
+export function diff(before: TrafficModel, after: TrafficModel): TrafficChange[] {
+  const fqdns = [...new Set([...before.hosts.keys(), ...after.hosts.keys()])].sort();
+  return fqdns.flatMap(fqdn => hostChanges(before.hosts.get(fqdn), after.hosts.get(fqdn)));
+}
+
+function hostChanges(a: HostModel | undefined, b: HostModel | undefined): TrafficChange[] {
+  const h = (b ?? a)!;
+  const change = (aspect: string, subject: string, before: string, after: string, summary: string): TrafficChange =>
+    ({ host: h.host, namespace: h.namespace, aspect, subject, before, after, summary });
+  if (!a || !b) {
+    return [change('host', h.host, a ? 'present' : 'absent', b ? 'present' : 'absent', b ? `+ host (${h.routes.length} route${h.routes.length === 1 ? '' : 's'})` : '- host')];
+  }
+  return [
+    ...routeChanges(a, b, change),
+    ...recordChanges('subset', a.subsets, b.subsets, (k, x, y) => change('subset', k, x, y,
+      x === '' ? `+ subset ${k} [${y}]` : y === '' ? `- subset ${k}` : `subset ${k} selects ${x} ${ARROW} ${y}`)),
+    ...recordChanges('policy', a.policy, b.policy, (k, x, y) => change('policy', k, x, y,
+      x === '' ? `+ ${k} ${y}` : y === '' ? `- ${k} ${x}` : `${k} ${x} ${ARROW} ${y}`)),
+    ...(mode(a.mtls) !== mode(b.mtls) ? [change('mtls', 'mTLS', a.mtls, b.mtls, `mTLS ${mode(a.mtls)} ${ARROW} ${mode(b.mtls)}`)] : []),
+    ...accessChanges(a, b, change),
+  ];
+}
+
+type ChangeOf = (aspect: string, subject: string, before: string, after: string, summary: string) => TrafficChange;
+
+function routeChanges(a: HostModel, b: HostModel, change: ChangeOf): TrafficChange[] {
+  const before = new Map(a.routes.map(r => [r.key, r]));
+  const after = new Map(b.routes.map(r => [r.key, r]));
+  const changes: TrafficChange[] = [];
+  for (const r of b.routes) {
+    const old = before.get(r.key);
+    if (!old) {
+      changes.push(change('route', r.label, '', describe(r), `+ route for ${r.label} ${ARROW} ${destinations(r)}${behaviour(r).length > 0 ? ` (${behaviour(r).join('; ')})` : ''}`));
+      continue;
+    }
+    changes.push(...sameRouteChanges(old, r, change));
+  }
+  for (const r of a.routes.filter(x => !after.has(x.key))) {
+    changes.push(change('route', r.label, describe(r), '', `- route for ${r.label} (was ${ARROW} ${destinations(r)})`));
+  }
+  const order = (routes: RouteModel[], other: Map<string, RouteModel>) => routes.filter(r => other.has(r.key)).map(r => r.label);
+  const was = order(a.routes, after);
+  const now = order(b.routes, before);
+  if (was.join('\n') !== now.join('\n')) {
+    changes.push(change('order', 'route order', was.join(' | '), now.join(' | '), `route order: ${was.join(', ')} ${ARROW} ${now.join(', ')} (the first match wins)`));
+  }
+  return changes;
+}
+
+function sameRouteChanges(a: RouteModel, b: RouteModel, change: ChangeOf): TrafficChange[] {
+  const changes: TrafficChange[] = [];
+  const weights = weightChanges(a, b);
+  if (weights) {
+    changes.push(change('route', a.label, destinations(a), destinations(b), `${b.label}: ${weights}`));
+  }
+  const of = `${a.label === 'plain requests' ? 'plain requests' : `requests with ${b.label}`}`;
+  const fault = (f?: { percentage: number }, what?: string) => f ? `${what} on ${f.percentage}% of ${of}` : '';
+  const pairs: Array<[string, string, string]> = [
+    ['delay', fault(a.delay, `delay ${a.delay?.fixedDelay}`), fault(b.delay, `delay ${b.delay?.fixedDelay}`)],
+    ['abort', fault(a.abort, `abort ${a.abort?.httpStatus}`), fault(b.abort, `abort ${b.abort?.httpStatus}`)],
+    ['timeout', a.timeout ?? '', b.timeout ?? ''],
+    ['retries', a.retries ?? '', b.retries ?? ''],
+    ['mirror', a.mirror ?? '', b.mirror ?? ''],
+    ['response', a.response ?? '', b.response ?? ''],
+    ['rewrite', a.rewrite ?? '', b.rewrite ?? ''],
+    ['headers', a.headers ?? '', b.headers ?? ''],
+  ];
+  for (const [what, x, y] of pairs) {
+    if (x === y) {
+      continue;
+    }
+    const summary = what === 'delay' || what === 'abort'
+      ? (x === '' ? `+ ${y}` : y === '' ? `- ${x}` : `${x} ${ARROW} ${y}`)
+      : `${b.label}: ${x === '' ? `+ ${what} ${y}` : y === '' ? `- ${what} ${x}` : `${what} ${x} ${ARROW} ${y}`}`;
+    changes.push(change('route', `${b.label} ${what}`, x, y, summary));
+  }
+  return changes;
+}
+
+function weightChanges(a: RouteModel, b: RouteModel): string | undefined {
+  const share = (r: RouteModel) => {
+    const m = new Map<string, number>();
+    for (const d of r.destinations) {
+      m.set(d.target, (m.get(d.target) ?? 0) + d.weight);
+    }
+    return m;
+  };
+  const x = share(a);
+  const y = share(b);
+  const targets = [...new Set([...x.keys(), ...y.keys()])];
+  // a destination a route no longer names gets 0% of its requests, as one with weight 0 does
+  const parts = targets.filter(t => (x.get(t) ?? 0) !== (y.get(t) ?? 0)).map(t => `${t} ${x.get(t) ?? 0}% ${ARROW} ${y.get(t) ?? 0}%`);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+function recordChanges(_: string, a: Record<string, string>, b: Record<string, string>, make: (key: string, before: string, after: string) => TrafficChange): TrafficChange[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.filter(k => a[k] !== b[k]).map(k => make(k, a[k] ?? '', b[k] ?? ''));
+}
+
+function accessChanges(a: HostModel, b: HostModel, change: ChangeOf): TrafficChange[] {
+  const who = (h: HostModel) => h.access.kind === 'anyone' ? ['anyone'] : h.access.callers;
+  const x = new Set(who(a));
+  const y = new Set(who(b));
+  const changes: TrafficChange[] = [];
+  for (const caller of [...y].filter(c => !x.has(c))) {
+    changes.push(change('access', caller, '', 'allowed', caller === 'anyone' ? '+ anyone may call it (no ALLOW policy applies any more)' : `+ ${caller} may call it`));
+  }
+  for (const caller of [...x].filter(c => !y.has(c))) {
+    changes.push(change('access', caller, 'allowed', '', caller === 'anyone' ? 'only the callers its ALLOW policies name may call it now' : `${caller} may no longer call it`));
+  }
+  if (a.access.kind !== b.access.kind && b.access.kind === 'nobody') {
+    changes.push(change('access', 'callers', a.access.kind, b.access.kind, 'nobody may call it (allow-nothing)'));
+  }
+  return changes;
+}
+
+function mode(mtls: string): string {
+  return mtls.split(' ')[0];
+}
+
+function describe(r: RouteModel): string {
+  return [destinations(r), ...behaviour(r)].join('; ');
+}
+
+/** Renders the changes of `diff`. */
+export function formatDiff(changes: readonly TrafficChange[], before: TrafficModel, after: TrafficModel, format: Format): string {
+  if (format === 'json') {
+    return JSON.stringify({ changed: changes.length > 0, changes }, null, 2) + '\n';
+  }
+  if (changes.length === 0) {
+    return format === 'markdown' ? '### Traffic changes\n\nNo traffic changes.\n' : 'no traffic changes\n';
+  }
+  if (format === 'text') {
+    return changes.map(c => `${c.host} (${c.namespace}): ${c.summary}`).join('\n') + '\n';
+  }
+  const byHost = groupBy(changes, c => `${c.host} (${c.namespace})`);
+  const tables = [...byHost].map(([host, hostChanges]) => {
+    const rows = hostChanges.map(c => `| ${cell(c.subject)} | ${cell(c.before || '-')} | ${cell(c.after || '-')} | ${cell(c.summary)} |`);
+    return [`#### ${host}`, '', '| what | before | after | change |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
+  });
+  const fqdnOf = new Map([...before.hosts.values(), ...after.hosts.values()].map(h => [`${h.host} (${h.namespace})`, h.fqdn]));
+  const changed = new Set(changes.map(c => fqdnOf.get(`${c.host} (${c.namespace})`)!));
+  return ['### Traffic changes', '', ...tables, mermaid(after, [...changed], before), ''].join('\n');
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+// ---------------------------------------------------------------- mermaid
+
+const MAX_HOSTS = 40;
+
+/**
+ * A Mermaid flowchart of `focus` hosts and their neighbours (callers the AuthorizationPolicies allow, and
+ * hosts they call): weighted edges to the versions, faults on the edges, allowed callers dotted.
+ * A large mesh shows at most 40 hosts, the changed ones first.
+ */
+export function mermaid(model: TrafficModel, focus: readonly string[], before: TrafficModel | undefined): string {
+  const ids = new Map<string, string>();
+  const id = (name: string) => {
+    if (!ids.has(name)) {
+      ids.set(name, `n${ids.size}`);
+    }
+    return ids.get(name)!;
+  };
+  const shown = neighbourhood(model, focus.slice(0, MAX_HOSTS)).slice(0, MAX_HOSTS);
+  const lines = ['```mermaid', 'flowchart LR'];
+  for (const fqdn of shown) {
+    const h = model.hosts.get(fqdn) ?? before?.hosts.get(fqdn);
+    if (!h) {
+      continue;
+    }
+    const node = id(`${h.host} (${h.namespace})`);
+    lines.push(`  ${node}["${label(`${h.host} (${h.namespace})`)}"]`);
+    if (focus.includes(fqdn)) {
+      lines.push(`  style ${node} stroke-width:3px`);
+    }
+    for (const r of model.hosts.has(fqdn) ? h.routes : []) {
+      for (const d of r.destinations) {
+        // a destination that is a host of the model is its node; a version or subset is a node of its own
+        const known = d.host !== undefined ? model.hosts.get(d.host) : undefined;
+        const target = known ? id(`${known.host} (${known.namespace})`) : id(`${h.fqdn}→${d.target}`);
+        lines.push(known ? `  ${target}["${label(`${known.host} (${known.namespace})`)}"]` : `  ${target}(["${label(d.host ? d.target : `${h.host} ${d.target}`)}"])`);
+        const fault = [r.delay && `delay ${r.delay.fixedDelay} on ${r.delay.percentage}%`, r.abort && `abort ${r.abort.httpStatus} on ${r.abort.percentage}%`].filter(Boolean).join(', ');
+        const text = `${r.key === 'default' ? '' : `${r.label}: `}${d.weight}%${fault ? `, ${fault}` : ''}`;
+        lines.push(`  ${node} -->|"${label(text)}"| ${target}`);
+      }
+    }
+    for (const caller of h.access.kind === 'some' ? h.access.callers : []) {
+      // a caller that is a host of the mesh is the same node as the host
+      const name = caller.replace(/ \[.*\]$/, '');
+      lines.push(`  ${id(name)}["${label(name)}"] -.->|allowed| ${node}`);
+    }
+  }
+  const hidden = new Set([...model.hosts.keys(), ...focus]).size - shown.length;
+  if (hidden > 0) {
+    lines.push(`  more["… ${hidden} more host${hidden === 1 ? '' : 's'} not shown"]`);
+  }
+  lines.push('```');
+  return lines.join('\n');
+}
+
+function neighbourhood(model: TrafficModel, focus: readonly string[]): string[] {
+  const result = new Set(focus);
+  const byName = new Map([...model.hosts.values()].map(h => [`${h.host} (${h.namespace})`, h.fqdn]));
+  for (const fqdn of focus) {
+    const h = model.hosts.get(fqdn);
+    if (!h) {
+      continue;
+    }
+    // the hosts the focus host's workloads may call, and the hosts whose workloads may call it
+    for (const callee of model.callers.get(`${h.host} (${h.namespace})`) ?? []) {
+      result.add(callee);
+    }
+    for (const caller of h.access.callers) {
+      const callerHost = byName.get(caller.replace(/ \[.*\]$/, ''));
+      if (callerHost) {
+        result.add(callerHost);
+      }
+    }
+  }
+  return [...result];
+}
+
+function label(text: string): string {
+  // Mermaid labels in double quotes take any text but a double quote; entity codes stand for the rest
+  return text.replace(/"/g, '#quot;').replace(/[<>]/g, c => (c === '<' ? '#lt;' : '#gt;'));
+}

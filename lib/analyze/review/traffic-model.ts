@@ -1,0 +1,431 @@
+import { asIstioHttpRoutes, serviceParents } from '../model/gateway-routes';
+import { append, Mesh, Workload } from '../model/mesh';
+import { Manifest } from '../read/manifest';
+import { labelsMatch, objects, strings } from '../read/values';
+import { AccessModel, PolicyIndex } from './policy-index';
+
+/**
+ * What one HTTP route of a host does to the requests it matches.
+ */
+export interface RouteModel {
+  /** The route's matches in canonical form (`default` for a route that matches every request): the key routes are compared by. */
+  readonly key: string;
+  /** The matches as a person reads them (`user-agent ~ .*iPhone.*`, `plain requests`). */
+  readonly label: string;
+  /** Where matching requests go, with the share of each (0..100) and the pod labels the subset selects. */
+  readonly destinations: Array<{
+    readonly target: string;
+    readonly weight: number;
+    readonly labels?: string;
+    /** FQDN of the destination when it is another host than the routed one (a version Service, another service), which `target` names. */
+    readonly host?: string;
+  }>;
+  readonly timeout?: string;
+  readonly retries?: string;
+  readonly delay?: { readonly fixedDelay: string; readonly percentage: number };
+  readonly abort?: { readonly httpStatus: number; readonly percentage: number };
+  readonly mirror?: string;
+  /** A response the proxy gives itself instead of routing: `redirect 301: scheme https`, `respond 503`. */
+  readonly response?: string;
+  /** How the request is rewritten before it is sent: `uri /v2, authority api.internal`. */
+  readonly rewrite?: string;
+  /** Header changes on the request and the response: `request set x-env=canary; response remove server`. */
+  readonly headers?: string;
+}
+
+/**
+ * What a request to one host gets: routes, the DestinationRule's policy, mTLS and who may call it.
+ */
+export interface HostModel {
+  readonly fqdn: string;
+  readonly host: string;
+  readonly namespace: string;
+  /** `namespace/name` of the VirtualService that routes the host in the mesh, if any. */
+  readonly virtualService?: string;
+  /** `namespace/name` of the HTTPRoutes attached to the host's Service (Gateway API), if no VirtualService routes it. */
+  readonly httpRoutes?: string[];
+  /** For a route bound to a gateway, the Gateway object as findings name it (`Gateway/bookinfo/bookinfo-gateway`), when the input has it. */
+  readonly gateway?: string;
+  readonly routes: RouteModel[];
+  /** Subsets of the host's DestinationRules: name → `k=v, k=v` labels. */
+  readonly subsets: Record<string, string>;
+  /** The DestinationRule's traffic policy, flattened (`outlierDetection.consecutive5xxErrors` → `5`); subset policies under `subset <name>: …`. */
+  readonly policy: Record<string, string>;
+  /** The mTLS mode that applies to the host's workloads, and the PeerAuthentication that sets it. */
+  readonly mtls: string;
+  readonly access: AccessModel;
+  /** The host's workloads (`reviews-v1`, …) by the labels of the Service's selector. */
+  readonly workloads: string[];
+}
+
+/**
+ * The traffic of a mesh, host by host: the model `explain` prints and `diff` compares.
+ */
+export class TrafficModel {
+  /** Hosts by FQDN, in name order. */
+  public readonly hosts: Map<string, HostModel>;
+  /** Call edges the AuthorizationPolicies allow: caller display name → host FQDNs. */
+  public readonly callers = new Map<string, string[]>();
+
+  public constructor(manifests: readonly Manifest[]) {
+    const mesh = new Mesh(manifests);
+    const index = new PolicyIndex(manifests);
+    const fqdns = new Set<string>([...mesh.services.keys()]);
+    const routesByHost = new Map<string, Manifest[]>();
+    for (const vs of mesh.virtualServices) {
+      if (!meshBound(vs)) {
+        continue;
+      }
+      for (const host of strings(vs.object.spec?.hosts)) {
+        if (!host.includes('*')) {
+          const fqdn = mesh.fqdn(host, vs.namespace);
+          fqdns.add(fqdn);
+          append(routesByHost, fqdn, vs);
+        }
+      }
+    }
+    const httpRoutesByHost = new Map<string, Manifest[]>();
+    for (const route of mesh.routes.filter(r => r.kind === 'HTTPRoute')) {
+      for (const parent of serviceParents(route)) {
+        const fqdn = `${parent.name}.${parent.namespace}.svc.cluster.local`;
+        fqdns.add(fqdn);
+        append(httpRoutesByHost, fqdn, route);
+      }
+    }
+    for (const dr of mesh.destinationRules) {
+      const host = mesh.ruleHost(dr);
+      if (host && !host.includes('*')) {
+        fqdns.add(host);
+      }
+    }
+    // a ServiceEntry makes a host reachable (egress under REGISTRY_ONLY): a new one is a traffic change
+    const entries = new Map<string, Manifest>();
+    for (const { host, manifest } of mesh.serviceEntryHosts.filter(e => !e.host.includes('*'))) {
+      fqdns.add(host);
+      entries.set(host, entries.get(host) ?? manifest);
+    }
+    const hosts = [
+      ...[...fqdns].sort().map(fqdn => hostModel(mesh, index, fqdn, routesByHost.get(fqdn)?.[0], httpRoutesByHost.get(fqdn) ?? [], entries.get(fqdn))),
+      ...[...ingressEntries(mesh)].sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => ingressModel(mesh, index, key, entry)),
+    ];
+    this.hosts = new Map(hosts.map(h => [h.fqdn, h]));
+    for (const h of hosts) {
+      for (const caller of h.access.callers) {
+        append(this.callers, caller.replace(/ \[.*\]$/, ''), h.fqdn);
+      }
+    }
+  }
+}
+
+/** The routes a gateway applies to one hostname (a listener's, for a Gateway API route naming one). */
+interface IngressEntry {
+  /** `namespace/name` of the Gateway, and `/section` of its listener when a route names one. */
+  readonly gateway: string;
+  readonly hostname: string;
+  readonly namespace: string;
+  readonly gatewayObject?: Manifest;
+  vs?: Manifest;
+  readonly httpRoutes: Manifest[];
+}
+
+/** Routes bound to gateways: VirtualServices with gateways other than `mesh`, HTTPRoutes with a Gateway parent. */
+function ingressEntries(mesh: Mesh): Map<string, IngressEntry> {
+  const entries = new Map<string, IngressEntry>();
+  const entry = (gateway: string, hostname: string, namespace: string, gatewayObject: Manifest | undefined, section?: string) => {
+    const ref = section ? `${gateway}/${section}` : gateway;
+    const key = `gateway ${ref} ${hostname}`;
+    if (!entries.has(key)) entries.set(key, { gateway: ref, hostname, namespace, gatewayObject, httpRoutes: [] });
+    return entries.get(key)!;
+  };
+  for (const vs of mesh.virtualServices) {
+    for (const g of strings(vs.object.spec?.gateways).filter(name => name !== 'mesh')) {
+      const ref = g.includes('/') ? g : `${vs.namespace}/${g}`;
+      for (const host of strings(vs.object.spec?.hosts)) {
+        // the first VirtualService for a gateway and host is the one the model reads, as for mesh hosts
+        const e = entry(ref, host, vs.namespace, mesh.gateways.get(ref));
+        e.vs = e.vs ?? vs;
+      }
+    }
+  }
+  for (const route of mesh.routes.filter(r => r.kind === 'HTTPRoute')) {
+    const parents = objects(route.object.spec?.parentRefs)
+      .filter(p => (p.kind ?? 'Gateway') === 'Gateway' && (p.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' && typeof p.name === 'string');
+    for (const p of parents) {
+      const ref = `${p.namespace ?? route.namespace}/${p.name}`;
+      const hostnames = strings(route.object.spec?.hostnames);
+      for (const hostname of hostnames.length > 0 ? hostnames : ['*']) {
+        entry(ref, hostname, route.namespace, mesh.kubernetesGateways.get(ref), typeof p.sectionName === 'string' ? p.sectionName : undefined).httpRoutes.push(route);
+      }
+    }
+  }
+  return entries;
+}
+
+/** What a gateway does with requests for one hostname: its routes, and who may send them after its policies. */
+function ingressModel(mesh: Mesh, index: PolicyIndex, key: string, e: IngressEntry): HostModel {
+  return {
+    fqdn: key,
+    host: `${e.hostname} via gateway ${e.gateway}`,
+    namespace: e.namespace,
+    gateway: e.gatewayObject?.id,
+    ...routing(mesh, key, e.namespace, e.vs, e.httpRoutes) ?? { routes: [] },
+    subsets: {},
+    policy: {},
+    mtls: 'not applicable: the gateway terminates its clients\' connections',
+    access: index.accessAtGateway(e.gatewayObject),
+    workloads: [],
+  };
+}
+
+/**
+ * The routes of a host or a gateway entry: its VirtualService's, else its HTTPRoutes' as istiod translates
+ * them. A VirtualService routes by subsets; an HTTPRoute by other Services (one per version).
+ */
+function routing(mesh: Mesh, routed: string, namespace: string, vs: Manifest | undefined, httpRoutes: Manifest[]): Pick<HostModel, 'virtualService' | 'httpRoutes' | 'routes'> | undefined {
+  if (vs) {
+    return { virtualService: `${vs.namespace}/${vs.name}`, routes: routesOf(vs.object.spec?.http, vs.namespace, mesh, routed, d => subsetLabels(mesh, d, vs.namespace)) };
+  }
+  if (httpRoutes.length > 0) {
+    const http = withoutSolePorts(mesh, asIstioHttpRoutes(httpRoutes), namespace);
+    return { httpRoutes: httpRoutes.map(r => `${r.namespace}/${r.name}`).sort(), routes: routesOf(http, namespace, mesh, routed, d => backendLabels(mesh, d, namespace)) };
+  }
+  return undefined;
+}
+
+/** What a subset destination selects: its labels and the workloads of its host behind them. */
+function subsetLabels(mesh: Mesh, destination: any, namespace: string): string | undefined {
+  if (typeof destination?.host !== 'string' || destination.subset === undefined) return undefined;
+  const fqdn = mesh.fqdn(destination.host, namespace);
+  const subset = mesh.subsetsOf(fqdn).find(s => s.name === destination.subset);
+  return subset && `${formatLabels(subset.labels)}${podsOf(workloadsOf(mesh, mesh.services.get(fqdn)), subset.labels)}`;
+}
+
+function meshBound(vs: Manifest): boolean {
+  const gateways: unknown = vs.object.spec?.gateways;
+  return !Array.isArray(gateways) || gateways.length === 0 || gateways.includes('mesh');
+}
+
+function hostModel(mesh: Mesh, index: PolicyIndex, fqdn: string, vs: Manifest | undefined, httpRoutes: Manifest[], entry?: Manifest): HostModel {
+  const namespace = mesh.namespaceOf(fqdn) ?? vs?.namespace ?? entry?.namespace ?? 'default';
+  const host = fqdn.endsWith('.svc.cluster.local') ? fqdn.split('.')[0] : fqdn;
+  const service = mesh.services.get(fqdn);
+  const workloads = workloadsOf(mesh, service);
+  const subsets = Object.fromEntries(mesh.subsetsOf(fqdn).map(s => [s.name, `${formatLabels(s.labels)}${podsOf(workloads, s.labels)}`]));
+  // a VirtualService routes by subsets of the host; an HTTPRoute by other Services (one per version)
+  const routed = routing(mesh, fqdn, namespace, vs, httpRoutes)
+    ?? { routes: [{ key: 'default', label: 'plain requests', destinations: [{ target: ALL_ENDPOINTS, weight: 100 }] }] };
+  const waypoint = service && mesh.waypointOf(service);
+  const external = !service && entry?.object.spec?.location === 'MESH_EXTERNAL';
+  return {
+    fqdn,
+    host,
+    namespace,
+    ...routed,
+    subsets,
+    policy: policyOf(mesh, fqdn),
+    // PeerAuthentication and AuthorizationPolicy act on the mesh's workloads, which an external host has none of
+    mtls: external ? `not applicable: a host outside the mesh (ServiceEntry ${entry!.namespace}/${entry!.name})` : index.mtls(namespace, workloads),
+    access: external ? { kind: 'anyone', callers: [], denies: [] } : waypoint ? index.accessThrough(waypoint, namespace, host) : index.access(namespace, workloads),
+    workloads: workloads.map(w => w.manifest.name).sort(),
+  };
+}
+
+/** HTTPRoute backends name a port even when their Service has one; it says nothing there, so the model leaves it out. */
+function withoutSolePorts(mesh: Mesh, http: any[], namespace: string): any[] {
+  const sole = (d: any) => {
+    const ports = mesh.services.get(mesh.fqdn(String(d?.host), namespace))?.object.spec?.ports;
+    return Array.isArray(ports) && ports.length === 1 && ports[0]?.port === d?.port?.number;
+  };
+  const strip = (d: any) => (sole(d) ? { ...d, port: undefined } : d);
+  return http.map(r => ({ ...r, route: r.route.map((t: any) => ({ ...t, destination: strip(t.destination) })), mirror: r.mirror && strip(r.mirror) }));
+}
+
+function workloadsOf(mesh: Mesh, service: Manifest | undefined): Workload[] {
+  const selector = service?.object.spec?.selector;
+  return service && selector && typeof selector === 'object' ? mesh.workloadsSelectedBy(service.namespace, selector) : [];
+}
+
+/** `: reviews-v1, reviews-v2`: the workloads among `workloads` that carry `labels`. */
+function podsOf(workloads: Workload[], labels: Record<string, string>): string {
+  const names = workloads.filter(w => labelsMatch(labels, w.labels)).map(w => w.manifest.name);
+  return workloads.length === 0 ? '' : `: ${names.length > 0 ? names.join(', ') : 'no workload'}`;
+}
+
+/** What an HTTPRoute backend selects: its Service's selector and the workloads behind it (`app=reviews, version=v1: reviews-v1`). */
+function backendLabels(mesh: Mesh, destination: any, namespace: string): string | undefined {
+  const service = typeof destination?.host === 'string' ? mesh.services.get(mesh.fqdn(destination.host, namespace)) : undefined;
+  const selector = service?.object.spec?.selector;
+  return selector && typeof selector === 'object' ? `${formatLabels(selector)}${podsOf(workloadsOf(mesh, service), selector)}` : undefined;
+}
+
+/** A destination that names no subset: every endpoint of the host (round-robin over its versions). */
+const ALL_ENDPOINTS = 'all endpoints';
+
+/** The route model of VirtualService-shaped `http` routes; `labelsOf` says what pods a destination reaches. */
+function routesOf(http: unknown, namespace: string, mesh: Mesh, routed: string, labelsOf: (destination: any) => string | undefined): RouteModel[] {
+  if (!Array.isArray(http)) {
+    return [];
+  }
+  return http.filter(r => r && typeof r === 'object').map((r: any) => {
+    const matches = Array.isArray(r.match) ? r.match.filter((m: unknown) => m && typeof m === 'object') : [];
+    const route: any[] = Array.isArray(r.route) ? r.route : [];
+    const total = route.length === 1 && route[0]?.weight === undefined ? 100 : undefined;
+    return {
+      key: matches.length === 0 ? 'default' : canonical(matches.map(({ name, ...m }: any) => m)),
+      label: matches.length === 0 ? 'plain requests' : matches.map(describeMatch).join(' or '),
+      destinations: route.map(d => ({
+        target: destinationName(d?.destination, namespace, mesh, routed),
+        weight: total ?? Number(d?.weight ?? 0),
+        labels: labelsOf(d?.destination),
+        host: isOtherHost(d?.destination, namespace, mesh, routed) ? mesh.fqdn(d.destination.host, namespace) : undefined,
+      })),
+      timeout: typeof r.timeout === 'string' ? r.timeout : undefined,
+      retries: r.retries ? describeRetries(r.retries) : undefined,
+      delay: r.fault?.delay ? { fixedDelay: String(r.fault.delay.fixedDelay ?? r.fault.delay.exponentialDelay), percentage: percent(r.fault.delay) } : undefined,
+      abort: r.fault?.abort ? { httpStatus: r.fault.abort.httpStatus ?? r.fault.abort.grpcStatus, percentage: percent(r.fault.abort) } : undefined,
+      mirror: r.mirror ? `${destinationName(r.mirror, namespace, mesh, routed)} (${r.mirrorPercentage?.value ?? 100}%)` : undefined,
+      response: r.redirect ? describeRedirect(r.redirect) : r.directResponse ? `respond ${r.directResponse.status}` : undefined,
+      rewrite: r.rewrite && typeof r.rewrite === 'object' ? describeRewrite(r.rewrite) : undefined,
+      headers: r.headers && typeof r.headers === 'object' ? describeHeaders(r.headers) : undefined,
+    };
+  });
+}
+
+function percent(fault: any): number {
+  return fault.percentage?.value ?? fault.percent ?? 100;
+}
+
+/** Whether a destination is not the routed host itself (or names a port of it): `destinationName` names its host. */
+function isOtherHost(d: any, namespace: string, mesh: Mesh, routed: string): boolean {
+  return typeof d?.host === 'string' && (mesh.fqdn(d.host, namespace) !== routed || d.port?.number !== undefined);
+}
+
+/** `v1` for a subset of the routed host, `all endpoints` for the host itself, `details v2` for another host. */
+function destinationName(d: any, namespace: string, mesh: Mesh, routed: string): string {
+  if (!d || typeof d.host !== 'string') {
+    return '(no destination)';
+  }
+  const fqdn = mesh.fqdn(d.host, namespace);
+  const port = d.port?.number !== undefined ? `:${d.port.number}` : '';
+  const subset = d.subset !== undefined ? String(d.subset) : ALL_ENDPOINTS;
+  if (!isOtherHost(d, namespace, mesh, routed)) {
+    return subset;
+  }
+  const short = fqdn.endsWith(`.${namespace}.svc.cluster.local`) ? fqdn.split('.')[0] : fqdn;
+  return d.subset !== undefined ? `${short}${port} ${d.subset}` : `${short}${port}`;
+}
+
+/** A VirtualService redirect as a person reads it: `redirect 301: scheme https, path /login`. */
+function describeRedirect(r: any): string {
+  const port = r.redirectPort ?? r.port;
+  const parts = [r.scheme && `scheme ${r.scheme}`, r.authority && `host ${r.authority}`, port !== undefined && `port ${port}`, r.uri && `path ${r.uri}`];
+  return `redirect ${r.redirectCode ?? 301}: ${parts.filter(Boolean).join(', ') || 'same URL'}`;
+}
+
+/** A VirtualService rewrite in its own terms (the matched prefix, or the whole path, becomes `uri`): `uri /v2, authority api.internal`. */
+function describeRewrite(r: any): string | undefined {
+  const parts = [
+    typeof r.uri === 'string' && `uri ${r.uri}`,
+    r.uriRegexRewrite && `uri regex ${r.uriRegexRewrite.match} to ${r.uriRegexRewrite.rewrite}`,
+    typeof r.authority === 'string' && `authority ${r.authority}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+/** VirtualService header operations, request then response, each set, add and remove in key order. */
+function describeHeaders(h: any): string | undefined {
+  const side = (name: string, ops: any) => {
+    if (!ops || typeof ops !== 'object') return [];
+    const pairs = (op: string, values: unknown) => values && typeof values === 'object' && !Array.isArray(values)
+      ? Object.keys(values).sort().map(k => `${name} ${op} ${k}=${(values as any)[k]}`) : [];
+    return [...pairs('set', ops.set), ...pairs('add', ops.add), ...strings(ops.remove).sort().map(k => `${name} remove ${k}`)];
+  };
+  const parts = [...side('request', h.request), ...side('response', h.response)];
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+function describeRetries(r: any): string {
+  if (r.attempts === 0) {
+    return 'none';
+  }
+  return [`${r.attempts ?? 2} attempts`, r.perTryTimeout && `${r.perTryTimeout} per try`, r.retryOn && `on ${r.retryOn}`].filter(Boolean).join(', ');
+}
+
+const STRING_MATCH: Record<string, string> = { exact: '=', prefix: '^=', regex: '~' };
+
+function describeString(name: string, m: any): string {
+  const [kind, value] = Object.entries(m ?? {})[0] ?? ['exact', ''];
+  return `${name} ${STRING_MATCH[kind] ?? kind} ${value}`;
+}
+
+function describeMatch(m: any): string {
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(m.headers ?? {})) {
+    parts.push(describeString(name, value));
+  }
+  for (const key of ['uri', 'scheme', 'method', 'authority'] as const) {
+    if (m[key]) {
+      parts.push(describeString(key, m[key]));
+    }
+  }
+  for (const [name, value] of Object.entries(m.queryParams ?? {})) {
+    parts.push(describeString(`query ${name}`, value));
+  }
+  for (const name of Object.keys(m.withoutHeaders ?? {})) {
+    parts.push(`without header ${name}`);
+  }
+  if (m.port !== undefined) {
+    parts.push(`port ${m.port}`);
+  }
+  if (m.sourceLabels) {
+    parts.push(`from pods ${formatLabels(m.sourceLabels)}`);
+  }
+  if (m.sourceNamespace) {
+    parts.push(`from namespace ${m.sourceNamespace}`);
+  }
+  if (m.gateways) {
+    parts.push(`via ${m.gateways.join(', ')}`);
+  }
+  return parts.length > 0 ? parts.join(' and ') : 'every request';
+}
+
+function policyOf(mesh: Mesh, fqdn: string): Record<string, string> {
+  const flat: Record<string, string> = {};
+  const rules = mesh.rulesOf(fqdn);
+  for (const dr of rules) {
+    flatten(dr.object.spec?.trafficPolicy, '', flat);
+    for (const s of Array.isArray(dr.object.spec?.subsets) ? dr.object.spec.subsets : []) {
+      flatten(s?.trafficPolicy, `subset ${s?.name}: `, flat);
+    }
+  }
+  return flat;
+}
+
+function flatten(value: unknown, prefix: string, out: Record<string, string>): void {
+  if (value === null || value === undefined) {
+    return;
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    out[prefix.replace(/\.$/, '')] = Array.isArray(value) ? value.map(v => typeof v === 'object' ? canonical(v) : String(v)).join(', ') : String(value);
+    return;
+  }
+  for (const key of Object.keys(value as object).sort()) {
+    flatten((value as any)[key], `${prefix}${key}.`, out);
+  }
+}
+
+/** JSON with object keys sorted, so key order and quoting never make two equal values differ. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(canonical).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map(k => `${JSON.stringify(k)}:${canonical((value as any)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function formatLabels(labels: Record<string, unknown>): string {
+  return Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
+}
+

@@ -1,0 +1,140 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { celViolations } from './cel';
+import { CORE_SCHEMAS } from './core-schemas';
+import { CHECKS, Finding } from '../finding';
+import { AJV_OPTIONS, objectSchema } from './json-schema';
+import { Manifest } from '../read/manifest';
+import { KINDS, kindSchema, SchemaVariant, validatorFingerprint, validatorId } from './schema-table';
+
+
+/**
+ * Validates Istio objects against the openAPIV3Schema of their kind (ajv) and its CEL rules (cel-js).
+ *
+ * Each kind's validator comes precompiled from `generated/<Kind>.js` when those were generated from this
+ * table, else ajv compiles it on first use, with the same options.
+ */
+export class SchemaValidator {
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly precompiled = hasPrecompiled();
+  private ajv?: Ajv;
+
+  /** The schema of the object's group, kind and version, if a pinned bundle serves it. */
+  public variantOf(manifest: Manifest): { id: string; variant: SchemaVariant } | undefined {
+    const entry = kindSchema(manifest.group, manifest.kind);
+    const version = manifest.apiVersion.split('/')[1];
+    const index = entry?.variants.findIndex(v => v.versions.includes(version)) ?? -1;
+    return entry && index >= 0 ? { id: validatorId(entry, index), variant: entry.variants[index] } : undefined;
+  }
+
+  /** Whether `apiVersion`/`kind` name a kind and version that a pinned bundle serves. */
+  public knows(manifest: Manifest): boolean {
+    return this.variantOf(manifest) !== undefined;
+  }
+
+  /** Findings for a Kubernetes core object whose fields the checks read (a partial schema), else none. */
+  public validateCore(manifest: Manifest): Finding[] {
+    const key = `${manifest.group}/${manifest.kind}`;
+    const schema = CORE_SCHEMAS[key];
+    if (!schema) {
+      return [];
+    }
+    let validate = this.validators.get(`core:${key}`);
+    if (!validate) {
+      this.ajv ??= new Ajv(AJV_OPTIONS);
+      validate = this.ajv.compile(schema);
+      this.validators.set(`core:${key}`, validate);
+    }
+    return validate(manifest.object) ? [] : readableErrors(validate.errors ?? []).map(e => toFinding(manifest, e));
+  }
+
+  /** Findings for an object: unknown kind or version, schema violations and CEL rule violations. */
+  public validate(manifest: Manifest): Finding[] {
+    const found = this.variantOf(manifest);
+    if (!found) {
+      return [unknownKind(manifest)];
+    }
+    const validate = this.validatorFor(found.id, found.variant);
+    const schemaFindings = validate(manifest.object) ? [] : readableErrors(validate.errors ?? []).map(e => toFinding(manifest, e));
+    const celFindings = celViolations(found.variant.schema, manifest.object).map(v =>
+      manifest.finding(v.evaluated ? CHECKS.cel : CHECKS.celNotEvaluated, `${prefix(v.path)}${v.message}`, v.path));
+    return [...schemaFindings, ...celFindings];
+  }
+
+  private validatorFor(id: string, variant: SchemaVariant): ValidateFunction {
+    let validate = this.validators.get(id);
+    if (!validate) {
+      validate = this.precompiled ? require(`./generated/${id}.js`) as ValidateFunction : this.compile(variant);
+      this.validators.set(id, validate);
+    }
+    return validate;
+  }
+
+  private compile(variant: SchemaVariant): ValidateFunction {
+    this.ajv ??= new Ajv(AJV_OPTIONS);
+    return this.ajv.compile(objectSchema(variant.schema));
+  }
+}
+
+function hasPrecompiled(): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../generated/index.js').fingerprint === validatorFingerprint();
+  } catch {
+    return false; // not generated (install scripts skipped): compile on demand
+  }
+}
+
+function unknownKind(manifest: Manifest): Finding {
+  const entry = kindSchema(manifest.group, manifest.kind);
+  const allowed = entry
+    ? `served versions: ${entry.variants.flatMap(v => v.versions).map(v => `${entry.group}/${v}`).join(', ')}`
+    : `kinds of ${manifest.group}: ${Object.values(KINDS).filter(k => k.group === manifest.group).map(k => k.kind).join(', ')}`;
+  return manifest.finding(CHECKS.unknownKind, `unknown ${manifest.group} kind or version '${manifest.apiVersion}, Kind=${manifest.kind}' (${allowed})`, ['apiVersion']);
+}
+
+/**
+ * Keeps the errors a person can act on. Failures inside `oneOf`/`anyOf`/`not` branches only explain
+ * why a branch did not match; the `oneOf` error itself says which fields are mutually exclusive.
+ */
+function readableErrors(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  return errors
+    .filter(e => !/\/(oneOf|anyOf|not)\//.test(e.schemaPath))
+    .filter(e => {
+      const key = `${e.instancePath}|${e.keyword}|${e.message}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+}
+
+function toFinding(manifest: Manifest, error: ErrorObject): Finding {
+  const path = error.instancePath.split('/').slice(1).map(p => /^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const where = prefix(path);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const field = (error.params as any).additionalProperty;
+      return manifest.finding(CHECKS.schema, `${jsonPath([...path, field])}: unknown field '${field}' (kubectl rejects it)`, [...path, field]);
+    }
+    case 'oneOf': {
+      const fields = ((error.parentSchema as any)?.oneOf ?? []).flatMap((b: any) => b.required ?? []);
+      const present = Object.keys(error.data ?? {}).filter(k => fields.includes(k));
+      return manifest.finding(CHECKS.schema, present.length > 1
+        ? `${where}at most one of ${fields.join(', ')} may be set, got ${present.join(' and ')}`
+        : `${where}must set exactly one of ${fields.join(', ')}`, path);
+    }
+    case 'anyOf':
+      return manifest.finding(CHECKS.schema, `${where}must be an integer or a string`, path);
+    case 'enum':
+      return manifest.finding(CHECKS.schema, `${where}unsupported value ${JSON.stringify(error.data)} (allowed: ${(error.params as any).allowedValues.join(', ')})`, path);
+    default:
+      return manifest.finding(CHECKS.schema, `${where}${error.message}`, path);
+  }
+}
+
+function prefix(path: (string | number)[]): string {
+  return path.length === 0 ? '' : `${jsonPath(path)}: `;
+}
+
+/** `spec.http[0].route`: the path as the API server prints it. */
+export function jsonPath(path: ReadonlyArray<string | number>): string {
+  return path.map((p, i) => typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`).join('');
+}
