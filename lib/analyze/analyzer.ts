@@ -1,12 +1,18 @@
 import * as path from 'path';
 import { MESH_CHECKS } from './checks';
-import { CHECKS, Finding, Severity } from './finding';
+import { check, Check, Finding, Severity } from './finding';
 import { assumedObjects } from './model/defaults';
 import { groupBy, Mesh } from './model/mesh';
 import { Manifest } from './read/manifest';
 import { SchemaValidator } from './schema/schema';
 import { CHECKED_GROUPS } from './schema/schema-table';
 import { webhookFindings } from './webhook';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  notChecked: check('CI005', Severity.INFO, '-', 'kind outside Istio and Kubernetes core, not checked'),
+  checkFailed: check('CI006', Severity.WARNING, '-', 'a cross-reference check could not read a malformed object and skipped it'),
+} satisfies Record<string, Check>;
 
 /** Groups of Kubernetes itself: used to resolve references, never reported as unknown. */
 const KUBERNETES_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling']);
@@ -111,14 +117,14 @@ export class Analyzer {
     if (KUBERNETES_GROUPS.has(m.group) || m.group.endsWith('.k8s.io')) {
       return this.schemas.validateCore(m);
     }
-    return [m.finding(CHECKS.notChecked, `${m.apiVersion} ${m.kind} is not an Istio or Kubernetes core kind; not checked`, ['kind'])];
+    return [m.finding(CODES.notChecked, `${m.apiVersion} ${m.kind} is not an Istio or Kubernetes core kind; not checked`, ['kind'])];
   }
 }
 
 function checkFailed(check: string, manifests: readonly Manifest[], error: Error): Finding {
   const first = manifests[0];
   return {
-    code: CHECKS.checkFailed.code, severity: CHECKS.checkFailed.severity, file: first?.file ?? '-', line: 1, object: '-',
+    code: CODES.checkFailed.code, severity: CODES.checkFailed.severity, file: first?.file ?? '-', line: 1, object: '-',
     message: `check ${check} could not read the input, even without the objects the schema rejected (${error.message.split('\n')[0]}); fix the malformed Kubernetes objects`,
   };
 }

@@ -1,6 +1,7 @@
 import { Analyzer, formatFindings, hasErrors, sortFindings } from './analyzer';
 import { loadFiles } from './read/files';
-import { CHECKS, Severity } from './finding';
+import { CHECKS } from './catalogue';
+import { Severity } from './finding';
 import { diff, explain, Format, formatDiff } from './review/review';
 import { applyInOrder, InputError, loadSide } from './review/sources';
 import { TrafficModel } from './review/traffic-model';

@@ -2,5 +2,6 @@
 export { Analyzer, formatFindings, hasErrors, sortFindings } from './analyzer';
 export { LoadResult, loadFiles } from './read/files';
 export { main } from './cli';
-export { CHECKS, Check, Finding, Severity } from './finding';
+export { CHECKS } from './catalogue';
+export { Check, Finding, Severity } from './finding';
 export { Manifest, parseManifests } from './read/manifest';

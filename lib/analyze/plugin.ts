@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/lib/plugins/validation';
 import { Analyzer, hasErrors } from './analyzer';
-import { CHECKS, Finding, Severity } from './finding';
+import { CHECKS } from './catalogue';
+import { Finding, Severity } from './finding';
 import { Manifest, parseManifests } from './read/manifest';
 
 /**

@@ -1,9 +1,18 @@
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { ISTIO_ANNOTATIONS, IstioAnnotation } from '../model/istio-annotations';
 import { Manifest } from '../read/manifest';
 import { Mesh } from '../model/mesh';
 import { ANNOTATION_VALUES } from '../webhook/annotation-values';
 import { objects } from '../read/values';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  unknownAnnotation: check('CI257', Severity.WARNING, 'IST0108', 'an annotation in Istio\'s namespace (*istio.io/…) that Istio 1.30 does not define'),
+  misplacedAnnotation: check('CI258', Severity.WARNING, 'IST0107', 'an Istio annotation on a kind it does not apply to (a pod annotation on a Deployment)'),
+  invalidAnnotation: check('CI259', Severity.WARNING, 'IST0125', 'an Istio annotation value the sidecar injector refuses (ports, CIDRs, quantities, proxy config)'),
+  deprecatedAnnotation: check('CI260', Severity.INFO, 'IST0135', 'a deprecated Istio annotation'),
+  alphaAnnotation: check('CI261', Severity.INFO, 'IST0136', 'an Istio annotation of an alpha-phase feature'),
+} satisfies Record<string, Check>;
 
 // istioctl 1.30's annotations.K8sAnalyzer and maturity.AlphaAnalyzer: Istio annotations on the four kinds
 // they read, looked up in Istio's own annotation catalogue (istio-annotations.ts, generated from istio/api).
@@ -46,26 +55,26 @@ function annotationFindings(m: Manifest, name: string, value: unknown): Finding[
   const path = ['metadata', 'annotations', name];
   const known = ISTIO_ANNOTATIONS.get(name);
   if (!known) {
-    return [m.finding(CHECKS.unknownAnnotation, `Unknown annotation: ${name} (not an annotation of Istio 1.30)`, path)];
+    return [m.finding(CODES.unknownAnnotation, `Unknown annotation: ${name} (not an annotation of Istio 1.30)`, path)];
   }
   const findings: Finding[] = [];
   if (isAlpha(m, name, known)) {
-    findings.push(m.finding(CHECKS.alphaAnnotation, `Annotation "${name}" is part of an alpha-phase feature and may be incompletely supported.`, path));
+    findings.push(m.finding(CODES.alphaAnnotation, `Annotation "${name}" is part of an alpha-phase feature and may be incompletely supported.`, path));
   }
   if (known.deprecated && !(name === INJECT_ANNOTATION && m.object.metadata?.labels?.[INJECT_ANNOTATION] !== undefined)) {
     const extra = name === INJECT_ANNOTATION ? ' in favor of the "sidecar.istio.io/inject" label' : '';
-    findings.push(m.finding(CHECKS.deprecatedAnnotation, `Annotation "${name}" has been deprecated${extra} and may not work in future Istio versions.`, path));
+    findings.push(m.finding(CODES.deprecatedAnnotation, `Annotation "${name}" has been deprecated${extra} and may not work in future Istio versions.`, path));
   }
   if (known.resources.includes('Any')) {
     return findings;
   }
   if (!known.resources.includes(m.kind)) {
-    findings.push(m.finding(CHECKS.misplacedAnnotation, `Misplaced annotation: ${name} can only be applied to ${known.resources.join(', ')}`, path));
+    findings.push(m.finding(CODES.misplacedAnnotation, `Misplaced annotation: ${name} can only be applied to ${known.resources.join(', ')}`, path));
     return findings;
   }
   const problem = ANNOTATION_VALUES[name]?.(String(value));
   if (problem) {
-    findings.push(m.finding(CHECKS.invalidAnnotation, `Invalid annotation ${name}: ${problem}`, path));
+    findings.push(m.finding(CODES.invalidAnnotation, `Invalid annotation ${name}: ${problem}`, path));
   }
   return findings;
 }

@@ -1,10 +1,18 @@
 import { ROOT_NAMESPACE } from '../../private/mesh-defaults';
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { gatewayPolicies, workloadPolicies } from '../model/attachment';
 import { groupBy, Mesh, Workload } from '../model/mesh';
 import { inMesh } from '../model/pods';
 import { Manifest } from '../read/manifest';
 import { labelsMatch, objects, selectorString, strings } from '../read/values';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  authorizationSelectsNothing: check('CI240', Severity.WARNING, 'IST0127', 'AuthorizationPolicy that matches no workload in the mesh'),
+  authorizationNamespaceNotFound: check('CI241', Severity.ERROR, 'IST0101', 'AuthorizationPolicy source namespace that the input does not have'),
+  ztunnelRefusesForwarder: check('CI262', Severity.ERROR, '-', 'in an ambient namespace, the policies ztunnel enforces admit no identity of the proxy that forwards the requests (the waypoint, or an ingress gateway that bypasses it)'),
+  ingressRefusesOutside: check('CI263', Severity.ERROR, '-', 'the AuthorizationPolicies that apply to an ingress gateway\'s proxy admit no client from outside the mesh (they require mesh identities, or allow nothing)'),
+} satisfies Record<string, Check>;
 
 // istioctl 1.30's AuthorizationPolicy analyzer (authz/authorizationpolicies.go): policies whose selector
 // matches no workload in the mesh, and source namespaces that do not exist.
@@ -17,13 +25,13 @@ function noMatchingWorkloads(meshPods: Map<string, Workload[]>, policy: Manifest
   const describe = selector ? selectorString(selector) : '';
   if (policy.namespace === ROOT_NAMESPACE) {
     // a mesh-wide policy: without a selector it applies everywhere; with one, to matching pods of any namespace
-    return selector && ![...meshPods.values()].some(selects) ? policy.finding(CHECKS.authorizationSelectsNothing, `no workload in the mesh matches selector ${describe}`, ['spec', 'selector']) : undefined;
+    return selector && ![...meshPods.values()].some(selects) ? policy.finding(CODES.authorizationSelectsNothing, `no workload in the mesh matches selector ${describe}`, ['spec', 'selector']) : undefined;
   }
   const local = meshPods.get(policy.namespace) ?? [];
   if (!selector) {
-    return local.length === 0 ? policy.finding(CHECKS.authorizationSelectsNothing, `no workload in the mesh runs in namespace ${policy.namespace}`) : undefined;
+    return local.length === 0 ? policy.finding(CODES.authorizationSelectsNothing, `no workload in the mesh runs in namespace ${policy.namespace}`) : undefined;
   }
-  return selects(local) ? undefined : policy.finding(CHECKS.authorizationSelectsNothing, `no workload in the mesh in namespace ${policy.namespace} matches selector ${describe}`, ['spec', 'selector']);
+  return selects(local) ? undefined : policy.finding(CODES.authorizationSelectsNothing, `no workload in the mesh in namespace ${policy.namespace} matches selector ${describe}`, ['spec', 'selector']);
 }
 
 function namespaceMatches(namespace: string, pattern: string): boolean {
@@ -40,7 +48,7 @@ function unknownNamespaces(mesh: Mesh, policy: Manifest): Finding[] {
     for (const field of ['namespaces', 'notNamespaces']) {
       strings(from.source?.[field]).forEach((ns, k) => {
         if (!known.some(n => namespaceMatches(n, ns))) {
-          findings.push(policy.finding(CHECKS.authorizationNamespaceNotFound, `source namespace '${ns}' is not a namespace of the input`, ['spec', 'rules', i, 'from', j, 'source', field, k]));
+          findings.push(policy.finding(CODES.authorizationNamespaceNotFound, `source namespace '${ns}' is not a namespace of the input`, ['spec', 'rules', i, 'from', j, 'source', field, k]));
         }
       });
     }
@@ -105,7 +113,7 @@ export function checkIngressAdmitsOutside(mesh: Mesh): Finding[] {
   return gateways.flatMap(gateway => {
     const applied = ingressPolicies(mesh, gateway);
     if (!applied || applied.policies.length === 0 || !applied.policies.every(refusesOutside)) return [];
-    return [gateway.finding(CHECKS.ingressRefusesOutside,
+    return [gateway.finding(CODES.ingressRefusesOutside,
       `${gateway.kind} ${gateway.namespace}/${gateway.name} takes requests from clients outside the mesh, which carry no peer identity; the ALLOW policies `
       + `that apply to its proxy (${applied.policies.map(p => `${p.namespace}/${p.name}`).join(', ')}) admit only mesh identities or nothing, `
       + `so it refuses every such client: ${applied.remedy}`)];
@@ -232,7 +240,7 @@ export function checkZtunnelAdmitsForwarders(mesh: Mesh): Finding[] {
       const key = `${service.namespace}/${principal}/${allows.map(p => `${p.namespace}/${p.name}`).join(',')}`;
       if (allows.length === 0 || allows.some(p => mayAdmit(p, sender)) || reported.has(key)) continue;
       reported.add(key);
-      findings.push(allows[0].finding(CHECKS.ztunnelRefusesForwarder,
+      findings.push(allows[0].finding(CODES.ztunnelRefusesForwarder,
         `pods in namespace ${service.namespace} receive their requests from ${sender.describe}, as ${principal}; the ALLOW policies ztunnel enforces for them `
         + `(${allows.map(p => `${p.namespace}/${p.name}`).join(', ')}) admit no such identity, so ztunnel refuses every request ${sender.forwards}: ${sender.remedy}`));
     }

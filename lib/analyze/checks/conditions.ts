@@ -1,7 +1,12 @@
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { Manifest } from '../read/manifest';
 import { Mesh } from '../model/mesh';
 import { objects } from '../read/values';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  negativeCondition: check('CI256', Severity.WARNING, 'IST0171', 'a status condition (of YAML exported from a cluster) saying the object is not in effect'),
+} satisfies Record<string, Check>;
 
 // istioctl 1.30's ConditionAnalyzer (conditions/conditions.go): status conditions a controller wrote that
 // say the object is not in effect, for YAML exported from a cluster (`kubectl get -o yaml`).
@@ -34,7 +39,7 @@ export function checkConditions(mesh: Mesh): Finding[] {
       for (const c of conditionsOf(m)) {
         const partial = kind === 'AuthorizationPolicy' && c.type === 'WaypointAccepted' && c.reason === 'PartiallyInvalid';
         if (negative[c.type] === c.status || partial) {
-          findings.push(m.finding(CHECKS.negativeCondition, `status condition ${c.type} is ${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`, ['status']));
+          findings.push(m.finding(CODES.negativeCondition, `status condition ${c.type} is ${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`, ['status']));
         }
       }
     }

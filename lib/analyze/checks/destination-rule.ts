@@ -1,8 +1,18 @@
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { groupBy, Mesh, ROOT_NAMESPACE } from '../model/mesh';
 import { HostVisibility } from '../model/visibility';
 import { Manifest } from '../read/manifest';
 import { objects } from '../read/values';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  duplicateSubset: check('CI205', Severity.WARNING, 'KIA0201', 'several DestinationRules define the same host and subset'),
+  subsetSelectsNothing: check('CI206', Severity.WARNING, 'IST0173, KIA0203', 'DestinationRule subset selects no workload of the host'),
+  mtlsConflict: check('CI213', Severity.ERROR, '-', 'DestinationRule TLS mode conflicts with the PeerAuthentication mTLS mode'),
+  noServerVerification: check('CI228', Severity.WARNING, 'IST0128', 'DestinationRule client TLS (SIMPLE, MUTUAL) without caCertificates: the server is not verified'),
+  noServerVerificationPort: check('CI229', Severity.WARNING, 'IST0129', 'DestinationRule port-level client TLS without caCertificates: the server is not verified'),
+  unknownRuleHost: check('CI248', Severity.WARNING, 'IST0174', 'a DestinationRule host that no visible Service or ServiceEntry defines'),
+} satisfies Record<string, Check>;
 
 /** KIA0201 / IST0173 / KIA0203: subsets defined twice, and subsets that select no workload. */
 export function checkSubsets(mesh: Mesh): Finding[] {
@@ -14,7 +24,7 @@ export function checkSubsets(mesh: Mesh): Finding[] {
       const rules = [...new Set(group.map(s => s.rule))];
       if (rules.length > 1) {
         for (const s of group) {
-          findings.push(s.rule.finding(CHECKS.duplicateSubset, `subset '${name}' of host '${host}' is also defined by ${rules.filter(r => r !== s.rule).map(r => `${r.id} (${r.file}:${r.lineOf()})`).join(', ')}`, ['spec', 'subsets', s.index]));
+          findings.push(s.rule.finding(CODES.duplicateSubset, `subset '${name}' of host '${host}' is also defined by ${rules.filter(r => r !== s.rule).map(r => `${r.id} (${r.file}:${r.lineOf()})`).join(', ')}`, ['spec', 'subsets', s.index]));
         }
       }
     }
@@ -26,7 +36,7 @@ export function checkSubsets(mesh: Mesh): Finding[] {
     for (const s of subsets) {
       if (mesh.workloadsSelectedBy(service.namespace, { ...selector, ...s.labels }).length === 0) {
         const labels = Object.entries({ ...selector, ...s.labels }).map(([k, v]) => `${k}=${v}`).join(', ');
-        findings.push(s.rule.finding(CHECKS.subsetSelectsNothing, `subset '${s.name}' selects no workload of host '${host}' in the input (pods need ${labels})`, ['spec', 'subsets', s.index]));
+        findings.push(s.rule.finding(CODES.subsetSelectsNothing, `subset '${s.name}' selects no workload of host '${host}' in the input (pods need ${labels})`, ['spec', 'subsets', s.index]));
       }
     }
   }
@@ -45,7 +55,7 @@ export function checkDestinationRuleHosts(mesh: Mesh): Finding[] {
     const fqdn = mesh.ruleHost(dr);
     const checkable = mesh.canResolve(fqdn) || mesh.namespaceOf(fqdn) === dr.namespace;
     if (checkable && !visible.resolve(fqdn, dr.namespace, dr.object.spec?.exportTo)) {
-      findings.push(dr.finding(CHECKS.unknownRuleHost, `host '${dr.object.spec?.host}' (${fqdn}) is not defined by any Service or ServiceEntry visible in namespace ${dr.namespace}: the rule applies to no traffic`, ['spec', 'host']));
+      findings.push(dr.finding(CODES.unknownRuleHost, `host '${dr.object.spec?.host}' (${fqdn}) is not defined by any Service or ServiceEntry visible in namespace ${dr.namespace}: the rule applies to no traffic`, ['spec', 'host']));
     }
   }
   return findings;
@@ -73,7 +83,7 @@ export function checkMtls(mesh: Mesh): Finding[] {
       ? 'sends plaintext to workloads that require mTLS'
       : mode === 'DISABLE' && tlsMode === 'ISTIO_MUTUAL' ? 'sends mTLS to workloads that accept only plaintext' : undefined;
     if (conflict) {
-      findings.push(dr.finding(CHECKS.mtlsConflict, `tls.mode ${tlsMode} ${conflict} (${policy!.id} sets mtls.mode ${mode}); requests fail`, ['spec', 'trafficPolicy', 'tls', 'mode']));
+      findings.push(dr.finding(CODES.mtlsConflict, `tls.mode ${tlsMode} ${conflict} (${policy!.id} sets mtls.mode ${mode}); requests fail`, ['spec', 'trafficPolicy', 'tls', 'mode']));
     }
   }
   return findings;
@@ -91,11 +101,11 @@ export function checkServerVerification(mesh: Mesh): Finding[] {
     const unverified = (tls: any) => ['SIMPLE', 'MUTUAL'].includes(tls?.mode) && !tls.caCertificates && !(tls.credentialName && spec.workloadSelector);
     const tls = spec.trafficPolicy?.tls;
     if (unverified(tls)) {
-      findings.push(dr.finding(CHECKS.noServerVerification, `TLS mode ${tls.mode} to host ${spec.host} sets no caCertificates: istioctl warns the server is not verified (since Istio 1.20 the proxy verifies it with the system CA bundle); set caCertificates to pin a CA`, ['spec', 'trafficPolicy', 'tls']));
+      findings.push(dr.finding(CODES.noServerVerification, `TLS mode ${tls.mode} to host ${spec.host} sets no caCertificates: istioctl warns the server is not verified (since Istio 1.20 the proxy verifies it with the system CA bundle); set caCertificates to pin a CA`, ['spec', 'trafficPolicy', 'tls']));
     }
     objects(spec.trafficPolicy?.portLevelSettings).forEach((settings, i) => {
       if (unverified(settings.tls)) {
-        findings.push(dr.finding(CHECKS.noServerVerificationPort, `TLS mode ${settings.tls.mode} to host ${spec.host} port ${settings.port?.number} sets no caCertificates: istioctl warns the server is not verified (since Istio 1.20 the proxy verifies it with the system CA bundle); set caCertificates to pin a CA`, ['spec', 'trafficPolicy', 'portLevelSettings', i, 'tls']));
+        findings.push(dr.finding(CODES.noServerVerificationPort, `TLS mode ${settings.tls.mode} to host ${spec.host} port ${settings.port?.number} sets no caCertificates: istioctl warns the server is not verified (since Istio 1.20 the proxy verifies it with the system CA bundle); set caCertificates to pin a CA`, ['spec', 'trafficPolicy', 'portLevelSettings', i, 'tls']));
       }
     });
   }

@@ -1,6 +1,15 @@
-import { Check, CHECKS, Finding } from '../finding';
+import { Check, check, Finding, Severity } from '../finding';
 import { Manifest } from '../read/manifest';
 import { Mesh } from '../model/mesh';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  envoyFilterRelative: check('CI235', Severity.WARNING, 'IST0151', 'EnvoyFilter relative patch operation without priority'),
+  envoyFilterReplaceInvalid: check('CI236', Severity.ERROR, 'IST0152', 'EnvoyFilter REPLACE on something other than HTTP_FILTER, NETWORK_FILTER, VIRTUAL_HOST'),
+  envoyFilterAddIgnored: check('CI237', Severity.ERROR, 'IST0153', 'EnvoyFilter ADD on ROUTE_CONFIGURATION or HTTP_ROUTE, where it is ignored'),
+  envoyFilterRemoveIgnored: check('CI238', Severity.ERROR, 'IST0154', 'EnvoyFilter REMOVE on ROUTE_CONFIGURATION or HTTP_ROUTE, where it is ignored'),
+  envoyFilterRelativeWithVersion: check('CI239', Severity.WARNING, 'IST0155', 'EnvoyFilter relative patch without priority, on a filter another patch matches by proxy version'),
+} satisfies Record<string, Check>;
 
 // istioctl 1.30's EnvoyFilter patch analyzer (envoyfilter/envoyfilter.go): operations that Envoy ignores
 // for what they apply to, and relative operations whose outcome depends on the order filters apply in.
@@ -23,11 +32,11 @@ function instanceName(patch: any): string {
 function patchFinding(filter: Manifest, patch: any, at: Array<string | number>, relative: Check | undefined): Finding | undefined {
   const { operation } = patch.patch;
   const { applyTo } = patch;
-  const orderDependent = () => relative && filter.finding(relative, `${operation} is relative to other filters' patches and the EnvoyFilter sets no priority: it may not apply${relative === CHECKS.envoyFilterRelativeWithVersion ? ' (another patch of the same filter matches a proxy version)' : ''}; use INSERT_FIRST or ADD, or set a priority`, at);
+  const orderDependent = () => relative && filter.finding(relative, `${operation} is relative to other filters' patches and the EnvoyFilter sets no priority: it may not apply${relative === CODES.envoyFilterRelativeWithVersion ? ' (another patch of the same filter matches a proxy version)' : ''}; use INSERT_FIRST or ADD, or set a priority`, at);
   switch (operation) {
-    case 'ADD': return ROUTE_LEVEL.has(applyTo) ? filter.finding(CHECKS.envoyFilterAddIgnored, `ADD is ignored when applyTo is ${applyTo}`, at) : undefined;
-    case 'REMOVE': return ROUTE_LEVEL.has(applyTo) ? filter.finding(CHECKS.envoyFilterRemoveIgnored, `REMOVE is ignored when applyTo is ${applyTo}`, at) : orderDependent();
-    case 'REPLACE': return REPLACEABLE.has(applyTo) ? orderDependent() : filter.finding(CHECKS.envoyFilterReplaceInvalid, `REPLACE applies only to HTTP_FILTER, NETWORK_FILTER and VIRTUAL_HOST, not ${applyTo}`, at);
+    case 'ADD': return ROUTE_LEVEL.has(applyTo) ? filter.finding(CODES.envoyFilterAddIgnored, `ADD is ignored when applyTo is ${applyTo}`, at) : undefined;
+    case 'REMOVE': return ROUTE_LEVEL.has(applyTo) ? filter.finding(CODES.envoyFilterRemoveIgnored, `REMOVE is ignored when applyTo is ${applyTo}`, at) : orderDependent();
+    case 'REPLACE': return REPLACEABLE.has(applyTo) ? orderDependent() : filter.finding(CODES.envoyFilterReplaceInvalid, `REPLACE applies only to HTTP_FILTER, NETWORK_FILTER and VIRTUAL_HOST, not ${applyTo}`, at);
     case 'INSERT_BEFORE': case 'INSERT_AFTER': return orderDependent();
     default: return undefined;
   }
@@ -42,7 +51,7 @@ function analyzeFilter(filter: Manifest, versioned: string[]): Finding[] {
     const patch = patches[i];
     if (!patch || typeof patch !== 'object' || !patch.patch) break; // as istioctl, which stops at the first patch without one
     const name = instanceName(patch);
-    const relative = priority !== 0 ? undefined : versioned.includes(name) ? CHECKS.envoyFilterRelativeWithVersion : CHECKS.envoyFilterRelative;
+    const relative = priority !== 0 ? undefined : versioned.includes(name) ? CODES.envoyFilterRelativeWithVersion : CODES.envoyFilterRelative;
     const finding = patchFinding(filter, patch, ['spec', 'configPatches', i], relative);
     if (finding && !byCode.has(finding.code)) byCode.set(finding.code, finding);
     if (typeof patch.match?.proxy?.proxyVersion === 'string' && patch.match.proxy.proxyVersion !== '') versioned.push(name);

@@ -1,7 +1,16 @@
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { Mesh } from '../model/mesh';
 import { Manifest } from '../read/manifest';
 import { labelsMatch, objects } from '../read/values';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  backendNotFound: check('CI217', Severity.ERROR, 'route status ResolvedRefs', 'Gateway API route backendRef to a Service the input does not define'),
+  parentNotFound: check('CI218', Severity.ERROR, 'route status Accepted', 'Gateway API route parentRef to a Gateway or Service the input does not define'),
+  listenerRejects: check('CI219', Severity.ERROR, 'route status Accepted', 'Gateway API route attached to a listener that does not allow it'),
+  mixedRouteApis: check('CI220', Severity.ERROR, '-', 'a host routed by both a VirtualService and an HTTPRoute (unsupported in Istio)'),
+  ineffectiveGatewaySelector: check('CI245', Severity.WARNING, 'IST0166', 'a policy selecting the pods of a Gateway API Gateway by label instead of targetRefs'),
+} satisfies Record<string, Check>;
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
@@ -41,7 +50,7 @@ function checkBackend(mesh: Mesh, route: Manifest, ref: any, path: (string | num
   if (mesh.services.has(fqdn) || !mesh.canResolve(fqdn)) {
     return [];
   }
-  return [route.finding(CHECKS.backendNotFound, `backendRef Service '${ref.name}' (${namespace}) is not defined in the input; the route's requests to it get 500`, path)];
+  return [route.finding(CODES.backendNotFound, `backendRef Service '${ref.name}' (${namespace}) is not defined in the input; the route's requests to it get 500`, path)];
 }
 
 /** Mesh-bound VirtualServices by the FQDN of each of their hosts. */
@@ -69,11 +78,11 @@ function checkParent(mesh: Mesh, routed: Map<string, Manifest>, route: Manifest,
   if (group === '' && kind === 'Service') {
     const fqdn = mesh.fqdn(ref.name, namespace);
     if (!mesh.services.has(fqdn) && mesh.canResolve(fqdn)) {
-      return [route.finding(CHECKS.parentNotFound, `parentRef Service '${ref.name}' (${namespace}) is not defined in the input`, path)];
+      return [route.finding(CODES.parentNotFound, `parentRef Service '${ref.name}' (${namespace}) is not defined in the input`, path)];
     }
     const vs = routed.get(fqdn);
     return vs
-      ? [route.finding(CHECKS.mixedRouteApis, `host '${fqdn}' is also routed by VirtualService ${vs.namespace}/${vs.name}; Istio does not support a VirtualService and an HTTPRoute for one workload`, path)]
+      ? [route.finding(CODES.mixedRouteApis, `host '${fqdn}' is also routed by VirtualService ${vs.namespace}/${vs.name}; Istio does not support a VirtualService and an HTTPRoute for one workload`, path)]
       : [];
   }
   if (group !== GATEWAY_GROUP || kind !== 'Gateway') {
@@ -82,7 +91,7 @@ function checkParent(mesh: Mesh, routed: Map<string, Manifest>, route: Manifest,
   const gateway = mesh.kubernetesGateways.get(`${namespace}/${ref.name}`);
   if (!gateway) {
     return mesh.knownNamespaces.has(namespace)
-      ? [route.finding(CHECKS.parentNotFound, `parentRef Gateway '${ref.name}' (${namespace}) is not defined in the input`, path)]
+      ? [route.finding(CODES.parentNotFound, `parentRef Gateway '${ref.name}' (${namespace}) is not defined in the input`, path)]
       : [];
   }
   return checkListeners(mesh, route, gateway, ref, path);
@@ -95,13 +104,13 @@ function checkListeners(mesh: Mesh, route: Manifest, gateway: Manifest, ref: any
   const where = `Gateway ${gateway.namespace}/${gateway.name}`;
   if (listeners.length === 0) {
     const wanted = [ref.sectionName && `named '${ref.sectionName}'`, ref.port !== undefined && `on port ${ref.port}`].filter(Boolean).join(' ');
-    return [route.finding(CHECKS.listenerRejects, `${where} has no listener ${wanted}`, path)];
+    return [route.finding(CODES.listenerRejects, `${where} has no listener ${wanted}`, path)];
   }
   const reasons = listeners.map(l => refusal(mesh, route, gateway, l)).filter((r): r is string => r !== undefined);
   if (reasons.length < listeners.length) {
     return [];
   }
-  return [route.finding(CHECKS.listenerRejects, `no listener of ${where} admits ${route.kind} ${route.namespace}/${route.name}: ${reasons.join('; ')}`, path)];
+  return [route.finding(CODES.listenerRejects, `no listener of ${where} admits ${route.kind} ${route.namespace}/${route.name}: ${reasons.join('; ')}`, path)];
 }
 
 /** Why a listener refuses a route, or `undefined` when it admits it. */
@@ -157,7 +166,7 @@ export function checkGatewayPodSelectors(mesh: Mesh): Finding[] {
       if (labelsMatch(selector, labels)) names.add(labels[GATEWAY_NAME]);
     }
     for (const name of [...names].sort()) {
-      findings.push(policy.finding(CHECKS.ineffectiveGatewaySelector, `the selector matches the pods of Gateway ${name}, where it has no effect: name the Gateway in targetRefs instead`, ['spec', 'selector']));
+      findings.push(policy.finding(CODES.ineffectiveGatewaySelector, `the selector matches the pods of Gateway ${name}, where it has no effect: name the Gateway in targetRefs instead`, ['spec', 'selector']));
     }
   }
   return findings;

@@ -1,8 +1,18 @@
 import { X509Certificate } from 'crypto';
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { Manifest } from '../read/manifest';
 import { Mesh } from '../model/mesh';
 import { labelsMatch, objects, selectorString } from '../read/values';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  conflictingGateways: check('CI222', Severity.ERROR, 'IST0145', 'two gateways on the same workloads and port serve one host'),
+  gatewayPortNotOnService: check('CI223', Severity.WARNING, 'IST0162', 'a gateway port that no Service of the gateway pods defines'),
+  gatewaySelectorNotFound: check('CI224', Severity.ERROR, 'IST0101', 'a gateway selector that matches no pod or pod template of the input'),
+  credentialNotFound: check('CI225', Severity.ERROR, 'IST0101', 'a gateway credentialName with no Secret in the gateway pods\' namespace'),
+  credentialInvalid: check('CI226', Severity.ERROR, 'IST0161', 'a gateway credentialName Secret without a valid certificate'),
+  duplicateCertificate: check('CI227', Severity.WARNING, 'IST0138', 'gateways on the same workloads serving the same certificate'),
+} satisfies Record<string, Check>;
 
 // Istio Gateways against the workloads, Services and Secrets of the input, after istioctl's gateway
 // analyzers. Their selectors match pods: those of the input, and Istio's default ingress gateway, which
@@ -21,7 +31,7 @@ export function checkGatewayWorkloads(mesh: Mesh): Finding[] {
     // the pods of the input: Pods, and those the workloads' pod templates (Deployments, …) create
     const selected = mesh.workloads.filter(p => labelsMatch(selector, p.labels));
     if (selected.length === 0) {
-      findings.push(gateway.finding(CHECKS.gatewaySelectorNotFound, `selector ${selectorString(selector) || '(empty)'} matches no pod in the input`, ['spec', 'selector']));
+      findings.push(gateway.finding(CODES.gatewaySelectorNotFound, `selector ${selectorString(selector) || '(empty)'} matches no pod in the input`, ['spec', 'selector']));
       continue;
     }
     const ports = new Set<number>();
@@ -37,7 +47,7 @@ export function checkGatewayWorkloads(mesh: Mesh): Finding[] {
     objects(gateway.object.spec?.servers).forEach((server, i) => {
       const number = server.port?.number;
       if (Number.isInteger(number) && !ports.has(number)) {
-        findings.push(gateway.finding(CHECKS.gatewayPortNotOnService, `the gateway listens on port ${number}, which no Service of its pods (selector ${selectorString(selector)}) defines: it is not reachable through the gateway Service`, ['spec', 'servers', i, 'port']));
+        findings.push(gateway.finding(CODES.gatewayPortNotOnService, `the gateway listens on port ${number}, which no Service of its pods (selector ${selectorString(selector)}) defines: it is not reachable through the gateway Service`, ['spec', 'servers', i, 'port']));
       }
     });
   }
@@ -61,9 +71,9 @@ export function checkGatewaySecrets(mesh: Mesh): Finding[] {
       }
       const secret = secrets.get(name.includes('/') ? name : `${pod.namespace}/${name}`);
       if (!secret) {
-        findings.push(gateway.finding(CHECKS.credentialNotFound, `credentialName '${name}' names no Secret in namespace ${pod.namespace}, where the gateway's pods run`, ['spec', 'servers', i, 'tls', 'credentialName']));
+        findings.push(gateway.finding(CODES.credentialNotFound, `credentialName '${name}' names no Secret in namespace ${pod.namespace}, where the gateway's pods run`, ['spec', 'servers', i, 'tls', 'credentialName']));
       } else if (!holdsCertificate(secret)) {
-        findings.push(gateway.finding(CHECKS.credentialInvalid, `Secret ${secret.namespace}/${secret.name} named by credentialName holds no valid certificate (tls.crt or cert)`, ['spec', 'servers', i, 'tls', 'credentialName']));
+        findings.push(gateway.finding(CODES.credentialInvalid, `Secret ${secret.namespace}/${secret.name} named by credentialName holds no valid certificate (tls.crt or cert)`, ['spec', 'servers', i, 'tls', 'credentialName']));
       }
     });
   }
@@ -95,7 +105,7 @@ export function checkDuplicateCertificates(mesh: Mesh): Finding[] {
       for (const a of objects(current.object.spec?.servers)) {
         for (const b of objects(other.object.spec?.servers)) {
           if (a.tls && b.tls && sameCertificate(a.tls, b.tls)) {
-            findings.push(current.finding(CHECKS.duplicateCertificate, `gateways ${current.namespace}/${current.name} and ${other.namespace}/${other.name} serve the same certificate; clients that reuse HTTP/2 connections may get 404s`, ['metadata', 'name']));
+            findings.push(current.finding(CODES.duplicateCertificate, `gateways ${current.namespace}/${current.name} and ${other.namespace}/${other.name} serve the same certificate; clients that reuse HTTP/2 connections may get 404s`, ['metadata', 'name']));
           }
         }
       }
@@ -141,7 +151,7 @@ export function checkConflictingGateways(mesh: Mesh): Finding[] {
         .some(s => s.port?.number === port && (s.bind ?? '') === (server.bind ?? '') && (Array.isArray(s.hosts) ? s.hosts : []).some((h: unknown) => hosts.includes(String(h)))));
       if (conflicting.length > 0) {
         const names = conflicting.map(g => `${g.namespace}/${g.name}`).sort().join(', ');
-        findings.push(gateway.finding(CHECKS.conflictingGateways, `conflicts with gateways ${names} (workload selector ${selectorText}, port ${port}, hosts ${hosts.join(', ')})`, ['spec', 'servers']));
+        findings.push(gateway.finding(CODES.conflictingGateways, `conflicts with gateways ${names} (workload selector ${selectorText}, port ${port}, hosts ${hosts.join(', ')})`, ['spec', 'servers']));
       }
     }
   }

@@ -1,9 +1,22 @@
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { ASSUMED } from '../model/defaults';
 import { Mesh, Workload } from '../model/mesh';
 import { inMesh, podOf } from '../model/pods';
 import { Manifest } from '../read/manifest';
 import { objects } from '../read/values';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  portName: check('CI211', Severity.INFO, 'IST0118', 'Service port name does not follow <protocol>[-suffix]'),
+  injectionLabels: check('CI212', Severity.WARNING, 'IST0123', 'namespace has more than one of istio-injection, istio.io/rev and istio.io/dataplane-mode'),
+  multipleServiceProtocols: check('CI242', Severity.WARNING, 'IST0116', 'a mesh workload selected by Services using one port with different protocols'),
+  conflictingTargetPorts: check('CI243', Severity.WARNING, 'IST0137', 'a mesh workload selected by Services using one targetPort behind different ports'),
+  proxyUid: check('CI244', Severity.WARNING, 'IST0144', 'an application container or pod running as UID 1337, the proxy\'s'),
+  externalNamePortName: check('CI247', Severity.WARNING, 'IST0150', 'an ExternalName Service port whose name gives no protocol, or is plain tcp'),
+  namespaceNotInjected: check('CI250', Severity.INFO, 'IST0102', 'a namespace with no injection label (neither istio-injection nor istio.io/rev) and not in ambient mode'),
+  podMissingProxy: check('CI251', Severity.WARNING, 'IST0103', 'a Pod of the input in an injected namespace without the istio-proxy container'),
+  namespaceInjectedByDefault: check('CI252', Severity.INFO, 'IST0148', 'a namespace without injection label that the injector config injects by default'),
+} satisfies Record<string, Check>;
 
 /** Protocols Istio infers from a port name prefix. */
 const PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis', 'udp'];
@@ -27,9 +40,9 @@ export function checkPortNames(mesh: Mesh): Finding[] {
     (Array.isArray(service.object.spec?.ports) ? service.object.spec.ports : []).forEach((port: any, i: number) => {
       const unnamed = port?.appProtocol === undefined && !PORT_NAME.test(port?.name ?? '');
       if (external && (unnamed || port?.name === 'tcp')) {
-        findings.push(service.finding(CHECKS.externalNamePortName, `port ${port.port} of an ExternalName Service is named '${port.name ?? ''}': name it <protocol>-<suffix> other than plain 'tcp' (or set appProtocol) so Istio can route to the external name`, ['spec', 'ports', i]));
+        findings.push(service.finding(CODES.externalNamePortName, `port ${port.port} of an ExternalName Service is named '${port.name ?? ''}': name it <protocol>-<suffix> other than plain 'tcp' (or set appProtocol) so Istio can route to the external name`, ['spec', 'ports', i]));
       } else if (!external && unnamed) {
-        findings.push(service.finding(CHECKS.portName, `port ${port.port} is named '${port.name ?? ''}': name it <protocol>[-suffix] (${PROTOCOLS.join(', ')}) or set appProtocol, else Istio treats it as TCP`, ['spec', 'ports', i]));
+        findings.push(service.finding(CODES.portName, `port ${port.port} is named '${port.name ?? ''}': name it <protocol>[-suffix] (${PROTOCOLS.join(', ')}) or set appProtocol, else Istio treats it as TCP`, ['spec', 'ports', i]));
       }
     });
   }
@@ -57,12 +70,12 @@ export function checkInjectionLabels(mesh: Mesh): Finding[] {
       }
     }
     if (found.length > 1) {
-      findings.push(ns.finding(CHECKS.injectionLabels, `namespace '${ns.name}' has more than one label that puts it in the mesh (${found.join(', ')}); only one of them takes effect`, ['metadata', 'labels']));
+      findings.push(ns.finding(CODES.injectionLabels, `namespace '${ns.name}' has more than one label that puts it in the mesh (${found.join(', ')}); only one of them takes effect`, ['metadata', 'labels']));
     }
     if (labels['istio.io/dataplane-mode'] !== 'ambient' && !injection && labels['istio.io/rev'] === undefined) {
       findings.push(byDefault
-        ? ns.finding(CHECKS.namespaceInjectedByDefault, `namespace '${ns.name}' is enabled for Istio injection: the injector of the input (ConfigMap istio-sidecar-injector) sets enableNamespacesByDefault`, ['metadata', 'name'])
-        : ns.finding(CHECKS.namespaceNotInjected, `namespace '${ns.name}' is not enabled for Istio injection: label it istio-injection=enabled, or istio-injection=disabled to say it needs none`, ['metadata', 'name']));
+        ? ns.finding(CODES.namespaceInjectedByDefault, `namespace '${ns.name}' is enabled for Istio injection: the injector of the input (ConfigMap istio-sidecar-injector) sets enableNamespacesByDefault`, ['metadata', 'name'])
+        : ns.finding(CODES.namespaceNotInjected, `namespace '${ns.name}' is not enabled for Istio injection: label it istio-injection=enabled, or istio-injection=disabled to say it needs none`, ['metadata', 'name']));
     }
   }
   return [...findings, ...podsMissingProxy(mesh)];
@@ -86,7 +99,7 @@ function podsMissingProxy(mesh: Mesh): Finding[] {
     const inject = pod.labels['sidecar.istio.io/inject'] ?? pod.annotations['sidecar.istio.io/inject'];
     const proxied = pod.containers.some(c => c.name === 'istio-proxy' && c.image);
     if (String(inject).toLowerCase() === 'false' || pod.spec.hostNetwork || proxied) return [];
-    return [w.manifest.finding(CHECKS.podMissingProxy, `pod ${w.manifest.name} runs in injected namespace ${w.namespace} without the istio-proxy container: it was created before injection was enabled, or injection failed; restart it`, ['metadata', 'name'])];
+    return [w.manifest.finding(CODES.podMissingProxy, `pod ${w.manifest.name} runs in injected namespace ${w.namespace} without the istio-proxy container: it was created before injection was enabled, or injection failed; restart it`, ['metadata', 'name'])];
   });
 }
 
@@ -117,14 +130,14 @@ function portConflicts(w: Workload, services: Manifest[]): Finding[] {
   for (const [port, byProtocol] of protocols) {
     if (byProtocol.size > 1) {
       const names = [...byProtocol.values()].flat().sort();
-      findings.push(w.manifest.finding(CHECKS.multipleServiceProtocols, `${w.manifest.kind} ${name} is selected by Services using port ${port} with different protocols: ${names.join(', ')}`, ['metadata', 'name']));
+      findings.push(w.manifest.finding(CODES.multipleServiceProtocols, `${w.manifest.kind} ${name} is selected by Services using port ${port} with different protocols: ${names.join(', ')}`, ['metadata', 'name']));
     }
   }
   for (const [target, byPort] of targets) {
     if (byPort.size > 1) {
       const names = [...byPort.values()].sort();
       const ports = [...byPort.keys()].sort((a, b) => a - b);
-      findings.push(w.manifest.finding(CHECKS.conflictingTargetPorts, `${w.manifest.kind} ${name} is selected by Services ${names.join(', ')} using targetPort ${target} behind different ports: ${ports.join(', ')}`, ['metadata', 'name']));
+      findings.push(w.manifest.finding(CODES.conflictingTargetPorts, `${w.manifest.kind} ${name} is selected by Services ${names.join(', ')} using targetPort ${target} behind different ports: ${ports.join(', ')}`, ['metadata', 'name']));
     }
   }
   return findings;
@@ -152,7 +165,7 @@ function proxyUid(w: Workload): Finding[] {
     }
   });
   // one finding per workload, at the first place it is set, as istioctl's deduplicated report
-  return paths.length === 0 ? [] : [w.manifest.finding(CHECKS.proxyUid, `runs as UID ${PROXY_UID}, which is reserved for the sidecar proxy: its traffic bypasses the proxy`, [...at, ...paths[0]])];
+  return paths.length === 0 ? [] : [w.manifest.finding(CODES.proxyUid, `runs as UID ${PROXY_UID}, which is reserved for the sidecar proxy: its traffic bypasses the proxy`, [...at, ...paths[0]])];
 }
 
 /** IST0116, IST0137, IST0144 on the workloads of the input. */

@@ -1,6 +1,11 @@
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { Mesh } from '../model/mesh';
 import { objects } from '../read/values';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  serviceEntryAddresses: check('CI230', Severity.WARNING, 'IST0134', 'ServiceEntry TCP (or unset protocol) port without addresses'),
+} satisfies Record<string, Check>;
 
 /** IST0134: a ServiceEntry without addresses serving TCP (or unset protocol) ports, one finding per port. */
 export function checkServiceEntryAddresses(mesh: Mesh): Finding[] {
@@ -12,7 +17,7 @@ export function checkServiceEntryAddresses(mesh: Mesh): Finding[] {
     }
     objects(spec.ports).forEach((port, i) => {
       if (!port.protocol || String(port.protocol).toUpperCase() === 'TCP') {
-        findings.push(se.finding(CHECKS.serviceEntryAddresses, `port ${port.number ?? i} serves ${port.protocol ?? 'an unset protocol (TCP)'} and the ServiceEntry has no addresses: traffic cannot be told apart by host (unless DNS proxying auto-allocates addresses)`, ['spec', 'ports', i]));
+        findings.push(se.finding(CODES.serviceEntryAddresses, `port ${port.number ?? i} serves ${port.protocol ?? 'an unset protocol (TCP)'} and the ServiceEntry has no addresses: traffic cannot be told apart by host (unless DNS proxying auto-allocates addresses)`, ['spec', 'ports', i]));
       }
     });
   }

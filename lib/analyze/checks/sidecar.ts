@@ -1,8 +1,16 @@
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { append, Mesh, Workload } from '../model/mesh';
 import { podOf } from '../model/pods';
 import { Manifest } from '../read/manifest';
 import { selectorString } from '../read/values';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  sidecarSelectorNotFound: check('CI231', Severity.ERROR, 'IST0101', 'Sidecar workloadSelector that matches no pod'),
+  sidecarSelectorConflict: check('CI232', Severity.ERROR, 'IST0110', 'a workload several Sidecar selectors match'),
+  sidecarsWithoutSelector: check('CI233', Severity.ERROR, 'IST0111', 'several Sidecars without workloadSelector in one namespace'),
+  ineffectiveSidecar: check('CI234', Severity.WARNING, 'IST0167', 'a Sidecar whose workloads or namespace are in ambient mode'),
+} satisfies Record<string, Check>;
 
 const names = (sidecars: Manifest[]) => sidecars.map(s => s.name).sort();
 
@@ -26,7 +34,7 @@ export function checkSidecarSelectors(mesh: Mesh): Finding[] {
     }
     const selected = mesh.workloadsSelectedBy(sidecar.namespace, labels);
     if (selected.length === 0) {
-      findings.push(sidecar.finding(CHECKS.sidecarSelectorNotFound, `workloadSelector ${selectorString(labels)} matches no pod or pod template in namespace ${sidecar.namespace}`, ['spec', 'workloadSelector', 'labels']));
+      findings.push(sidecar.finding(CODES.sidecarSelectorNotFound, `workloadSelector ${selectorString(labels)} matches no pod or pod template in namespace ${sidecar.namespace}`, ['spec', 'workloadSelector', 'labels']));
     }
     selected.forEach(w => append(byWorkload, w, sidecar));
   }
@@ -34,14 +42,14 @@ export function checkSidecarSelectors(mesh: Mesh): Finding[] {
   const reportIneffective = (sidecar: Manifest, reason: string) => {
     if (ineffective.has(sidecar)) return;
     ineffective.add(sidecar);
-    findings.push(sidecar.finding(CHECKS.ineffectiveSidecar, `the policy has no impact: ${reason}`));
+    findings.push(sidecar.finding(CODES.ineffectiveSidecar, `the policy has no impact: ${reason}`));
   };
   for (const [workload, sidecars] of byWorkload) {
     if (inAmbient(workload)) {
       sidecars.forEach(s => reportIneffective(s, 'selected workload is in ambient mode'));
     } else if (sidecars.length > 1) {
       for (const s of sidecars) {
-        findings.push(s.finding(CHECKS.sidecarSelectorConflict, `the Sidecars ${names(sidecars).join(', ')} in namespace ${workload.namespace} select the same workload ${workload.manifest.kind}/${workload.manifest.name}: which one applies is undefined`, ['metadata', 'name']));
+        findings.push(s.finding(CODES.sidecarSelectorConflict, `the Sidecars ${names(sidecars).join(', ')} in namespace ${workload.namespace} select the same workload ${workload.manifest.kind}/${workload.manifest.name}: which one applies is undefined`, ['metadata', 'name']));
       }
     }
   }
@@ -50,7 +58,7 @@ export function checkSidecarSelectors(mesh: Mesh): Finding[] {
       sidecars.forEach(s => reportIneffective(s, 'namespace is in ambient mode'));
     } else if (sidecars.length > 1) {
       for (const s of sidecars) {
-        findings.push(s.finding(CHECKS.sidecarsWithoutSelector, `the Sidecars ${names(sidecars).join(', ')} in namespace ${namespace} have no workload selector: which one applies is undefined`));
+        findings.push(s.finding(CODES.sidecarsWithoutSelector, `the Sidecars ${names(sidecars).join(', ')} in namespace ${namespace} have no workload selector: which one applies is undefined`));
       }
     }
   }

@@ -1,6 +1,12 @@
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { groupBy, Mesh } from '../model/mesh';
 import { Manifest } from '../read/manifest';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  telemetryConflict: check('CI215', Severity.ERROR, 'IST0160', 'several selector-less Telemetry objects in one namespace'),
+  telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects'),
+} satisfies Record<string, Check>;
 
 /** IST0160: more than one selector-less Telemetry in a namespace. */
 export function checkTelemetry(mesh: Mesh): Finding[] {
@@ -9,7 +15,7 @@ export function checkTelemetry(mesh: Mesh): Finding[] {
   for (const [namespace, group] of groupBy(wide, t => t.namespace)) {
     if (group.length > 1) {
       for (const t of group) {
-        findings.push(t.finding(CHECKS.telemetryConflict, `namespace '${namespace}' has ${group.length} Telemetry objects without a selector (${group.map(g => g.name).join(', ')}); Istio applies one of them unpredictably`));
+        findings.push(t.finding(CODES.telemetryConflict, `namespace '${namespace}' has ${group.length} Telemetry objects without a selector (${group.map(g => g.name).join(', ')}); Istio applies one of them unpredictably`));
       }
     }
   }
@@ -36,7 +42,7 @@ export function checkTelemetrySelectors(mesh: Mesh): Finding[] {
     }
     for (const t of telemetries.filter(x => !reported.has(x))) {
       reported.add(t);
-      findings.push(t.finding(CHECKS.telemetrySelectorConflict, `${workload.kind} ${workload.namespace}/${workload.name} is selected by ${telemetries.length} Telemetry objects (${telemetries.map(x => x.name).join(', ')}); Istio applies one of them unpredictably`, ['spec', 'selector']));
+      findings.push(t.finding(CODES.telemetrySelectorConflict, `${workload.kind} ${workload.namespace}/${workload.name} is selected by ${telemetries.length} Telemetry objects (${telemetries.map(x => x.name).join(', ')}); Istio applies one of them unpredictably`, ['spec', 'selector']));
     }
   }
   return findings;

@@ -1,11 +1,28 @@
 import { isDeepStrictEqual } from 'util';
 import { EXTERNAL_SUBSETS, ROOT_NAMESPACE } from '../../private/mesh-defaults';
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { hostMatches, Mesh } from '../model/mesh';
 import { exportScopes, HostVisibility } from '../model/visibility';
 import { Manifest } from '../read/manifest';
 import { labelsMatch, objects } from '../read/values';
 import { isClaimKey } from '../webhook/values';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  hostNotFound: check('CI201', Severity.ERROR, 'IST0101, KIA1101', 'route destination host is not defined by any Service or ServiceEntry'),
+  subsetNotFound: check('CI202', Severity.ERROR, 'IST0101, KIA1107', 'route destination subset is not defined by any DestinationRule for the host'),
+  gatewayNotFound: check('CI203', Severity.ERROR, 'IST0101, KIA1102', 'VirtualService refers to a Gateway that does not exist'),
+  duplicateVirtualService: check('CI204', Severity.ERROR, 'IST0109, KIA1106', 'several VirtualServices route one host on the mesh within one exportTo scope'),
+  hostNotOnGateway: check('CI207', Severity.WARNING, 'IST0132', 'VirtualService host is not served by its Gateway'),
+  unreachableRoute: check('CI208', Severity.WARNING, 'IST0130', 'HTTP route is unreachable behind an earlier catch-all route'),
+  duplicateMatch: check('CI209', Severity.INFO, 'IST0131', 'HTTP match repeats an earlier match and never applies'),
+  portRequired: check('CI210', Severity.ERROR, 'IST0112', 'route to a multi-port Service or ServiceEntry names no port'),
+  weights: check('CI214', Severity.WARNING, '-', 'route weights do not sum to 100 (Istio treats them as relative)'),
+  subsetDeclaredElsewhere: check('CI216', Severity.INFO, '-', 'route destination subset declared outside the input (annotation ' + 'cdk8s-istio.io/external-subsets), not checked'),
+  jwtClaimRouteWithoutAuthn: check('CI246', Severity.ERROR, 'IST0149', 'a VirtualService routing on JWT claims through a gateway whose pods no RequestAuthentication covers'),
+  internalGatewayReference: check('CI249', Severity.WARNING, 'IST0165', 'a VirtualService gateway reference to an internal, generated Gateway'),
+  ingressIgnoresSubsets: check('CI254', Severity.WARNING, 'IST0140', 'a gateway route without subset to a host another VirtualService splits into subsets'),
+} satisfies Record<string, Check>;
 
 type Path = (string | number)[];
 
@@ -64,28 +81,28 @@ export function checkDestinations(mesh: Mesh): Finding[] {
   for (const vs of mesh.virtualServices) {
     for (const d of destinations(vs)) {
       if (d.host === '') {
-        findings.push(vs.finding(CHECKS.hostNotFound, 'route destination names no host', d.path));
+        findings.push(vs.finding(CODES.hostNotFound, 'route destination names no host', d.path));
         continue;
       }
       const fqdn = mesh.fqdn(d.host, vs.namespace);
       const target = visible.resolve(fqdn, vs.namespace, vs.object.spec?.exportTo);
       if (!target && mesh.canResolve(fqdn)) {
         const hidden = mesh.hostDefined(fqdn) ? ' (it exists, but its exportTo hides it from this namespace)' : '';
-        findings.push(vs.finding(CHECKS.hostNotFound, `destination host '${d.host}' (${fqdn}) is not defined by any Service or ServiceEntry visible in namespace ${vs.namespace}${hidden}`, [...d.path, 'host']));
+        findings.push(vs.finding(CODES.hostNotFound, `destination host '${d.host}' (${fqdn}) is not defined by any Service or ServiceEntry visible in namespace ${vs.namespace}${hidden}`, [...d.path, 'host']));
       }
       if (target && d.port !== undefined && target.ports.length > 0 && !target.ports.includes(d.port)) {
-        findings.push(vs.finding(CHECKS.hostNotFound, `destination '${d.host}:${d.port}' names a port ${target.owner.kind} ${target.owner.namespace}/${target.owner.name} does not serve (ports: ${target.ports.join(', ')})`, [...d.path, 'port']));
+        findings.push(vs.finding(CODES.hostNotFound, `destination '${d.host}:${d.port}' names a port ${target.owner.kind} ${target.owner.namespace}/${target.owner.name} does not serve (ports: ${target.ports.join(', ')})`, [...d.path, 'port']));
       }
       if (target && d.port === undefined && target.ports.length > 1) {
-        findings.push(vs.finding(CHECKS.portRequired, `destination host '${d.host}' has ${target.ports.length} ports (${target.ports.join(', ')}); name one with port.number`, d.path));
+        findings.push(vs.finding(CODES.portRequired, `destination host '${d.host}' has ${target.ports.length} ports (${target.ports.join(', ')}); name one with port.number`, d.path));
       }
       if (d.subset !== undefined) {
         const defined = mesh.subsetsOf(fqdn).map(s => s.name);
         if (!defined.includes(d.subset) && declaredElsewhere(vs, d.host).includes(d.subset)) {
-          findings.push(vs.finding(CHECKS.subsetDeclaredElsewhere, `destination subset '${d.subset}' of host '${d.host}' is declared to be defined by a `
+          findings.push(vs.finding(CODES.subsetDeclaredElsewhere, `destination subset '${d.subset}' of host '${d.host}' is declared to be defined by a `
             + `DestinationRule outside the input (${EXTERNAL_SUBSETS}); not checked`, [...d.path, 'subset']));
         } else if (!defined.includes(d.subset)) {
-          findings.push(vs.finding(CHECKS.subsetNotFound, `destination subset '${d.subset}' of host '${d.host}' is not defined by any DestinationRule `
+          findings.push(vs.finding(CODES.subsetNotFound, `destination subset '${d.subset}' of host '${d.host}' is not defined by any DestinationRule `
             + `(defined: ${defined.length > 0 ? [...new Set(defined)].join(', ') : 'none — no DestinationRule for this host'}); requests get 503`, [...d.path, 'subset']));
         }
       }
@@ -106,7 +123,7 @@ export function checkWeights(mesh: Mesh): Finding[] {
         }
         const total = routes.reduce((sum, r) => sum + (r.weight ?? 0), 0);
         if (total !== 100) {
-          findings.push(vs.finding(CHECKS.weights, `route weights sum to ${total}, not 100 (${routes.map(r => `${r.destination?.subset ?? r.destination?.host}=${r.weight ?? 0}`).join(', ')}); Istio treats them as relative shares`, ['spec', protocol, i, 'route']));
+          findings.push(vs.finding(CODES.weights, `route weights sum to ${total}, not 100 (${routes.map(r => `${r.destination?.subset ?? r.destination?.host}=${r.weight ?? 0}`).join(', ')}); Istio treats them as relative shares`, ['spec', protocol, i, 'route']));
         }
       });
     }
@@ -123,14 +140,14 @@ export function checkMatches(mesh: Mesh): Finding[] {
     let catchAll: number | undefined;
     rules.forEach((rule, i) => {
       if (catchAll !== undefined) {
-        findings.push(vs.finding(CHECKS.unreachableRoute, `http[${i}] is unreachable: http[${catchAll}] matches every request`, ['spec', 'http', i]));
+        findings.push(vs.finding(CODES.unreachableRoute, `http[${i}] is unreachable: http[${catchAll}] matches every request`, ['spec', 'http', i]));
         return;
       }
       const matches: any[] = rule.match ?? [];
       matches.forEach((match, j) => {
         const earlier = seen.find(s => isDeepStrictEqual(s.match, match));
         if (earlier) {
-          findings.push(vs.finding(CHECKS.duplicateMatch, `http[${i}].match[${j}] repeats ${earlier.at} and never applies`, ['spec', 'http', i, 'match', j]));
+          findings.push(vs.finding(CODES.duplicateMatch, `http[${i}].match[${j}] repeats ${earlier.at} and never applies`, ['spec', 'http', i, 'match', j]));
         }
         seen.push({ match, at: `http[${i}].match[${j}]` });
       });
@@ -161,7 +178,7 @@ export function checkGateways(mesh: Mesh): Finding[] {
         return;
       }
       if (ref.slice(ref.indexOf('/') + 1).includes(INTERNAL_GATEWAY)) {
-        findings.push(vs.finding(CHECKS.internalGatewayReference, `gateway '${ref}' is the internal Gateway Istio generates for a Gateway API Gateway: attach an HTTPRoute to the Gateway instead`, ['spec', 'gateways', i]));
+        findings.push(vs.finding(CODES.internalGatewayReference, `gateway '${ref}' is the internal Gateway Istio generates for a Gateway API Gateway: attach an HTTPRoute to the Gateway instead`, ['spec', 'gateways', i]));
         return;
       }
       const key = ref.includes('/') ? ref : `${vs.namespace}/${ref}`;
@@ -170,11 +187,11 @@ export function checkGateways(mesh: Mesh): Finding[] {
         return; // a gateway in a namespace the input does not describe: cannot be checked
       }
       if (!gateway) {
-        findings.push(vs.finding(CHECKS.gatewayNotFound, `gateway '${ref}' (${key}) is not defined in the input`, ['spec', 'gateways', i]));
+        findings.push(vs.finding(CODES.gatewayNotFound, `gateway '${ref}' (${key}) is not defined in the input`, ['spec', 'gateways', i]));
       }
       const served = gateway ? servedHosts(gateway, vs.namespace) : [];
       if (!served.some(g => hosts.some(h => hostMatches(g, h) || hostMatches(h, g)))) {
-        findings.push(vs.finding(CHECKS.hostNotOnGateway, `none of the hosts ${hosts.join(', ')} is served by gateway '${ref}' (serves: ${served.join(', ') || 'nothing'})`, ['spec', 'gateways', i]));
+        findings.push(vs.finding(CODES.hostNotOnGateway, `none of the hosts ${hosts.join(', ')} is served by gateway '${ref}' (serves: ${served.join(', ') || 'nothing'})`, ['spec', 'gateways', i]));
       }
     });
   }
@@ -227,7 +244,7 @@ export function checkIngressSubsets(mesh: Mesh): Finding[] {
       for (const [other, hosts] of bySubsets) {
         if (!reported.has(other) && hosts.has(String(route.destination.host))) {
           reported.add(other);
-          findings.push(vs.finding(CHECKS.ingressIgnoresSubsets, `the subsets ${other.id} routes host '${route.destination.host}' to do not apply to this gateway's requests, which go to the host without subset`, ['spec', 'http', i, 'route', j, 'destination', 'host']));
+          findings.push(vs.finding(CODES.ingressIgnoresSubsets, `the subsets ${other.id} routes host '${route.destination.host}' to do not apply to this gateway's requests, which go to the host without subset`, ['spec', 'http', i, 'route', j, 'destination', 'host']));
         }
       }
     }));
@@ -274,7 +291,7 @@ export function checkDuplicateVirtualServices(mesh: Mesh): Finding[] {
       const named = others.slice(0, MAX_NAMED).map(o => `${o.vs.id} (${o.vs.file}:${o.vs.lineOf()})`).join(', ');
       const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : '';
       const scope = group.scope === '*' ? '' : ` for namespace ${group.scope}`;
-      findings.push(member.vs.finding(CHECKS.duplicateVirtualService,
+      findings.push(member.vs.finding(CODES.duplicateVirtualService,
         `host '${group.host}' on the mesh${scope} is also routed by ${named}${more}; Istio keeps one of them unpredictably`, ['spec', 'hosts', member.index]));
     }
   }
@@ -318,7 +335,7 @@ export function checkJwtClaimRoutes(mesh: Mesh): Finding[] {
         const covered = authns.some(ra => (ra.namespace === ROOT_NAMESPACE || ra.namespace === pod.namespace) &&
           labelsMatch(ra.object.spec?.selector?.matchLabels ?? {}, pod.labels));
         if (!covered) {
-          findings.push(vs.finding(CHECKS.jwtClaimRouteWithoutAuthn, `routes on the JWT claim '${key}' through gateway ${name}, but no RequestAuthentication applies to its pod ${pod.manifest.name}: the claims are never validated nor available for routing`, ['spec', 'gateways']));
+          findings.push(vs.finding(CODES.jwtClaimRouteWithoutAuthn, `routes on the JWT claim '${key}' through gateway ${name}, but no RequestAuthentication applies to its pod ${pod.manifest.name}: the claims are never validated nor available for routing`, ['spec', 'gateways']));
         }
       }
     }

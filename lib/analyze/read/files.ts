@@ -1,7 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CHECKS, Finding, Severity } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { Manifest, parseManifests } from './manifest';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  unreadable: check('CI000', Severity.ERROR, '-', 'file cannot be read'),
+} satisfies Record<string, Check>;
 
 /** Manifests read from files, and findings for what could not be read. */
 export interface LoadResult {
@@ -27,7 +32,7 @@ export function loadFiles(paths: readonly string[]): LoadResult {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      findings.push({ code: CHECKS.unreadable.code, severity: Severity.ERROR, file, line: 1, object: '-', message: `cannot read file: ${(e as Error).message}` });
+      findings.push({ code: CODES.unreadable.code, severity: Severity.ERROR, file, line: 1, object: '-', message: `cannot read file: ${(e as Error).message}` });
       continue;
     }
     const parsed = parseManifests(file, text);
@@ -44,7 +49,7 @@ function expand(paths: readonly string[], findings: Finding[], depth: number): A
     try {
       stat = fs.statSync(p);
     } catch {
-      findings.push({ code: CHECKS.unreadable.code, severity: Severity.ERROR, file: p, line: 1, object: '-', message: 'no such file or directory' });
+      findings.push({ code: CODES.unreadable.code, severity: Severity.ERROR, file: p, line: 1, object: '-', message: 'no such file or directory' });
       return [];
     }
     if (!stat.isDirectory()) {

@@ -1,5 +1,12 @@
 import { Document, isNode, LineCounter, parseAllDocuments } from 'yaml';
-import { CHECKS, Check, Finding } from '../finding';
+import { Check, check, Finding, Severity } from '../finding';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  notYaml: check('CI001', Severity.ERROR, '-', 'file or document is not valid YAML'),
+  noKind: check('CI002', Severity.ERROR, '-', 'document has no apiVersion or kind'),
+  emptyFile: check('CI004', Severity.WARNING, '-', 'file holds no objects'),
+} satisfies Record<string, Check>;
 
 /**
  * One Kubernetes object read from a file, with a way back to the line of any of its fields.
@@ -72,7 +79,7 @@ export function parseManifests(file: string, text: string): { manifests: Manifes
     const start = lines.linePos(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0).line;
     if (doc.errors.length > 0) {
       const error = doc.errors[0];
-      findings.push(fileFinding(CHECKS.notYaml, error.linePos?.[0].line ?? start, `not valid YAML: ${error.message.split('\n')[0]}`));
+      findings.push(fileFinding(CODES.notYaml, error.linePos?.[0].line ?? start, `not valid YAML: ${error.message.split('\n')[0]}`));
       continue;
     }
     let object: any;
@@ -80,27 +87,27 @@ export function parseManifests(file: string, text: string): { manifests: Manifes
       object = pruneNulls(doc.toJS({ maxAliasCount: 100 }));
     } catch (e) {
       // an alias bomb ("billion laughs") and other documents that do not expand into data
-      findings.push(fileFinding(CHECKS.notYaml, start, `not valid YAML: ${(e as Error).message.split('\n')[0]}`));
+      findings.push(fileFinding(CODES.notYaml, start, `not valid YAML: ${(e as Error).message.split('\n')[0]}`));
       continue;
     }
     if (object === null || object === undefined) {
       continue; // an empty document between separators, as generators often emit
     }
     if (typeof object !== 'object' || Array.isArray(object) || typeof object.kind !== 'string' || typeof object.apiVersion !== 'string') {
-      findings.push(fileFinding(CHECKS.noKind, start, 'document is not a Kubernetes object: it needs string fields apiVersion and kind'));
+      findings.push(fileFinding(CODES.noKind, start, 'document is not a Kubernetes object: it needs string fields apiVersion and kind'));
       continue;
     }
     const items: any[] = object.kind.endsWith('List') && Array.isArray(object.items) ? object.items : [object];
     for (const item of items) {
       if (!item || typeof item !== 'object' || typeof item.kind !== 'string' || typeof item.apiVersion !== 'string') {
-        findings.push(fileFinding(CHECKS.noKind, start, 'a List item is not a Kubernetes object: it needs string fields apiVersion and kind'));
+        findings.push(fileFinding(CODES.noKind, start, 'a List item is not a Kubernetes object: it needs string fields apiVersion and kind'));
         continue;
       }
       manifests.push(new Manifest(file, item, path => locate(doc, lines, item === object ? path : [], start)));
     }
   }
   if (manifests.length === 0 && findings.length === 0) {
-    findings.push(fileFinding(CHECKS.emptyFile, 1, 'file holds no Kubernetes objects'));
+    findings.push(fileFinding(CODES.emptyFile, 1, 'file holds no Kubernetes objects'));
   }
   return { manifests, findings };
 }

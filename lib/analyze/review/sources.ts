@@ -2,7 +2,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadFiles } from '../read/files';
-import { CHECKS, Finding } from '../finding';
+import { Finding } from '../finding';
+import { CODES as filesCodes } from '../read/files';
+import { CODES as manifestCodes } from '../read/manifest';
 import { Manifest, parseManifests } from '../read/manifest';
 
 /** Input the review commands cannot use: one line for the user, exit code 2. */
@@ -37,7 +39,7 @@ function loadPath(p: string): Manifest[] {
 }
 
 function failOn(findings: readonly Finding[]): void {
-  const fatal = findings.find(f => f.code === CHECKS.unreadable.code || f.code === CHECKS.notYaml.code || f.code === CHECKS.noKind.code);
+  const fatal = findings.find(f => f.code === filesCodes.unreadable.code || f.code === manifestCodes.notYaml.code || f.code === manifestCodes.noKind.code);
   if (fatal) {
     throw new InputError(`${fatal.file}${fatal.line > 1 ? `:${fatal.line}` : ''}: ${fatal.message.split('\n')[0]}`);
   }

@@ -1,10 +1,18 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { celViolations } from './cel';
 import { CORE_SCHEMAS } from './core-schemas';
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { AJV_OPTIONS, objectSchema } from './json-schema';
 import { Manifest } from '../read/manifest';
 import { KINDS, kindSchema, SchemaVariant, validatorFingerprint, validatorId } from './schema-table';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  unknownKind: check('CI003', Severity.ERROR, '-', 'unknown Istio kind or version'),
+  schema: check('CI101', Severity.ERROR, 'API server', 'object violates the CRD schema (type, enum, required, unknown field, oneOf)'),
+  cel: check('CI102', Severity.ERROR, 'API server', 'object violates a CEL rule (x-kubernetes-validations) of the CRD'),
+  celNotEvaluated: check('CI103', Severity.WARNING, '-', 'a CEL rule of the CRD could not be evaluated'),
+} satisfies Record<string, Check>;
 
 
 /**
@@ -56,7 +64,7 @@ export class SchemaValidator {
     const validate = this.validatorFor(found.id, found.variant);
     const schemaFindings = validate(manifest.object) ? [] : readableErrors(validate.errors ?? []).map(e => toFinding(manifest, e));
     const celFindings = celViolations(found.variant.schema, manifest.object).map(v =>
-      manifest.finding(v.evaluated ? CHECKS.cel : CHECKS.celNotEvaluated, `${prefix(v.path)}${v.message}`, v.path));
+      manifest.finding(v.evaluated ? CODES.cel : CODES.celNotEvaluated, `${prefix(v.path)}${v.message}`, v.path));
     return [...schemaFindings, ...celFindings];
   }
 
@@ -89,7 +97,7 @@ function unknownKind(manifest: Manifest): Finding {
   const allowed = entry
     ? `served versions: ${entry.variants.flatMap(v => v.versions).map(v => `${entry.group}/${v}`).join(', ')}`
     : `kinds of ${manifest.group}: ${Object.values(KINDS).filter(k => k.group === manifest.group).map(k => k.kind).join(', ')}`;
-  return manifest.finding(CHECKS.unknownKind, `unknown ${manifest.group} kind or version '${manifest.apiVersion}, Kind=${manifest.kind}' (${allowed})`, ['apiVersion']);
+  return manifest.finding(CODES.unknownKind, `unknown ${manifest.group} kind or version '${manifest.apiVersion}, Kind=${manifest.kind}' (${allowed})`, ['apiVersion']);
 }
 
 /**
@@ -112,21 +120,21 @@ function toFinding(manifest: Manifest, error: ErrorObject): Finding {
   switch (error.keyword) {
     case 'additionalProperties': {
       const field = (error.params as any).additionalProperty;
-      return manifest.finding(CHECKS.schema, `${jsonPath([...path, field])}: unknown field '${field}' (kubectl rejects it)`, [...path, field]);
+      return manifest.finding(CODES.schema, `${jsonPath([...path, field])}: unknown field '${field}' (kubectl rejects it)`, [...path, field]);
     }
     case 'oneOf': {
       const fields = ((error.parentSchema as any)?.oneOf ?? []).flatMap((b: any) => b.required ?? []);
       const present = Object.keys(error.data ?? {}).filter(k => fields.includes(k));
-      return manifest.finding(CHECKS.schema, present.length > 1
+      return manifest.finding(CODES.schema, present.length > 1
         ? `${where}at most one of ${fields.join(', ')} may be set, got ${present.join(' and ')}`
         : `${where}must set exactly one of ${fields.join(', ')}`, path);
     }
     case 'anyOf':
-      return manifest.finding(CHECKS.schema, `${where}must be an integer or a string`, path);
+      return manifest.finding(CODES.schema, `${where}must be an integer or a string`, path);
     case 'enum':
-      return manifest.finding(CHECKS.schema, `${where}unsupported value ${JSON.stringify(error.data)} (allowed: ${(error.params as any).allowedValues.join(', ')})`, path);
+      return manifest.finding(CODES.schema, `${where}unsupported value ${JSON.stringify(error.data)} (allowed: ${(error.params as any).allowedValues.join(', ')})`, path);
     default:
-      return manifest.finding(CHECKS.schema, `${where}${error.message}`, path);
+      return manifest.finding(CODES.schema, `${where}${error.message}`, path);
   }
 }
 

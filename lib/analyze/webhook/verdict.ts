@@ -1,6 +1,12 @@
-import { CHECKS, Finding } from '../finding';
+import { check, Check, Finding, Severity } from '../finding';
 import { Manifest } from '../read/manifest';
 import { jsonPath } from '../schema/schema';
+
+/** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
+export const CODES = {
+  webhookRejects: check('CI104', Severity.ERROR, 'istiod webhook', "istiod's validating webhook refuses the object at kubectl apply (ranges, formats, exclusive fields, duplicate names)"),
+  webhookWarns: check('CI105', Severity.WARNING, 'istiod webhook', "istiod's validating webhook accepts the object with a warning"),
+} satisfies Record<string, Check>;
 
 export type Path = ReadonlyArray<string | number>;
 
@@ -10,11 +16,11 @@ export class Verdict {
   public constructor(private readonly manifest: Manifest) {}
 
   public error(path: Path, message: string): void {
-    this.findings.push(this.manifest.finding(CHECKS.webhookRejects, `${jsonPath(path)}: ${message}`, path));
+    this.findings.push(this.manifest.finding(CODES.webhookRejects, `${jsonPath(path)}: ${message}`, path));
   }
 
   public warning(path: Path, message: string): void {
-    this.findings.push(this.manifest.finding(CHECKS.webhookWarns, `${jsonPath(path)}: ${message}`, path));
+    this.findings.push(this.manifest.finding(CODES.webhookWarns, `${jsonPath(path)}: ${message}`, path));
   }
 }
 
