@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../lib/analyze/cli';
+import { BOOKINFO_SAMPLES, DIST } from '../fixtures';
 
 // The tutorial's own files, as its readers typed them: weight under destination, and a 90/10 split
 // applied without any DestinationRule.
@@ -59,7 +60,7 @@ describe('cdk8s-istio analyze', () => {
   });
 
   test('passes the 90/10 split once Bookinfo and its DestinationRules are in the input', () => {
-    const samples = path.join(__dirname, '../../../shared/istio-1.30.3/samples/bookinfo');
+    const samples = BOOKINFO_SAMPLES;
     const { code, stdout } = run('analyze', path.join(samples, 'platform/kube/bookinfo.yaml'), path.join(samples, 'networking/destination-rule-all.yaml'), write('90-10.yaml', TUTORIAL_90_10));
     expect(code).toBe(0);
     expect(stdout).not.toMatch(/ error /);
@@ -74,20 +75,20 @@ describe('cdk8s-istio analyze', () => {
   });
 
   test('a directory is one state, its subdirectories alternatives on top: dist/ with its release steps exits 0', () => {
-    const { code, stderr } = run('analyze', path.join(__dirname, '../../dist'));
+    const { code, stderr } = run('analyze', DIST);
     expect(stderr).toMatch(/ 0 errors, 0 warnings/);
     expect(code).toBe(0);
   });
 
   test('the release steps given as one input conflict with each other (CI204)', () => {
-    const steps = path.join(__dirname, '../../dist/steps');
+    const steps = path.join(DIST, 'steps');
     const { code, stdout } = run('analyze', ...fs.readdirSync(steps).map(f => path.join(steps, f)));
     expect(code).toBe(1);
     expect(stdout).toMatch(/CI204  error/);
   });
 
   test('--base analyzes every other input as an alternative on top of it', () => {
-    const dist = path.join(__dirname, '../../dist');
+    const dist = DIST;
     const steps = path.join(dist, 'steps');
     const { code, stderr } = run('analyze', '--base', path.join(dist, 'bookinfo.k8s.yaml'), steps);
     expect(stderr).toMatch(/ 0 errors/);

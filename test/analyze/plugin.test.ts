@@ -3,13 +3,13 @@ import * as os from 'os';
 import * as path from 'path';
 import type * as validation from 'cdk8s-cli/lib/plugins/validation';
 import { IstioAnalyzerPlugin } from '../../lib/analyze/plugin';
+import { DIST } from '../fixtures';
 
 // cdk8s-cli exports its plugin API as 'cdk8s-cli/plugins'; TypeScript's node10 resolution sees only lib/
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ValidationContext } = require('cdk8s-cli/plugins') as typeof validation;
 type ValidationContext = validation.ValidationContext;
 
-const DIST = path.join(__dirname, '../../dist');
 
 let outdir: string;
 

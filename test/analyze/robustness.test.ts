@@ -8,8 +8,9 @@ import { parseManifests } from '../../lib/analyze/read/manifest';
 import { diff, explain, formatDiff } from '../../lib/analyze/review/review';
 import { TrafficModel } from '../../lib/analyze/review/traffic-model';
 import { analyzeYaml } from './helpers';
+import { BOOKINFO_SAMPLES, DIST } from '../fixtures';
 
-const SAMPLES = path.join(__dirname, '../../../shared/istio-1.30.3/samples/bookinfo');
+const SAMPLES = BOOKINFO_SAMPLES;
 const INPUTS = [
   ...fs.readdirSync(path.join(SAMPLES, 'networking')).map(f => path.join(SAMPLES, 'networking', f)),
   ...fs.readdirSync(path.join(SAMPLES, 'gateway-api')).map(f => path.join(SAMPLES, 'gateway-api', f)),
@@ -84,7 +85,7 @@ describe('the analyzer never crashes', () => {
   });
 
   test('explain and diff model 300 seeded mutations of the tutorial\'s state in both API families without an exception', () => {
-    const dist = path.join(__dirname, '../../dist');
+    const dist = DIST;
     // the objects the traffic model reads, so that mutations land on them
     const kinds = new Set(['Service', 'VirtualService', 'DestinationRule', 'Gateway', 'HTTPRoute', 'AuthorizationPolicy', 'PeerAuthentication', 'Namespace']);
     const states = [path.join(dist, 'bookinfo.k8s.yaml'), path.join(dist, 'gateway-api', 'bookinfo.k8s.yaml'), path.join(dist, 'gateway-api', 'steps', '07-iphone.k8s.yaml')]

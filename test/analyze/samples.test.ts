@@ -3,9 +3,9 @@ import * as path from 'path';
 import { Analyzer } from '../../lib/analyze/analyzer';
 import { loadFiles } from '../../lib/analyze/read/files';
 import { Severity } from '../../lib/analyze/finding';
+import { BOOKINFO_SAMPLES, DIST } from '../fixtures';
 
-const ROOT = path.join(__dirname, '../..');
-const SAMPLES = path.join(ROOT, '../shared/istio-1.30.3/samples/bookinfo');
+const SAMPLES = BOOKINFO_SAMPLES;
 const BOOKINFO = path.join(SAMPLES, 'platform/kube/bookinfo.yaml');
 const RULES = path.join(SAMPLES, 'networking/destination-rule-all.yaml');
 const NETWORKING = fs.readdirSync(path.join(SAMPLES, 'networking')).filter(f => f.endsWith('.yaml'));
@@ -29,14 +29,14 @@ describe("Istio's own samples", () => {
 
 describe('dist/', () => {
   test('the deployed state (dist/*.yaml) analyzes as one mesh with no finding at all', () => {
-    const dist = path.join(ROOT, 'dist');
+    const dist = DIST;
     const state = loadFiles(fs.readdirSync(dist).filter(f => f.endsWith('.yaml')).map(f => path.join(dist, f)));
     expect(state.manifests.length).toBeGreaterThan(25);
     expect([...state.findings, ...new Analyzer().analyze(state.manifests)]).toEqual([]);
   });
 
   test('every release step on top of the deployed state produces no errors', () => {
-    const dist = path.join(ROOT, 'dist');
+    const dist = DIST;
     const loaded = loadFiles([dist]);
     const base = loaded.manifests.filter(m => !loaded.nested.has(m.file));
     const steps = fs.readdirSync(path.join(dist, 'steps'));

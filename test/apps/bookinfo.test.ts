@@ -4,8 +4,9 @@ import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { BookinfoApp, ReviewsVersion } from '../../lib';
 import { find, synth } from '../util';
+import { BOOKINFO_SAMPLES } from '../fixtures';
 
-const SAMPLES = path.join(__dirname, '../../../shared/istio-1.30.3/samples/bookinfo');
+const SAMPLES = BOOKINFO_SAMPLES;
 
 function upstream(file: string): any[] {
   return parseAllDocuments(fs.readFileSync(path.join(SAMPLES, file), 'utf8'))

@@ -11,8 +11,9 @@ import { Analyzer } from '../../lib/analyze/analyzer';
 import { Severity } from '../../lib/analyze/finding';
 import { parseManifests } from '../../lib/analyze/read/manifest';
 import { find, synth } from '../util';
+import { BOOKINFO_SAMPLES } from '../fixtures';
 
-const SAMPLES = path.join(__dirname, '../../../shared/istio-1.30.3/samples/bookinfo');
+const SAMPLES = BOOKINFO_SAMPLES;
 const IPHONE = HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*'));
 
 function gatewayChart(app: App = Testing.app(), id = 'mesh'): Chart {

@@ -2,12 +2,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../lib/analyze/cli';
+import { main } from '../../../lib/analyze/cli';
+import { BOOKINFO_SAMPLES, DIST } from '../../fixtures';
 
-const ROOT = path.join(__dirname, '../..');
-const DIST = path.join(ROOT, 'dist');
+
+
 const STEPS = path.join(DIST, 'steps');
-const SAMPLES = path.join(ROOT, '../shared/istio-1.30.3/samples/bookinfo/networking');
+
+const SAMPLES = path.join(BOOKINFO_SAMPLES, 'networking');
 
 function run(...argv: string[]) {
   let stdout = '';
@@ -35,6 +37,7 @@ kind: Service
 metadata: { name: ${name}, namespace: shop }
 spec: { selector: { app: ${name} }, ports: [{ port: 80, name: http }] }
 `;
+
 const SHOP_ALLOW_NOTHING = `apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
 metadata: { name: allow-nothing, namespace: shop }

@@ -1,4 +1,8 @@
-import { expectWebhookPair, WebhookPair } from './helpers';
+import { expectWebhookPair, WebhookPair } from '../helpers';
+
+// Bad/good pairs written for this project after istiod's ServiceEntry and WorkloadEntry validation
+// (Istio 1.30). Each bad input is one the CRD's schema and CEL rules accept, so the webhook rule is what
+// refuses it (CI104) or warns about it (CI105); its good twin gets neither.
 
 // Bad/good pairs written for this project after istiod's ServiceEntry and WorkloadEntry validation
 // (Istio 1.30). Each bad input is one the CRD's schema and CEL rules accept, so the webhook rule is what
@@ -8,7 +12,9 @@ const SE = (spec: string, labels = '') => `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: { name: api, namespace: shop${labels ? `, labels: { ${labels} }` : ''} }
 spec: { location: MESH_EXTERNAL, ${spec} }`;
+
 const HTTPS = 'ports: [{ number: 443, name: https, protocol: HTTPS }]';
+
 const WE = (spec: string) => `apiVersion: networking.istio.io/v1
 kind: WorkloadEntry
 metadata: { name: vm, namespace: shop }

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Analyzer } from '../../lib/analyze/analyzer';
-import { loadFiles } from '../../lib/analyze/read/files';
-import { GOOD } from './helpers';
+import { Analyzer } from '../../../lib/analyze/analyzer';
+import { loadFiles } from '../../../lib/analyze/read/files';
+import { GOOD } from '../helpers';
 
 function tempFiles(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-input-'));

@@ -1,4 +1,9 @@
-import { expectWebhookPair, WebhookPair } from './helpers';
+import { expectWebhookPair, WebhookPair } from '../helpers';
+
+// Bad/good pairs written for this project after istiod's validation (Istio 1.30): header values, RE2
+// regexes and string matches, TLS and TCP routes, and a DestinationRule's connection pool, load balancer,
+// locality and tunnel settings. Each bad input is one the CRD's schema and CEL rules accept, so the
+// webhook rule is what refuses it (CI104) or warns about it (CI105); its good twin gets neither.
 
 // Bad/good pairs written for this project after istiod's validation (Istio 1.30): header values, RE2
 // regexes and string matches, TLS and TCP routes, and a DestinationRule's connection pool, load balancer,
@@ -9,35 +14,44 @@ const VS = (spec: string) => `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: { name: ratings, namespace: shop }
 spec: { hosts: [ratings], ${spec} }`;
+
 const HTTP = (rule: string) => VS(`http: [{ ${rule}, route: [{ destination: { host: ratings } }] }]`);
+
 const TLS_VS = (tls: string) => `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: { name: api, namespace: shop }
 spec: { hosts: ["*.example.com"], gateways: [shop/edge], tls: [${tls}] }`;
+
 const DR = (policy: string) => `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: { name: ratings, namespace: shop }
 spec: { host: ratings, trafficPolicy: { ${policy} } }`;
+
 const AUTHZ = (dryRun: string, action: string) => `apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
 metadata: { name: web, namespace: shop, annotations: { istio.io/dry-run: "${dryRun}" } }
 spec: { action: ${action}, rules: [{ from: [{ source: { namespaces: [edge] } }] }] }`;
+
 const POLICY = (kind: string, spec: string, apiVersion = 'security.istio.io/v1') => `apiVersion: ${apiVersion}
 kind: ${kind}
 metadata: { name: web, namespace: shop }
 spec: { ${spec} }`;
+
 const EF = (selector: string, patch: string) => `apiVersion: networking.istio.io/v1alpha3
 kind: EnvoyFilter
 metadata: { name: lua, namespace: shop }
 spec: { ${selector}configPatches: [${patch}] }`;
+
 const GW = (server: string) => `apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata: { name: edge, namespace: shop }
 spec: { selector: { istio: ingressgateway }, servers: [${server}] }`;
+
 const WG = (probe: string) => `apiVersion: networking.istio.io/v1
 kind: WorkloadGroup
 metadata: { name: vms, namespace: shop }
 spec: { template: { serviceAccount: vm }, probe: { ${probe} } }`;
+
 const TO = 'route: [{ destination: { host: api.example.com, port: { number: 443 } } }]';
 
 const PAIRS: WebhookPair[] = [

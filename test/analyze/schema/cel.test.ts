@@ -1,6 +1,5 @@
-import { celViolations, compileCel } from '../../lib/analyze/schema/cel';
-import { withDefaults } from '../../lib/analyze/schema/cel';
-import { KINDS, SOURCES } from '../../lib/analyze/schema/schema-table';
+import { celViolations, compileCel, withDefaults } from '../../../lib/analyze/schema/cel';
+import { KINDS, SOURCES } from '../../../lib/analyze/schema/schema-table';
 
 interface RuleSite { kind: string; rule: string; schema: any; versions: number }
 

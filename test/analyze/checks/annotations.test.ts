@@ -1,4 +1,7 @@
-import { analyzeYaml, codes, lineOf } from './helpers';
+import { analyzeYaml, codes, lineOf } from '../helpers';
+
+// Bad/good inputs written for this project after istioctl 1.30's analyzers of annotations (annotations.K8sAnalyzer, maturity.AlphaAnalyzer) and the sidecar injector's value checks:
+// the checks of lib/analyze/checks/annotations.ts.
 
 // Bad/good pairs written for this project after istioctl 1.30's annotations.K8sAnalyzer and
 // maturity.AlphaAnalyzer (IST0107, IST0108, IST0125, IST0135, IST0136) and the injector's value checks.

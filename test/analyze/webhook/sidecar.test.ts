@@ -1,4 +1,8 @@
-import { expectWebhookPair, WebhookPair } from './helpers';
+import { expectWebhookPair, WebhookPair } from '../helpers';
+
+// Bad/good pairs written for this project after istiod's Sidecar validation (Istio 1.30). Each bad input
+// is one the CRD's schema and CEL rules accept, so the webhook rule is what refuses it (CI104) or warns
+// about it (CI105); its good twin gets neither.
 
 // Bad/good pairs written for this project after istiod's Sidecar validation (Istio 1.30). Each bad input
 // is one the CRD's schema and CEL rules accept, so the webhook rule is what refuses it (CI104) or warns
@@ -8,10 +12,15 @@ const SC = (spec: string) => `apiVersion: networking.istio.io/v1
 kind: Sidecar
 metadata: { name: web, namespace: shop }
 spec: { ${spec} }`;
+
 const IN = (port: string, extra = '') => SC(`ingress: [{ port: { ${port} }${extra} }]`);
+
 const HTTP = 'number: 9080, name: http, protocol: HTTP';
+
 const HTTPS = 'number: 9443, name: https, protocol: HTTPS';
+
 const CERT = 'serverCertificate: /etc/c.pem, privateKey: /etc/k.pem';
+
 const OUT = (extra: string, port = HTTP) => SC(`egress: [{ port: { ${port} }, hosts: ["./*"]${extra} }]`);
 
 const PAIRS: WebhookPair[] = [

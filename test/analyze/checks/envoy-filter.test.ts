@@ -1,5 +1,10 @@
-import { Finding } from '../../lib/analyze/finding';
-import { analyzeYaml } from './helpers';
+import { Finding } from '../../../lib/analyze/finding';
+import { analyzeYaml } from '../helpers';
+
+// Bad/good inputs written for this project after istioctl 1.30's analyzers of EnvoyFilter patches (envoyfilter.go):
+// the checks of lib/analyze/checks/envoy-filter.ts.
+
+/** The codes of the findings, without istiod's warning on every EnvoyFilter (CI105). */
 
 /** The codes of the findings, without istiod's warning on every EnvoyFilter (CI105). */
 const codes = (findings: Finding[]) => findings.map(f => f.code).filter(c => c !== 'CI105');
@@ -13,6 +18,7 @@ metadata: { name: ${name}, namespace: shop }
 spec:
   workloadSelector: { labels: { app: web } }${priority === undefined ? '' : `\n  priority: ${priority}`}
   configPatches: [${patches}]`;
+
 const PATCH = (applyTo: string, operation: string, name = 'envoy.lua', proxy = '') =>
   `{ applyTo: ${applyTo}, match: { context: SIDECAR_INBOUND${proxy ? `, proxy: { proxyVersion: '${proxy}' }` : ''} }, patch: { operation: ${operation}, value: { name: ${name} } } }`;
 
