@@ -83,7 +83,7 @@ for (const n of sizes) {
         execFileSync(process.execPath, [bin, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
       } catch (e) {
         if (e.status !== 1 || argv[0] !== 'diff') {
-          throw new Error(`${argv[0]} failed on the generated mesh of ${n}: ${e.stderr?.toString().trim()}`);
+          throw new Error(`${argv[0]} failed on the generated mesh of ${n}: ${e.stderr?.toString().trim()}`, { cause: e });
         }
       }
       times.push(Number(process.hrtime.bigint() - start) / 1e9);

@@ -49,7 +49,7 @@ export interface DeploymentSpec {
     readonly spec: {
       readonly serviceAccountName?: string;
       readonly containers: Container[];
-      readonly volumes?: Array<{ readonly name: string; readonly emptyDir: {} }>;
+      readonly volumes?: Array<{ readonly name: string; readonly emptyDir: Record<string, never> }>;
     };
   };
 }

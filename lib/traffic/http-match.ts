@@ -23,7 +23,7 @@ export class StringMatch {
     try {
       new RegExp(pattern);
     } catch (e) {
-      throw new Error(`'regex' must be a valid regular expression, got '${pattern}' (${(e as Error).message})`);
+      throw new Error(`'regex' must be a valid regular expression, got '${pattern}' (${(e as Error).message})`, { cause: e });
     }
     return new StringMatch('regex', pattern);
   }

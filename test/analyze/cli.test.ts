@@ -84,7 +84,7 @@ describe('cdk8s-istio analyze', () => {
     const steps = path.join(DIST, 'steps');
     const { code, stdout } = run('analyze', ...fs.readdirSync(steps).map(f => path.join(steps, f)));
     expect(code).toBe(1);
-    expect(stdout).toMatch(/CI204  error/);
+    expect(stdout).toMatch(/CI204 {2}error/);
   });
 
   test('--base analyzes every other input as an alternative on top of it', () => {
@@ -99,7 +99,7 @@ describe('cdk8s-istio analyze', () => {
     const rule = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: r }\nspec: { host: reviews }\n---\n'
       + 'apiVersion: v1\nkind: Service\nmetadata: { name: reviews }\nspec: { ports: [{ port: 80, name: web }] }\n';
     const { code, stdout } = run('analyze', write('info.yaml', rule));
-    expect(stdout).toMatch(/CI211  info/);
+    expect(stdout).toMatch(/CI211 {2}info/);
     expect(code).toBe(0);
   });
 

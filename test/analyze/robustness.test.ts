@@ -50,7 +50,9 @@ function mutate(text: string, next: () => number): string {
   at.slice(0, -1).forEach(k => { parent = parent[k]; });
   const key = at[at.length - 1];
   switch (kind) {
-    case 0: Array.isArray(parent) ? parent.splice(key as number, 1) : delete parent[key]; break;
+    case 0:
+      if (Array.isArray(parent)) parent.splice(key as number, 1); else delete parent[key];
+      break;
     case 1: parent[key] = 'a string where something else was'; break;
     case 2: parent[key] = 42; break;
     case 3: parent[key] = null; break;

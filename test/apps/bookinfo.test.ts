@@ -15,7 +15,7 @@ function upstream(file: string): any[] {
 }
 
 function withoutNamespace(manifest: any): any {
-  const { namespace, ...metadata } = manifest.metadata;
+  const { namespace: _namespace, ...metadata } = manifest.metadata;
   return { ...manifest, metadata };
 }
 

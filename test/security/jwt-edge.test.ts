@@ -1,3 +1,4 @@
+import * as YAML from 'yaml';
 import { Chart, Testing } from 'cdk8s';
 import { HttpMatch, IngressGateway, IngressGatewayProps, JwtEdge, JwtEdgeProps, MeshService, TrafficApi, useTrafficApi } from '../../lib';
 import { Analyzer } from '../../lib/analyze/analyzer';
@@ -36,7 +37,7 @@ describe('JwtEdge', () => {
   });
 
   test('passes the analyzer, CEL rules on jwksUri and the webhook\'s warning on HTTP-only DENY rules included', () => {
-    const text = jwt().map(o => require('yaml').stringify(o)).join('---\n');
+    const text = jwt().map(o => YAML.stringify(o)).join('---\n');
     const { manifests } = parseManifests('jwt.yaml', text);
     expect(manifests).toHaveLength(2);
     expect(new Analyzer().analyze(manifests)).toEqual([]);
@@ -45,7 +46,7 @@ describe('JwtEdge', () => {
   test('without ports the DENY rule would cover TCP traffic too, which istiod warns about', () => {
     const policy = find(jwt(), 'AuthorizationPolicy', 'ingress-require-jwt');
     delete policy.spec.rules[0].to[0].operation.ports;
-    const { manifests } = parseManifests('jwt.yaml', require('yaml').stringify(policy));
+    const { manifests } = parseManifests('jwt.yaml', YAML.stringify(policy));
     expect(new Analyzer().analyze(manifests).map(f => f.code)).toEqual(['CI105']);
   });
 
@@ -86,7 +87,7 @@ describe('JwtEdge', () => {
         targetRefs, action: 'DENY',
         rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*'], ports: ['80', '443'] } }] }],
       });
-      const { manifests: parsed } = parseManifests('jwt.yaml', manifests.map(o => require('yaml').stringify(o)).join('---\n'));
+      const { manifests: parsed } = parseManifests('jwt.yaml', manifests.map(o => YAML.stringify(o)).join('---\n'));
       expect(new Analyzer().analyze(parsed).filter(f => f.severity === 'error' && f.code !== 'CI217')).toEqual([]);
     });
 

@@ -1,3 +1,4 @@
+import * as YAML from 'yaml';
 import { BlueGreen, HttpMatch, StringMatch } from '../../lib';
 import { bookinfoApp, find, synth } from '../util';
 
@@ -17,7 +18,7 @@ describe('BlueGreen', () => {
       const { app, bookinfo, scenario } = bookinfoApp();
       new BlueGreen(scenario, 'reviews', { service: bookinfo.reviews, active });
       app.synthYaml();
-      return require('yaml').stringify(synth(scenario)).split('\n');
+      return YAML.stringify(synth(scenario)).split('\n');
     };
     const blue = yamlFor('v1');
     const green = yamlFor('v2');

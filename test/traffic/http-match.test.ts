@@ -1,4 +1,4 @@
-import { HttpMatch, MeshService, StringMatch } from '../../lib';
+import { HttpMatch, StringMatch } from '../../lib/index';
 import { istioMatch } from '../../lib/traffic/host/istio';
 
 describe('HttpMatch', () => {
@@ -37,18 +37,5 @@ describe('HttpMatch', () => {
 
   test('a uri regex needs no leading slash', () => {
     expect(istioMatch(HttpMatch.uri(StringMatch.regex('.*/v1/.*')))).toEqual({ uri: { regex: '.*/v1/.*' } });
-  });
-});
-
-describe('MeshService', () => {
-  test.each([
-    [{ namespace: 'Shop' }, "'namespace' must be a DNS label (lowercase letters, digits and '-', at most 63 characters), got 'Shop'"],
-    [{ port: 0 }, "'port' must be an integer between 1 and 65535, got 0"],
-  ])('fromHost throws on %p', (options, message) => {
-    expect(() => MeshService.fromHost('checkout', options)).toThrow(message);
-  });
-
-  test('fromHost throws if the host is not a Service name', () => {
-    expect(() => MeshService.fromHost('Checkout')).toThrow("'host' must be a DNS label");
   });
 });

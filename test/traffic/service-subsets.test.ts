@@ -1,5 +1,5 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import { MeshService, ServiceSubsets } from '../../lib';
+import { MeshService, ServiceSubsets } from '../../lib/index';
 import { bookinfoApp, find, synth } from '../util';
 
 describe('ServiceSubsets', () => {
@@ -64,21 +64,5 @@ describe('ServiceSubsets', () => {
     const chart = new Chart(Testing.app(), 'rules');
     expect(() => new ServiceSubsets(chart, 'r', { service: MeshService.fromHost('reviews'), subsets: [{ name: 'all', labels: {} }] }))
       .toThrow("'subsets[0].labels' of subset 'all' must not be empty");
-  });
-});
-
-describe('MeshService', () => {
-  test('fromHost keeps host, namespace and port', () => {
-    const service = MeshService.fromHost('ratings', { namespace: 'shop', port: 9080, subsets: ['v1'] });
-    expect([service.host, service.namespace, service.port, service.fqdn, service.subsets])
-      .toEqual(['ratings', 'shop', 9080, 'ratings.shop.svc.cluster.local', ['v1']]);
-  });
-
-  test('throws if the host is not a DNS label', () => {
-    expect(() => MeshService.fromHost('Reviews.Default')).toThrow("'host' must be a DNS label");
-  });
-
-  test('throws if the port is out of range', () => {
-    expect(() => MeshService.fromHost('reviews', { port: 70000 })).toThrow("'port' must be an integer between 1 and 65535, got 70000");
   });
 });

@@ -271,7 +271,7 @@ function routesOf(http: unknown, namespace: string, mesh: Mesh, routed: string, 
     const route: any[] = Array.isArray(r.route) ? r.route : [];
     const total = route.length === 1 && route[0]?.weight === undefined ? 100 : undefined;
     return {
-      key: matches.length === 0 ? 'default' : canonical(matches.map(({ name, ...m }: any) => m)),
+      key: matches.length === 0 ? 'default' : canonical(matches.map(({ name: _name, ...m }: any) => m)),
       label: matches.length === 0 ? 'plain requests' : matches.map(describeMatch).join(' or '),
       destinations: route.map(d => ({
         target: destinationName(d?.destination, namespace, mesh, routed),

@@ -71,6 +71,7 @@ export class SchemaValidator {
   private validatorFor(id: string, variant: SchemaVariant): ValidateFunction {
     let validate = this.validators.get(id);
     if (!validate) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the generated validators are plain JS, one file per kind
       validate = this.precompiled ? require(`./generated/${id}.js`) as ValidateFunction : this.compile(variant);
       this.validators.set(id, validate);
     }

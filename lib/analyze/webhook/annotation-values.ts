@@ -45,6 +45,7 @@ function interfaces(value: string): string | undefined {
 }
 
 function quantity(value: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return 'value contains control characters';
   return QUANTITY.test(value) ? undefined : 'quantities must match the regular expression \'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$\'';
 }

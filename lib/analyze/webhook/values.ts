@@ -7,6 +7,7 @@ import { DNS1123_LABEL, FQDN, IPV4, isIpAddress, Path, Verdict } from './verdict
 // ---- header values ------------------------------------------------------------------------------
 
 /** Control characters other than tab are not allowed in a header value. */
+// eslint-disable-next-line no-control-regex -- Envoy refuses header values with these control characters
 const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 
 /**

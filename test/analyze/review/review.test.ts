@@ -159,7 +159,7 @@ metadata: {name: reviews, namespace: shop}
 
   test('swapping the two routes is a change: the first match wins', () => {
     const dir = tmp();
-    const swapped = ORIGINAL.replace(/  - match:[\s\S]*?subset: v2\n(  - route:[\s\S]*?weight: 10\n)/, (_, def) => def);
+    const swapped = ORIGINAL.replace(/ {2}- match:[\s\S]*?subset: v2\n( {2}- route:[\s\S]*?weight: 10\n)/, (_, def) => def);
     expect(swapped).not.toBe(ORIGINAL);
     const { stdout } = run('diff', write(dir, 'a.yaml', ORIGINAL), write(dir, 'b.yaml', swapped));
     expect(stdout).toMatch(/- route for user-agent ~ \.\*iPhone\.\*/);

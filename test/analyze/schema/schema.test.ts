@@ -132,6 +132,7 @@ describe('precompiled validators', () => {
   const generated = fs.existsSync(path.join(GENERATED, 'index.js'));
 
   (generated ? test : test.skip)('were generated from the committed table', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the generated validators are plain JS
     expect(require(path.join(GENERATED, 'index.js')).fingerprint).toBe(validatorFingerprint());
   });
 
@@ -139,6 +140,7 @@ describe('precompiled validators', () => {
     for (const key of ['networking.istio.io/VirtualService', 'networking.istio.io/DestinationRule', 'security.istio.io/AuthorizationPolicy', 'gateway.networking.k8s.io/HTTPRoute']) {
       const k = KINDS[key];
       const kind = k.kind;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the generated validators are plain JS
       const precompiled = require(path.join(GENERATED, `${validatorId(k, 0)}.js`));
       const compiled = new Ajv(AJV_OPTIONS).compile(objectSchema(k.variants[0].schema));
       const object = { ...BAD, kind };

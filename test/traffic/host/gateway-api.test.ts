@@ -1,19 +1,16 @@
+import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import {
-  BookinfoApp, Canary, CircuitBreaker, DataplaneMode, FaultInjection, FaultyTimeout, HttpMatch, IngressGateway, LoadBalancer,
-  LoadBalancing, MeshNamespace, MeshService, RequestTimeout, Retries, RetryOn, ServiceRoute, ServiceSubsets, StringMatch,
-  TrafficApi, TrafficMirror, useTrafficApi, Waypoint, WorkloadIdentity, ZeroTrust,
-} from '../../lib';
-import { Analyzer } from '../../lib/analyze/analyzer';
-import { Severity } from '../../lib/analyze/finding';
-import { parseManifests } from '../../lib/analyze/read/manifest';
-import { find, synth } from '../util';
-import { BOOKINFO_SAMPLES } from '../fixtures';
+import { Analyzer } from '../../../lib/analyze/analyzer';
+import { Severity } from '../../../lib/analyze/finding';
+import { parseManifests } from '../../../lib/analyze/read/manifest';
+import { BookinfoApp, Canary, CircuitBreaker, DataplaneMode, FaultInjection, FaultyTimeout, HttpMatch, IngressGateway, LoadBalancer, LoadBalancing, MeshNamespace, MeshService, RequestTimeout, Retries, RetryOn, ServiceRoute, ServiceSubsets, StringMatch, TrafficApi, TrafficMirror, useTrafficApi, Waypoint, WorkloadIdentity, ZeroTrust } from '../../../lib/index';
+import { BOOKINFO_SAMPLES } from '../../fixtures';
+import { find, synth } from '../../util';
 
 const SAMPLES = BOOKINFO_SAMPLES;
+
 const IPHONE = HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*'));
 
 function gatewayChart(app: App = Testing.app(), id = 'mesh'): Chart {
