@@ -11,7 +11,7 @@ import {
 } from './host/contributions';
 import { GatewayApiRenderer } from './host/gateway-api';
 import { IstioRenderer } from './host/istio';
-import { Contributed, HostRenderer, HostView, RouteScope, SourcedBehaviour } from './host/renderer';
+import { Contributed, HostRenderer, HostView, RouteScope, Sourced, SourcedBehaviour } from './host/renderer';
 import { HttpMatch } from './http-match';
 import { TrafficApi, trafficApiOf } from './traffic-api';
 
@@ -116,8 +116,9 @@ export class HostTraffic extends Construct {
   private readonly routeScope: RouteScope;
   private readonly renderer: HostRenderer;
   private readonly routes: Array<Contributed<RouteContribution>> = [];
-  private readonly behaviours = new Map<BehaviourSlot, Contributed<unknown>>();
-  private readonly policies = new Map<string, Contributed<unknown>>();
+  private readonly behaviours: SourcedBehaviour = {};
+  /** By subset; the host's own under ''. */
+  private readonly policies = new Map<string, Sourced<TrafficPolicyContribution>>();
   private readonly subsetDefs: Array<Contributed<SubsetContribution>> = [];
   private readonly externalSubsets = new Map<string, Set<string>>();
   private routeName?: Contributed<string>;
@@ -170,7 +171,7 @@ export class HostTraffic extends Construct {
     }
     this.routes.push({ by, value: route });
     for (const slot of setSlots(route.behaviour ?? {}, BEHAVIOUR_SLOTS)) {
-      const hostWide = this.behaviours.get(slot);
+      const hostWide = this.behaviours[slot];
       if (hostWide) {
         throw new Error(this.conflict(`two ${SLOT_NOUN[slot]}`, hostWide.by, by));
       }
@@ -192,11 +193,11 @@ export class HostTraffic extends Construct {
   public addBehaviour(by: IConstruct, behaviour: HttpBehaviour): void {
     this.renderer.checkBehaviour(by, behaviour);
     for (const slot of setSlots(behaviour, BEHAVIOUR_SLOTS)) {
-      const other = this.behaviours.get(slot) ?? this.routes.find(r => r.value.behaviour?.[slot] !== undefined);
+      const other = this.behaviours[slot] ?? this.routes.find(r => r.value.behaviour?.[slot] !== undefined);
       if (other) {
         throw new Error(this.conflict(`two ${SLOT_NOUN[slot]}`, other.by, by));
       }
-      this.behaviours.set(slot, { by, value: behaviour[slot] });
+      contribute(this.behaviours, slot, by, behaviour);
     }
     this.checkFaultAgainstTimeouts();
     if (behaviour.mirror) {
@@ -239,13 +240,14 @@ export class HostTraffic extends Construct {
    */
   public addPolicy(by: IConstruct, policy: TrafficPolicyContribution, subset?: string): void {
     this.renderer.checkPolicy(by, policy);
+    const slots = this.policies.get(subset ?? '') ?? {};
+    this.policies.set(subset ?? '', slots);
     for (const slot of setSlots(policy, POLICY_SLOTS)) {
-      const key = `${subset ?? ''}/${slot}`;
-      const other = this.policies.get(key);
+      const other = slots[slot];
       if (other) {
         throw new Error(this.conflict(`two ${SLOT_NOUN[slot]}${subset ? ` for subset '${subset}'` : ''}`, other.by, by));
       }
-      this.policies.set(key, { by, value: policy[slot] });
+      contribute(slots, slot, by, policy);
     }
     if (subset !== undefined) {
       SynthIndex.addCheck(by, () => this.subsetDefs.some(s => s.value.name === subset) ? [] : [
@@ -258,17 +260,11 @@ export class HostTraffic extends Construct {
   }
 
   private view(): HostView {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const model = this;
     return {
       service: this.service,
       routeScope: this.routeScope,
-      get routeName() {
-        return model.routeName?.value ?? model.service.host;
-      },
-      get policyName() {
-        return model.policyName?.value ?? model.service.host;
-      },
+      routeName: () => this.routeName?.value ?? this.service.host,
+      policyName: () => this.policyName?.value ?? this.service.host,
       orderedRoutes: () => this.orderedRoutes(),
       behaviourOf: route => this.behaviourOf(route),
       trafficPolicy: subset => this.trafficPolicy(subset),
@@ -336,17 +332,16 @@ export class HostTraffic extends Construct {
   }
 
   private behaviourOf(route: Contributed<RouteContribution> | undefined): SourcedBehaviour {
-    const source = (slot: BehaviourSlot): Contributed<any> | undefined => route?.value.behaviour?.[slot] !== undefined
-      ? { by: route.by, value: route.value.behaviour[slot] }
-      : this.behaviours.get(slot);
-    return { timeout: source('timeout'), retries: source('retries'), fault: source('fault'), mirror: source('mirror') };
+    const own: SourcedBehaviour = {};
+    for (const slot of setSlots(route?.value.behaviour ?? {}, BEHAVIOUR_SLOTS)) {
+      contribute(own, slot, route!.by, route!.value.behaviour!);
+    }
+    return { ...this.behaviours, ...own };
   }
 
   private trafficPolicy(subset?: string): TrafficPolicyContribution | undefined {
-    const entries = POLICY_SLOTS.flatMap(slot => {
-      const contributed = this.policies.get(`${subset ?? ''}/${slot}`);
-      return contributed ? [[slot, contributed.value]] : [];
-    });
+    const slots = this.policies.get(subset ?? '') ?? {};
+    const entries = setSlots(slots, POLICY_SLOTS).map(slot => [slot, slots[slot]!.value]);
     return entries.length > 0 ? Object.fromEntries(entries) : undefined;
   }
 }
@@ -362,6 +357,11 @@ function modelId(scope: IConstruct, key: string): string {
 
 function setSlots<T extends object, K extends keyof T>(value: T, slots: K[]): K[] {
   return slots.filter(slot => value[slot] !== undefined);
+}
+
+/** Records field `slot` of `value`, which is set, as contributed by `by`. */
+function contribute<T extends object, K extends keyof T>(into: Sourced<T>, slot: K, by: IConstruct, value: T): void {
+  into[slot] = { by, value: value[slot]! };
 }
 
 function sameMatches(a: HttpMatch[], b: HttpMatch[]): boolean {

@@ -76,7 +76,7 @@ export class GatewayApiRenderer implements HostRenderer {
       return;
     }
     this.httpRoute = new HTTPRoute(this.scope, 'Route', {
-      metadata: { name: this.view.routeName, namespace: this.view.routeScope.namespace },
+      metadata: { name: this.view.routeName(), namespace: this.view.routeScope.namespace },
       spec: Lazy.any({ produce: () => this.renderRoute() }),
     });
     SynthIndex.addCheck(this.scope, () => perTryBeyondTimeout(this.view));

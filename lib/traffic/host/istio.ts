@@ -41,7 +41,7 @@ export class IstioRenderer implements HostRenderer {
     }
     const scope = this.view.routeScope;
     this.virtualService = new ModelVirtualService(this.scope, 'Route', {
-      metadata: { name: this.view.routeName, namespace: scope.namespace },
+      metadata: { name: this.view.routeName(), namespace: scope.namespace },
       spec: Lazy.any({ produce: () => this.renderRoute() }),
     });
     recordModelRoute(this.virtualService, scope);
@@ -54,7 +54,7 @@ export class IstioRenderer implements HostRenderer {
       return;
     }
     this.destinationRule = new DestinationRule(this.scope, 'Policy', {
-      metadata: { name: this.view.policyName, namespace: this.view.service.namespace },
+      metadata: { name: this.view.policyName(), namespace: this.view.service.namespace },
       spec: Lazy.any({ produce: () => this.renderPolicy() }),
     });
   }

@@ -1,9 +1,9 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HTTPRoute } from '../../../imports/gateway-api';
 import { DestinationRule, VirtualService } from '../../../imports/networking.istio.io';
 import { MeshService } from '../../service';
-import { FaultSettings, HttpBehaviour, MirrorSettings, RetrySettings, RouteContribution, SubsetContribution, TrafficPolicyContribution } from './contributions';
+import { HttpBehaviour, RouteContribution, SubsetContribution, TrafficPolicyContribution } from './contributions';
 
 /**
  * Where a host's route lives: the mesh (sidecars, waypoints) or gateways, with the hosts it matches.
@@ -30,16 +30,18 @@ export interface Contributed<T> {
 }
 
 /**
- * A route's behaviour slot by slot, each with the block that set it: the route's own, else the host's.
+ * The fields of a contribution, each with the block that set it.
  *
  * @internal
  */
-export interface SourcedBehaviour {
-  readonly timeout?: Contributed<Duration>;
-  readonly retries?: Contributed<RetrySettings>;
-  readonly fault?: Contributed<FaultSettings>;
-  readonly mirror?: Contributed<MirrorSettings>;
-}
+export type Sourced<T> = { -readonly [K in keyof T]?: Contributed<NonNullable<T[K]>> };
+
+/**
+ * A route's behaviour field by field, each with the block that set it: the route's own, else the host's.
+ *
+ * @internal
+ */
+export type SourcedBehaviour = Sourced<HttpBehaviour>;
 
 /**
  * What a renderer reads of a host model, in the model's order and with its conflicts resolved.
@@ -50,9 +52,9 @@ export interface HostView {
   readonly service: MeshService;
   readonly routeScope: RouteScope;
   /** The name of the route object (default: the host). */
-  readonly routeName: string;
+  routeName(): string;
   /** The name of the policy object (default: the host). */
-  readonly policyName: string;
+  policyName(): string;
   /**
    * The routes in the order the proxy tries them: matched routes as added, the default route last; a
    * host with behaviour but no route has one default route to the host, contributed by the model.
