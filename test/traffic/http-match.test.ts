@@ -1,5 +1,4 @@
 import { HttpMatch, StringMatch } from '../../lib/index';
-import { istioMatch } from '../../lib/traffic/host/istio';
 
 describe('HttpMatch', () => {
   test('holds header and uri conditions as typed values', () => {
@@ -8,12 +7,6 @@ describe('HttpMatch', () => {
     expect(match.uri).toBeUndefined();
     expect(HttpMatch.uriPrefix('/static').uri).toEqual(StringMatch.prefix('/static'));
     expect(match.description).toBe("header user-agent regex '.*iPhone.*'");
-  });
-
-  test('renders header and uri matches as Istio writes them', () => {
-    expect(istioMatch(HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*')))).toEqual({ headers: { 'user-agent': { regex: '.*iPhone.*' } } });
-    expect(istioMatch(HttpMatch.uriExact('/login'))).toEqual({ uri: { exact: '/login' } });
-    expect(istioMatch(HttpMatch.uriPrefix('/static'))).toEqual({ uri: { prefix: '/static' } });
   });
 
   test('throws if a header name is not lowercase', () => {
@@ -36,6 +29,6 @@ describe('HttpMatch', () => {
   });
 
   test('a uri regex needs no leading slash', () => {
-    expect(istioMatch(HttpMatch.uri(StringMatch.regex('.*/v1/.*')))).toEqual({ uri: { regex: '.*/v1/.*' } });
+    expect(HttpMatch.uri(StringMatch.regex('.*/v1/.*')).uri).toEqual(StringMatch.regex('.*/v1/.*'));
   });
 });
