@@ -40,7 +40,7 @@ describe('synth-time checks at scale', () => {
     // THEN
     expect(() => app.synthYaml()).toThrow(/\[extra\/svc-7-v3\] subset 'v3' of host 'svc-7' selects no Deployment defined in the app \(subset labels: version=v3; deployments of the service: svc-7-v1, svc-7-v2\)/);
     expect(() => app.synthYaml()).toThrow("[extra/svc-9-canary] 'canary' names subset 'v9', which no DestinationRule defines for host 'svc-9' (defined: v1)");
-    expect(() => app.synthYaml()).toThrow("host 'svc-42' is routed by two VirtualServices in chart 'mesh' (mesh/svc-42-subsets/HostTraffic/Route and mesh/by-hand)");
+    expect(() => app.synthYaml()).toThrow("host 'svc-42' is routed by two VirtualServices in chart 'mesh' (mesh/svc-42-canary and mesh/by-hand)");
   });
 
   test('the library names no first child after a host: ids per host would use up V8\'s shared hidden classes', () => {

@@ -13,6 +13,7 @@ export interface RenderedObject {
 }
 
 const INDEXES = new WeakMap<IConstruct, SynthIndex>();
+const CHECKS = new WeakMap<IConstruct, Array<() => string[]>>();
 
 /**
  * What synth-time checks look up about the whole app, computed once per validation pass.
@@ -51,7 +52,15 @@ export class SynthIndex {
    */
   public static addCheck(scope: IConstruct, check: () => string[]): void {
     const index = SynthIndex.of(scope);
-    scope.node.addValidation({ validate: () => (index.repeated ? [] : check()) });
+    let checks = CHECKS.get(scope);
+    if (!checks) {
+      const list: Array<() => string[]> = [];
+      checks = list;
+      CHECKS.set(scope, list);
+      // one validation per construct: a problem that several of its contributions reach is reported once
+      scope.node.addValidation({ validate: () => (index.repeated ? [] : [...new Set(list.flatMap(c => c()))]) });
+    }
+    checks.push(check);
   }
 
   private tables = new Map<string, unknown>();

@@ -274,7 +274,7 @@ export class HostTraffic extends Construct {
 
   private ensureRoute(by: IConstruct): void {
     this.routeBy = this.routeBy ?? by;
-    this.renderer.ensureRoute();
+    this.renderer.ensureRoute(this.routeBy);
   }
 
   private renamed(kind: string, current: Contributed<string> | undefined, existing: string | undefined, creator: IConstruct | undefined, by: IConstruct, name: string): Contributed<string> {

@@ -99,12 +99,12 @@ describe('ServiceRoute', () => {
       .toThrow("host 'reviews' gets two names for its VirtualService ('reviews' and 'reviews-pinned') from scenario/canary and scenario/pinned");
   });
 
-  test('fails if a hand-written VirtualService routes the same host in one chart', () => {
+  test('fails if a hand-written VirtualService routes the same host in one chart, blaming the block and the object', () => {
     const { bookinfo, scenario } = bookinfoApp();
     new Canary(scenario, 'canary', { service: bookinfo.reviews, stable: 'v1', canary: 'v2', canaryWeight: 10 });
     new VirtualService(scenario, 'by-hand', { metadata: { name: 'reviews-by-hand', namespace: 'bookinfo' }, spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }] }] } });
     expect(() => synth(scenario)).toThrow(
-      "host 'reviews' is routed by two VirtualServices in chart 'scenario' (scenario/canary/HostTraffic/Route and scenario/by-hand)");
+      "[scenario/canary] host 'reviews' is routed by two VirtualServices in chart 'scenario' (scenario/canary and scenario/by-hand)");
   });
 
   test('the same host in two charts is fine: scenario charts are alternatives', () => {

@@ -13,15 +13,15 @@ export function subsetErrors(service: MeshService, prop: string, subset: string)
   return error === undefined ? [] : [error];
 }
 
-/** The route scopes of the models' VirtualServices, so they are keyed without rendering them. */
-const MODEL_ROUTES = new WeakMap<IConstruct, RouteScope>();
+/** The models' VirtualServices: the scope they route, so they are keyed without rendering them, and the block that made each. */
+const MODEL_ROUTES = new WeakMap<IConstruct, { scope: RouteScope; by: IConstruct }>();
 
 /** Models' VirtualServices that got a JSON patch, which may have changed their hosts. */
 const PATCHED = new WeakSet<IConstruct>();
 
 /** Records a model's VirtualService and the scope it routes, for `duplicateRouteHosts`. */
-export function recordModelRoute(route: ApiObject, scope: RouteScope): void {
-  MODEL_ROUTES.set(route, scope);
+export function recordModelRoute(route: ApiObject, scope: RouteScope, by: IConstruct): void {
+  MODEL_ROUTES.set(route, { scope, by });
 }
 
 /** Marks a model's VirtualService as patched: its hosts must be read from its manifest. */
@@ -39,9 +39,9 @@ export function duplicateRouteHosts(route: ApiObject, scope: RouteScope): string
   const groups = index.memo('virtual-services-by-host', () => {
     const byKey = new Map<string, IConstruct[]>();
     for (const object of index.apiObjectsOf('VirtualService')) {
-      const modelScope = MODEL_ROUTES.get(object);
-      const keys = modelScope && !PATCHED.has(object)
-        ? scopeKeys(Chart.of(object), modelScope)
+      const model = MODEL_ROUTES.get(object);
+      const keys = model && !PATCHED.has(object)
+        ? scopeKeys(Chart.of(object), model.scope)
         : routeKeys(Chart.of(object), object.toJson());
       for (const key of keys) {
         byKey.set(key, [...(byKey.get(key) ?? []), object]);
@@ -50,10 +50,12 @@ export function duplicateRouteHosts(route: ApiObject, scope: RouteScope): string
     return byKey;
   });
   const mine = scopeKeys(chart, scope);
+  // a model's route is named after the block that made it, a hand-written one after itself
+  const author = (o: IConstruct) => MODEL_ROUTES.get(o)?.by.node.path ?? o.node.path;
   return scope.hosts.flatMap((host, i) => (groups.get(mine[i]) ?? [])
     .filter(o => o !== route)
     .map(o => `host '${host}' is routed by two VirtualServices in chart '${chart.node.id}' `
-      + `(${route.node.path} and ${o.node.path}); Istio merges neither predictably, so define one route per host`));
+      + `(${author(route)} and ${author(o)}); Istio merges neither predictably, so define one route per host`));
 }
 
 function scopeKeys(chart: Chart, scope: RouteScope): string[] {

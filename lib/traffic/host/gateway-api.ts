@@ -71,7 +71,7 @@ export class GatewayApiRenderer implements HostRenderer {
     }
   }
 
-  public ensureRoute(): void {
+  public ensureRoute(by: IConstruct): void {
     if (this.httpRoute) {
       return;
     }
@@ -79,7 +79,7 @@ export class GatewayApiRenderer implements HostRenderer {
       metadata: { name: this.view.routeName(), namespace: this.view.routeScope.namespace },
       spec: Lazy.any({ produce: () => this.renderRoute() }),
     });
-    SynthIndex.addCheck(this.scope, () => perTryBeyondTimeout(this.view));
+    SynthIndex.addCheck(by, () => perTryBeyondTimeout(this.view));
   }
 
   public ensurePolicy(): void {}

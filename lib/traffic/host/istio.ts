@@ -1,5 +1,5 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   DestinationRule, DestinationRuleSpec, DestinationRuleSpecTrafficPolicy, VirtualService, VirtualServiceSpec,
   VirtualServiceSpecHttp, VirtualServiceSpecHttpFault, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries,
@@ -35,7 +35,7 @@ export class IstioRenderer implements HostRenderer {
 
   public checkPolicy(): void {}
 
-  public ensureRoute(): void {
+  public ensureRoute(by: IConstruct): void {
     if (this.virtualService) {
       return;
     }
@@ -44,9 +44,9 @@ export class IstioRenderer implements HostRenderer {
       metadata: { name: this.view.routeName(), namespace: scope.namespace },
       spec: Lazy.any({ produce: () => this.renderRoute() }),
     });
-    recordModelRoute(this.virtualService, scope);
+    recordModelRoute(this.virtualService, scope, by);
     const route = this.virtualService;
-    SynthIndex.addCheck(this.scope, () => duplicateRouteHosts(route, scope));
+    SynthIndex.addCheck(by, () => duplicateRouteHosts(route, scope));
   }
 
   public ensurePolicy(): void {

@@ -90,8 +90,8 @@ export interface HostRenderer {
   checkBehaviour(by: IConstruct, behaviour: HttpBehaviour): void;
   checkPolicy(by: IConstruct, policy: TrafficPolicyContribution): void;
 
-  /** Creates the route object if there is none yet. */
-  ensureRoute(): void;
+  /** Creates the route object if there is none yet; `by` contributed first, and is blamed for the route's checks. */
+  ensureRoute(by: IConstruct): void;
   /** Creates the policy object if there is none yet. */
   ensurePolicy(): void;
   /** Defines subsets: in the policy object, or as objects of their own. */
