@@ -97,9 +97,11 @@ function read(file: string, context: ValidationContext): { manifests: Manifest[]
 }
 
 function toResource(f: Finding): ValidationViolatingResource {
+  // cdk8s looks the construct path up by object name: give it the name where that finds this object alone
+  const pinned = f.constructPath !== undefined && !f.constructPath.startsWith('chart ');
   return {
-    resourceName: f.object,
+    resourceName: pinned ? f.object.split('/').pop()! : f.object,
     manifestPath: f.file,
-    locations: [`line ${f.line}: ${f.message}${f.constructPath ? ` [construct ${f.constructPath}]` : ''}`],
+    locations: [`line ${f.line} (${f.object}): ${f.message}${f.constructPath ? ` [construct ${f.constructPath}]` : ''}`],
   };
 }

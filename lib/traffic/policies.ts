@@ -89,6 +89,11 @@ export function retrySettings(prop: string, policy: RetryPolicy): RetrySettings 
   if (policy.retryOn !== undefined && retryOn.length === 0) {
     throw new Error(`'${prop}retryOn' must name at least one condition when set (leave it out for Istio's default)`);
   }
+  // istiod refuses retry settings beside attempts 0 (which disables retries) at kubectl apply
+  const settings = ['perTryTimeout', 'retryOn', 'retryOnStatusCodes'].filter(k => (policy as any)[k] !== undefined);
+  if (policy.attempts === 0 && settings.length > 0) {
+    throw new Error(`'${prop}attempts' is 0, which disables retries, but '${prop}${settings[0]}' is set: raise 'attempts' or leave ${settings.map(s => `'${s}'`).join(' and ')} out`);
+  }
   return {
     attempts: policy.attempts,
     perTryTimeout: policy.perTryTimeout && validDuration(`${prop}perTryTimeout`, policy.perTryTimeout),
@@ -199,6 +204,11 @@ export function renderOutlierDetection(prop: string, o: OutlierDetection): Desti
   const count = (name: string, v?: number) => v === undefined ? undefined : (assertIntegerInRange(`${prop}${name}`, v, 0, 4294967295), v);
   if (Object.values(o).every(v => v === undefined)) {
     throw new Error(`'${prop.replace(/\.$/, '')}' must set at least one field (consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime, maxEjectionPercent)`);
+  }
+  // 0 turns a criterion off, and gateway errors are off unless set: nothing would ever be ejected
+  if (o.consecutive5xxErrors === 0 && !o.consecutiveGatewayErrors) {
+    throw new Error(`'${prop}consecutive5xxErrors' is 0 and 'consecutiveGatewayErrors' is not set: the outlier detection would eject no endpoint; `
+      + 'set a positive count, or leave the circuit breaker out');
   }
   return {
     consecutive5xxErrors: count('consecutive5xxErrors', o.consecutive5xxErrors),

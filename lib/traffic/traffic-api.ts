@@ -31,6 +31,11 @@ export function useTrafficApi(scope: IConstruct, api: TrafficApi): void {
   if (!Object.values(TrafficApi).includes(api)) {
     throw new Error(`'api' must be one of ${Object.values(TrafficApi).join(', ')}, got '${api}'`);
   }
+  const children = scope.node.children.map(c => c.node.id);
+  if (children.length > 0) {
+    throw new Error(`useTrafficApi(${scope.node.path || 'app'}, ${api}) must come before any construct is added to it (it has ${children.join(', ')}): `
+      + 'call it right after creating the app or chart, as the blocks below read it when they are created');
+  }
   scope.node.setContext(TRAFFIC_API_CONTEXT, api);
 }
 

@@ -57,9 +57,11 @@ describe('IstioAnalyzerPlugin', () => {
     const violations = context.report.toJson().violations;
     const subset = violations.find(v => v.ruleName.startsWith('CI202'))!;
     expect(subset.ruleName).toBe('CI202 route destination subset is not defined by any DestinationRule for the host (error; IST0101, KIA1107)');
+    // the report's Construct Path: cdk8s finds it by the object's name, unique in its chart
     expect(subset.violatingConstructs).toEqual([expect.objectContaining({
-      resourceName: 'VirtualService/bookinfo/reviews',
-      locations: ["line 7: destination subset 'v9' of host 'reviews' is not defined by any DestinationRule (defined: v1, v2, v3); requests get 503 [construct bad/reviews/Resource]"],
+      resourceName: 'reviews',
+      constructPath: 'bad/reviews/Resource',
+      locations: ["line 7 (VirtualService/bookinfo/reviews): destination subset 'v9' of host 'reviews' is not defined by any DestinationRule (defined: v1, v2, v3); requests get 503 [construct bad/reviews/Resource]"],
     })]);
     // the bad step routes reviews beside the state's route and is not mixed with the other steps
     expect(violations.some(v => v.ruleName.startsWith('CI204'))).toBe(false);

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Severity } from '../../lib/analyze/finding';
-import { Canary, CircuitBreaker, ClientTlsMode, ExternalService, FaultInjection, LoadBalancer, LoadBalancing, RequestTimeout, Retries, RetryOn, TrafficMirror } from '../../lib/index';
+import { Canary, CircuitBreaker, ClientTlsMode, ExternalService, FaultInjection, LoadBalancer, LoadBalancing, RequestTimeout, Retries, RetryOn, ServiceRoute, TrafficMirror } from '../../lib';
 import { analyzeYaml } from '../analyze/helpers';
 import { bookinfoApp, find, synth } from '../util';
 import { IPHONE, shop } from './fixtures';
@@ -183,5 +183,34 @@ describe('what the blocks emit passes the analyzer (CRD schemas and CEL rules)',
     const yaml = synth(chart).map(m => JSON.stringify(m));
     const findings = analyzeYaml(...yaml).filter(f => f.severity === Severity.ERROR);
     expect(findings.map(f => `${f.code} ${f.message}`)).toEqual([]);
+  });
+});
+
+describe('settings Istio would ignore or refuse', () => {
+  test.each([
+    [{ attempts: 0, perTryTimeout: Duration.millis(300) }, "'attempts' is 0, which disables retries, but 'perTryTimeout' is set: raise 'attempts' or leave 'perTryTimeout' out"],
+    [{ attempts: 0, retryOn: [RetryOn.GATEWAY_ERROR] }, "'attempts' is 0, which disables retries, but 'retryOn' is set"],
+  ])('Retries throws on %p', (policy, message) => {
+    const { chart, checkout } = shop();
+    expect(() => new Retries(chart, 'retries', { service: checkout, ...policy })).toThrow(message);
+  });
+
+  test('Retries with attempts 0 alone disables retries', () => {
+    const { chart, checkout } = shop();
+    new Retries(chart, 'retries', { service: checkout, attempts: 0 });
+    expect(find(synth(chart), 'VirtualService', 'checkout').spec.http[0].retries).toEqual({ attempts: 0 });
+  });
+
+  test('a ServiceRoute\'s retries are held to the same rule, naming the route', () => {
+    const { chart, checkout } = shop();
+    expect(() => new ServiceRoute(chart, 'route', { service: checkout, routes: [{ destinations: [{ subset: 'v1' }], retries: { attempts: 0, perTryTimeout: Duration.seconds(1) } }] }))
+      .toThrow("'routes[0].retries.attempts' is 0, which disables retries, but 'routes[0].retries.perTryTimeout' is set");
+  });
+
+  test('CircuitBreaker throws on outlier detection that ejects nothing', () => {
+    const { chart, checkout } = shop();
+    expect(() => new CircuitBreaker(chart, 'breaker', { service: checkout, outlierDetection: { consecutive5xxErrors: 0, interval: Duration.seconds(10) } }))
+      .toThrow("'outlierDetection.consecutive5xxErrors' is 0 and 'consecutiveGatewayErrors' is not set: the outlier detection would eject no endpoint");
+    new CircuitBreaker(chart, 'gateway-errors', { service: checkout, outlierDetection: { consecutive5xxErrors: 0, consecutiveGatewayErrors: 3 } });
   });
 });

@@ -178,6 +178,13 @@ describe('what HTTPRoute cannot express fails, naming the feature, the construct
   test('useTrafficApi throws on an unknown family', () => {
     expect(() => useTrafficApi(new Chart(Testing.app(), 'c'), 'linkerd' as TrafficApi)).toThrow("'api' must be one of istio, gateway-api, got 'linkerd'");
   });
+
+  test('useTrafficApi after blocks were added says so and what to do, instead of constructs\' context error', () => {
+    const chart = new Chart(Testing.app(), 'shop');
+    new ServiceSubsets(chart, 'checkout-subsets', { service: new MeshService({ host: 'checkout', namespace: 'shop' }), subsets: ['v1'] });
+    expect(() => useTrafficApi(chart, TrafficApi.GATEWAY_API)).toThrow(
+      'useTrafficApi(shop, gateway-api) must come before any construct is added to it (it has checkout-subsets): call it right after creating the app or chart');
+  });
 });
 
 describe('ambient mode', () => {
