@@ -1,4 +1,8 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { labelsMatch } from './private/labels';
 import { assertDnsLabel } from './private/validate';
+import { PodWorkload, workloadsBelow } from './private/workloads';
 
 /** Marks the props of a host outside the cluster, which is a DNS name rather than a Service name. */
 const EXTERNAL = Symbol('cdk8s-istio.external');
@@ -40,6 +44,25 @@ export interface MeshServiceOptions {
 }
 
 /**
+ * Options for `MeshService.fromService`.
+ */
+export interface ServiceObjectOptions {
+  /**
+   * Name of the Service, when `service` holds several (an `Include` of a file, a `Helm` chart).
+   *
+   * @default - the only Service below `service`
+   */
+  readonly name?: string;
+
+  /**
+   * Name of the Service port that routes send traffic to.
+   *
+   * @default - the Service's only port; with several, none (a route must then name one, which the analyzer checks)
+   */
+  readonly portName?: string;
+}
+
+/**
  * Properties for `MeshService`.
  */
 export interface MeshServiceProps extends MeshServiceOptions {
@@ -76,6 +99,50 @@ export class MeshService {
   }
 
   /**
+   * A handle on a Service the app defines, whoever wrote it: a cdk8s-plus `Service`, a `KubeService`, or
+   * a Service of an `Include`d file or a `Helm` chart (pass the Include and `name`).
+   *
+   * Host, namespace, port and selector come from the Service as it stands; the workloads the selector
+   * matches (Deployments, StatefulSets, DaemonSets, Argo Rollouts, in the Service's chart or else
+   * anywhere in the app) give the ServiceAccount and the versions (`version` labels), so `ServiceSubsets`
+   * and `ZeroTrust` need no repeated strings. At synth the handle is checked against the final objects.
+   *
+   * @example MeshService.fromService(checkoutDeployment.exposeViaService({ name: 'checkout', ports: [{ port: 8080, name: 'http' }] }))
+   */
+  public static fromService(service: IConstruct, options: ServiceObjectOptions = {}): MeshService {
+    const object = serviceObject(service, options.name);
+    const manifest = object.toJson();
+    const ports: Array<{ name?: string; port: number }> = manifest.spec?.ports ?? [];
+    let port: number | undefined;
+    if (options.portName !== undefined) {
+      port = ports.find(p => p.name === options.portName)?.port;
+      if (port === undefined) {
+        throw new Error(`'portName' names '${options.portName}', which Service '${object.name}' (${object.node.path}) does not have `
+          + `(ports: ${ports.map(p => `${p.name ?? '(unnamed)'} ${p.port}`).join(', ') || 'none'})`);
+      }
+    } else if (ports.length === 1) {
+      port = ports[0].port;
+    }
+    const selector: Record<string, string> | undefined = manifest.spec?.selector;
+    const namespace: string | undefined = manifest.metadata?.namespace;
+    const workloads = selector ? selectedNow(object, namespace, selector) : [];
+    const accounts = [...new Set(workloads.map(w => w.serviceAccount))];
+    const handle = new MeshService({
+      host: object.name,
+      namespace,
+      port,
+      selector,
+      serviceAccount: accounts.length === 1 ? accounts[0] : undefined,
+    });
+    handle.source = object;
+    handle.workloadVersions = [...new Set(workloads.flatMap(w => w.labels.version ?? []))].sort();
+    handle.identityProblem = accounts.length > 1
+      ? `its workloads run as several ServiceAccounts (${workloads.map(w => `${w.name}: ${w.serviceAccount}`).join(', ')})`
+      : workloads.length === 0 ? `no workload of the app matches its selector yet (${object.node.path})` : undefined;
+    return handle;
+  }
+
+  /**
    * A handle on a host outside the cluster, whose name is a DNS name rather than a Service name.
    *
    * @internal
@@ -99,7 +166,30 @@ export class MeshService {
   /** ServiceAccount of the service's workloads, if known. */
   public readonly serviceAccount?: string;
 
+  /**
+   * The `version` labels of the service's workloads, for a handle from `fromService` (empty otherwise);
+   * `ServiceSubsets` defines a subset for each unless told otherwise.
+   */
+  public get versions(): string[] {
+    return [...this.workloadVersions];
+  }
+
+  /**
+   * The Service object the handle was made from, if any.
+   *
+   * @internal
+   */
+  public source?: ApiObject;
+
+  /**
+   * Why the handle has no ServiceAccount, when it was made from a Service.
+   *
+   * @internal
+   */
+  public identityProblem?: string;
+
   private readonly external: boolean;
+  private workloadVersions: string[] = [];
   private readonly subsetLabels = new Map<string, Record<string, string> | undefined>();
   private readonly subsetOwners = new Map<string, string>();
 
@@ -180,4 +270,25 @@ export class MeshService {
     this.subsetLabels.set(name, labels);
     this.subsetOwners.set(name, definedBy);
   }
+}
+
+/** The Service API object `service` is, or the one below it (named `name`). */
+function serviceObject(service: IConstruct, name: string | undefined): ApiObject {
+  const objects = service instanceof ApiObject ? [service] : service.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  const services = objects.filter(o => o.kind === 'Service' && o.apiVersion === 'v1');
+  const named = name === undefined ? services : services.filter(o => o.name === name);
+  if (named.length !== 1) {
+    const found = services.map(o => o.name).join(', ') || 'none';
+    throw new Error(name === undefined
+      ? `'service' must be or hold one Kubernetes Service, ${service.node.path} holds ${services.length} (${found}): pass 'name'`
+      : `'name' names Service '${name}', which ${service.node.path} does not hold (Services: ${found})`);
+  }
+  return named[0];
+}
+
+/** The workloads that a Service's selector matches now: in its chart, else anywhere in the app. */
+function selectedNow(object: ApiObject, namespace: string | undefined, selector: Record<string, string>): PodWorkload[] {
+  const matching = (ws: PodWorkload[]) => ws.filter(w => w.namespace === namespace && Object.keys(selector).length > 0 && labelsMatch(selector, w.labels));
+  const inChart = matching(workloadsBelow(Chart.of(object)));
+  return inChart.length > 0 ? inChart : matching(workloadsBelow(object.node.root));
 }

@@ -38,7 +38,7 @@ describe('synth-time checks at scale', () => {
     new Canary(extra, 'svc-9-canary', { service: MeshService.fromHost('svc-9', { namespace: 'mesh', subsets: ['v1'] }), stable: 'v1', canary: 'v9', canaryWeight: 5 });
     new VirtualService(chart, 'by-hand', { metadata: { name: 'svc-42-by-hand', namespace: 'mesh' }, spec: { hosts: ['svc-42'] } });
     // THEN
-    expect(() => app.synthYaml()).toThrow(/\[extra\/svc-7-v3\] subset 'v3' of host 'svc-7' selects no Deployment defined in the app \(subset labels: version=v3; deployments of the service: svc-7-v1, svc-7-v2\)/);
+    expect(() => app.synthYaml()).toThrow(/\[extra\/svc-7-v3\] subset 'v3' of host 'svc-7' selects no workload defined in the app \(subset labels: version=v3; workloads of the service: svc-7-v1, svc-7-v2\)/);
     expect(() => app.synthYaml()).toThrow("[extra/svc-9-canary] 'canary' names subset 'v9', which no DestinationRule defines for host 'svc-9' (defined: v1)");
     expect(() => app.synthYaml()).toThrow("host 'svc-42' is routed by two VirtualServices in chart 'mesh' (mesh/svc-42-canary and mesh/by-hand)");
   });
@@ -91,6 +91,6 @@ describe('synth-time checks at scale', () => {
     expect(() => Testing.synth(chart)).not.toThrow();
     const deployment = chart.node.findChild('svc-1-v2') as ApiObject;
     deployment.addJsonPatch(JsonPatch.replace('/spec/template/metadata/labels/version', 'v9'));
-    expect(() => Testing.synth(chart)).toThrow(/subset 'v2' of host 'svc-1' selects no Deployment defined in the app/);
+    expect(() => Testing.synth(chart)).toThrow(/subset 'v2' of host 'svc-1' selects no workload defined in the app/);
   });
 });

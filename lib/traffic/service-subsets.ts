@@ -4,6 +4,7 @@ import { DestinationRule } from '../../imports/networking.istio.io';
 import { labelsMatch } from '../private/labels';
 import { formatLabels } from '../private/objects';
 import { SynthIndex } from '../private/synth-index';
+import { workloadsSelectedBy } from '../private/workloads';
 import { assertDnsLabel } from '../private/validate';
 import { MeshService } from '../service';
 import { HostTraffic } from './host-traffic';
@@ -30,8 +31,12 @@ export interface ServiceSubsetsProps {
   /** The service whose subsets are defined; its handle learns them, so routes may name them. */
   readonly service: MeshService;
 
-  /** The subsets: names (labelled `version: <name>`) or definitions with explicit labels. */
-  readonly subsets: Array<string | SubsetDefinition>;
+  /**
+   * The subsets: names (labelled `version: <name>`) or definitions with explicit labels.
+   *
+   * @default - one per `version` label of the service's workloads (`service.versions`, for a handle from `MeshService.fromService`)
+   */
+  readonly subsets?: Array<string | SubsetDefinition>;
 
   /**
    * Name of the DestinationRule.
@@ -66,10 +71,15 @@ export class ServiceSubsets extends Construct {
     super(scope, id);
     this.name = props.name ?? props.service.host;
     assertDnsLabel('name', this.name);
-    if (props.subsets.length === 0) {
+    const subsets = props.subsets ?? props.service.versions;
+    if (props.subsets === undefined && subsets.length === 0) {
+      throw new Error(`'subsets' must be given for host '${props.service.host}': its handle knows no workload versions `
+        + '(a handle from MeshService.fromService learns them from the `version` labels of the workloads its Service selects)');
+    }
+    if (subsets.length === 0) {
       throw new Error(`'subsets' must name at least one subset for host '${props.service.host}'`);
     }
-    this.subsets = props.subsets.map((s, i) => resolveSubset(`subsets[${i}]`, s));
+    this.subsets = subsets.map((s, i) => resolveSubset(`subsets[${i}]`, s));
     const model = HostTraffic.of(this, props.service);
     model.namePolicy(this, this.name);
     const before = model.versionServices.length;
@@ -84,47 +94,12 @@ export class ServiceSubsets extends Construct {
     if (!selector) {
       return [];
     }
-    const podLabels = deploymentsSelectedBy(this, service.namespace, selector);
+    const workloads = workloadsSelectedBy(this, service.namespace, selector);
     return this.subsets
-      .filter(s => !podLabels.some(d => labelsMatch(s.labels, d.labels)))
-      .map(s => `subset '${s.name}' of host '${service.host}' selects no Deployment defined in the app `
-        + `(subset labels: ${formatLabels(s.labels)}; deployments of the service: ${podLabels.map(d => d.name).join(', ') || 'none'})`);
+      .filter(s => !workloads.some(w => labelsMatch(s.labels, w.labels)))
+      .map(s => `subset '${s.name}' of host '${service.host}' selects no workload defined in the app `
+        + `(subset labels: ${formatLabels(s.labels)}; workloads of the service: ${workloads.map(w => w.name).join(', ') || 'none'})`);
   }
-}
-
-interface PodTemplate {
-  readonly name: string;
-  readonly labels?: Record<string, string>;
-}
-
-/**
- * The app's Deployments in `namespace` whose pod labels match `selector`.
- *
- * Deployments are indexed once per validation pass by namespace and pod label, so a lookup reads only
- * the Deployments that carry one of the selector's labels, not every Deployment of the app.
- */
-function deploymentsSelectedBy(scope: Construct, namespace: string | undefined, selector: Record<string, string>): PodTemplate[] {
-  const index = SynthIndex.of(scope);
-  const byLabel = index.memo('deployments-by-label', () => {
-    const map = new Map<string, PodTemplate[]>();
-    for (const d of index.objectsOf('Deployment')) {
-      const labels: Record<string, string> = d.manifest.spec?.template?.metadata?.labels ?? {};
-      const template = { name: d.manifest.metadata?.name, labels };
-      for (const [k, v] of Object.entries(labels)) {
-        const key = labelKey(d.manifest.metadata?.namespace, k, v);
-        const list = map.get(key) ?? [];
-        list.push(template);
-        map.set(key, list);
-      }
-    }
-    return map;
-  });
-  const [first] = Object.entries(selector).map(([k, v]) => byLabel.get(labelKey(namespace, k, v)) ?? []).sort((a, b) => a.length - b.length);
-  return first ? first.filter(d => labelsMatch(selector, d.labels)) : [];
-}
-
-function labelKey(namespace: string | undefined, key: string, value: string): string {
-  return `${namespace ?? ''}\0${key}=${value}`;
 }
 
 function resolveSubset(prop: string, subset: string | SubsetDefinition): Required<SubsetDefinition> {

@@ -25,8 +25,8 @@ describe('ServiceSubsets', () => {
     // WHEN a second rule adds a subset for a version that has no Deployment
     new ServiceSubsets(scenario, 'reviews-v4', { service: bookinfo.reviews, name: 'reviews-v4', subsets: ['v4'] });
     // THEN
-    expect(() => synth(scenario)).toThrow("[scenario/reviews-v4] subset 'v4' of host 'reviews' selects no Deployment defined in the app "
-      + '(subset labels: version=v4; deployments of the service: reviews-v1, reviews-v2, reviews-v3)');
+    expect(() => synth(scenario)).toThrow("[scenario/reviews-v4] subset 'v4' of host 'reviews' selects no workload defined in the app "
+      + '(subset labels: version=v4; workloads of the service: reviews-v1, reviews-v2, reviews-v3)');
   });
 
   test('a subset is satisfied by a Deployment added in another chart', () => {
