@@ -1,8 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { labelsMatch } from './private/labels';
+import { formatLabels } from './private/objects';
+import { SynthIndex } from './private/synth-index';
 import { assertDnsLabel } from './private/validate';
-import { PodWorkload, workloadsBelow } from './private/workloads';
+import { PodWorkload, workloadsBelow, workloadsSelectedBy } from './private/workloads';
 
 /** Marks the props of a host outside the cluster, which is a DNS name rather than a Service name. */
 const EXTERNAL = Symbol('cdk8s-istio.external');
@@ -190,6 +192,8 @@ export class MeshService {
 
   private readonly external: boolean;
   private workloadVersions: string[] = [];
+  private checkedBy?: IConstruct;
+  private identityCheckedBy?: IConstruct;
   private readonly subsetLabels = new Map<string, Record<string, string> | undefined>();
   private readonly subsetOwners = new Map<string, string>();
 
@@ -238,6 +242,71 @@ export class MeshService {
   /** Labels of a subset defined in this app, or `undefined` for subsets declared with `fromHost`. */
   public labelsOf(subset: string): Record<string, string> | undefined {
     return this.subsetLabels.get(subset);
+  }
+
+  /**
+   * Compares, at synth, what the handle says with the objects the app defines: the port with its Service,
+   * the selector with the pods and, once a block uses the handle's identity (a `ZeroTrust` caller), the
+   * ServiceAccount with the pods' (a typo there answers 403 to every request). Registered once per handle
+   * and kind, on the first block that needs it, which the errors name.
+   *
+   * @internal
+   */
+  public _checkAgainstApp(user: IConstruct, identity = false): void {
+    if (this.external) {
+      return;
+    }
+    if (this.checkedBy === undefined) {
+      this.checkedBy = user;
+      SynthIndex.addCheck(user, () => this.appErrors(user, false));
+    }
+    if (identity && this.identityCheckedBy === undefined) {
+      this.identityCheckedBy = user;
+      SynthIndex.addCheck(user, () => this.appErrors(user, true));
+    }
+  }
+
+  private appErrors(user: IConstruct, identity: boolean): string[] {
+    const index = SynthIndex.of(user);
+    const services = index.memo('services-by-name', () => {
+      const map = new Map<string, { object: ApiObject; manifest: any }>();
+      for (const { object, manifest } of index.objectsOf('Service')) {
+        if (object.apiVersion === 'v1') {
+          map.set(`${manifest.metadata?.namespace ?? ''}/${manifest.metadata?.name}`, { object, manifest });
+        }
+      }
+      return map;
+    });
+    const handle = `MeshService '${this.host}'`;
+    const errors: string[] = [];
+    const service = services.get(`${this.namespace ?? ''}/${this.host}`);
+    const ports: Array<{ name?: string; port: number }> = service?.manifest.spec?.ports ?? [];
+    if (!identity && service && this.port !== undefined && !ports.some(p => p.port === this.port)) {
+      errors.push(`${handle} routes to port ${this.port}, which its Service (${service.object.node.path}) does not have `
+        + `(ports: ${ports.map(p => p.name ? `${p.name} ${p.port}` : `${p.port}`).join(', ') || 'none'})`);
+    }
+    const serviceSelector: Record<string, string> | undefined = service?.manifest.spec?.selector;
+    const selector = this.selector ?? serviceSelector;
+    if (!selector || Object.keys(selector).length === 0) {
+      return errors;
+    }
+    const workloads = workloadsSelectedBy(user, this.namespace, selector);
+    if (workloads.length === 0) {
+      // the host's pods, as its Service (or, without one, the app label) finds them
+      const expected = this.selector && serviceSelector ? serviceSelector : { app: this.host };
+      const theirs = expected === selector ? [] : workloadsSelectedBy(user, this.namespace, expected);
+      if (theirs.length > 0 && !identity) {
+        errors.push(`${handle} selects ${formatLabels(selector)}, which no pod of the app carries, while the host's workloads `
+          + `(${theirs.map(w => describe(w)).join(', ')}) are selected by ${formatLabels(expected)}`);
+      }
+      return errors;
+    }
+    const others = workloads.filter(w => w.serviceAccount !== this.serviceAccount);
+    if (identity && this.serviceAccount !== undefined && others.length > 0) {
+      errors.push(`${handle} says its pods run as ServiceAccount '${this.serviceAccount}', but ${others.map(w => `${describe(w)} runs as '${w.serviceAccount}'`).join(', ')}: `
+        + 'policies that admit it would refuse those pods\' requests (403)');
+    }
+    return errors;
   }
 
   /**
@@ -291,4 +360,8 @@ function selectedNow(object: ApiObject, namespace: string | undefined, selector:
   const matching = (ws: PodWorkload[]) => ws.filter(w => w.namespace === namespace && Object.keys(selector).length > 0 && labelsMatch(selector, w.labels));
   const inChart = matching(workloadsBelow(Chart.of(object)));
   return inChart.length > 0 ? inChart : matching(workloadsBelow(object.node.root));
+}
+
+function describe(w: PodWorkload): string {
+  return `${w.kind} ${w.name} (${w.object.node.path})`;
 }

@@ -4,7 +4,7 @@ import { SynthIndex } from '../private/synth-index';
 import { assertDnsLabel } from '../private/validate';
 import { DataplaneMode } from '../mesh-namespace';
 import { MeshService } from '../service';
-import type { IngressGateway } from '../traffic/ingress-gateway';
+import { IngressGateway } from '../traffic/ingress-gateway';
 import { WorkloadIdentity } from './workload-identity';
 
 /**
@@ -146,7 +146,23 @@ export class ZeroTrust extends Construct {
     for (const gateway of props.ingressGateways ?? []) {
       this.allowIngress(gateway);
     }
-    SynthIndex.addCheck(this, () => this.refusedIngresses());
+    SynthIndex.addCheck(this, () => [...this.refusedIngresses(), ...this.refusedIngressRoutes()]);
+  }
+
+  // An ingress route to a callee of this graph reaches it as the gateway's proxy, whose identity the
+  // callee's policy must admit; without that edge every request through the gateway gets 403.
+  private refusedIngressRoutes(): string[] {
+    const index = SynthIndex.of(this);
+    const ingresses = index.memo('ingress-gateways', () => this.node.root.node.findAll().filter((c): c is IngressGateway => c instanceof IngressGateway));
+    return ingresses.flatMap(ingress => {
+      const callee = ingress.service;
+      const identity = ingress.identity ?? (ingress.gateway && isDefaultIngress(ingress.selector) ? WorkloadIdentity.ingressGateway() : undefined);
+      if (callee.namespace !== this.namespace || !identity || this.edgeKeys.has(`${identity.principal}->${callee.host}`)) {
+        return [];
+      }
+      return [`${ingress.node.path} routes requests to '${callee.host}' as ${identity.principal}, which this graph does not allow to call it: `
+        + `every request through gateway '${ingress.name}' would get 403; add the edge allow(${ingress.identity ? 'ingress.identity' : 'WorkloadIdentity.ingressGateway()'}, ${callee.host})`];
+    });
   }
 
   // A Gateway API ingress of the namespace runs its proxy under the namespace's default deny, which its
@@ -196,6 +212,10 @@ export class ZeroTrust extends Construct {
   public allow(from: MeshService | WorkloadIdentity, to: MeshService, options: CallOptions = {}): ZeroTrust {
     const caller = from instanceof WorkloadIdentity ? from : WorkloadIdentity.of(from);
     this.checkCallee(to);
+    to._checkAgainstApp(this);
+    if (!(from instanceof WorkloadIdentity)) {
+      from._checkAgainstApp(this, true);
+    }
     const key = `${caller.principal}->${to.host}`;
     if (this.edgeKeys.has(key)) {
       throw new Error(`edge ${caller.name} -> ${to.host} is declared twice`);
@@ -255,4 +275,9 @@ function operations(options: CallOptions) {
     return undefined;
   }
   return [{ operation: { methods, paths: options.paths } }];
+}
+
+/** Istio's own ingress gateway, whose ServiceAccount is known; another selector's proxies run as they were deployed. */
+function isDefaultIngress(selector: Record<string, string> | undefined): boolean {
+  return selector !== undefined && Object.keys(selector).length === 1 && selector.istio === 'ingressgateway';
 }

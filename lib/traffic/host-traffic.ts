@@ -130,6 +130,7 @@ export class HostTraffic extends Construct {
     super(scope, id);
     this.service = service;
     this.routeScope = routeScope;
+    service._checkAgainstApp(scope);
     const view = this.view();
     this.renderer = trafficApiOf(scope) === TrafficApi.GATEWAY_API ? new GatewayApiRenderer(this, view) : new IstioRenderer(this, view);
   }

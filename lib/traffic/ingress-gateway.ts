@@ -118,6 +118,9 @@ export class IngressGateway extends Construct {
   /** Name of the Gateway, as VirtualServices refer to it. */
   public readonly name: string;
 
+  /** The service the gateway routes to. */
+  public readonly service: MeshService;
+
   /** Namespace of the Gateway. */
   public readonly namespace?: string;
 
@@ -148,6 +151,7 @@ export class IngressGateway extends Construct {
       throw new Error(`'service' must have a port for an ingress route (host '${props.service.host}')`);
     }
     this.name = props.name;
+    this.service = props.service;
     this.namespace = props.namespace;
     const hosts = props.hosts ?? ['*'];
     const metadata = { name: props.name, namespace: props.namespace };

@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import { BookinfoApp, MeshService, WorkloadIdentity, ZeroTrust } from '../../lib';
 import { find, synth } from '../util';
 
@@ -101,8 +101,18 @@ describe('ZeroTrust', () => {
 
   test('a custom ingress gateway identity is used', () => {
     const { bookinfo, chart } = bookinfoGraph();
+    const zeroTrust = new ZeroTrust(chart, 'zero-trust', { namespace: 'bookinfo', edges: bookinfo.callGraph(WorkloadIdentity.ingressGateway({ namespace: 'gateways', serviceAccount: 'edge' })) });
+    const policy = zeroTrust.node.findChild('allow-productpage') as ApiObject;
+    expect(policy.toJson().spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/gateways/sa/edge']);
+  });
+
+  test('fails synth if an ingress route reaches a callee whose policy does not admit the gateway, naming both', () => {
+    // GIVEN Bookinfo's ingress on Istio's default gateway, and a graph that admits another gateway
+    const { bookinfo, chart } = bookinfoGraph();
     new ZeroTrust(chart, 'zero-trust', { namespace: 'bookinfo', edges: bookinfo.callGraph(WorkloadIdentity.ingressGateway({ namespace: 'gateways', serviceAccount: 'edge' })) });
-    expect(find(synth(chart), 'AuthorizationPolicy', 'allow-productpage').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/gateways/sa/edge']);
+    // THEN every request through it would get 403
+    expect(() => synth(chart)).toThrow("[zero-trust/zero-trust] bookinfo/bookinfo/Ingress routes requests to 'productpage' as cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account, "
+      + "which this graph does not allow to call it: every request through gateway 'bookinfo-gateway' would get 403; add the edge allow(WorkloadIdentity.ingressGateway(), productpage)");
   });
 
   test('throws if an edge goes to a service no workload of the app backs', () => {
