@@ -53,9 +53,10 @@ export function addRelease(scope: Construct, bookinfo: BookinfoApp, step: Tutori
   const { reviews, ratings } = bookinfo;
   const gatewayApi = trafficApiOf(scope) === TrafficApi.GATEWAY_API;
   // every release keeps the retry policy of productpage -> reviews (see README: resilience); HTTPRoute
-  // retries on status codes only, and its per-try timeout may not exceed the fault step's 0.5 s timeout
+  // retries on status codes only. In the fault step both tries must fit the 0.5 s timeout on reviews.
+  const perTry = step === TutorialStep.FAULT ? Duration.millis(250) : gatewayApi ? Duration.millis(500) : Duration.seconds(1);
   new Retries(release, 'reviews-retries', {
-    service: reviews, attempts: 2, perTryTimeout: gatewayApi ? Duration.millis(500) : Duration.seconds(1),
+    service: reviews, attempts: 2, perTryTimeout: perTry,
     retryOn: gatewayApi ? [RetryOn.GATEWAY_ERROR] : [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM],
   });
   const weight = CANARY_WEIGHTS[step];

@@ -43,6 +43,11 @@ export class SynthIndex {
       INDEXES.set(root, created);
       index = created;
     }
+    const chart = chartOf(scope);
+    if (chart && !index.charts.has(chart)) {
+      index.charts.add(chart);
+      SynthIndex.addCheck(chart, () => index.duplicateIdentities(chart));
+    }
     return index;
   }
 
@@ -64,6 +69,7 @@ export class SynthIndex {
   }
 
   private tables = new Map<string, unknown>();
+  private readonly charts = new Set<Chart>();
 
   /** This pass repeats, within one `app.synth()`, a pass that found nothing wrong. */
   private repeated = false;
@@ -110,6 +116,25 @@ export class SynthIndex {
     });
   }
 
+  // Two objects of one identity in a chart land in one file, where `kubectl apply` keeps the last: two
+  // MtlsPolicy for a namespace would leave one PeerAuthentication, silently.
+  private duplicateIdentities(chart: Chart): string[] {
+    const byIdentity = this.memo('objects-by-identity', () => {
+      const map = new Map<string, ApiObject[]>();
+      for (const objects of this.apiObjects().values()) {
+        for (const o of objects) {
+          const key = [Chart.of(o).node.path, o.apiGroup, o.kind, o.metadata.namespace ?? '', o.name].join('|');
+          map.set(key, [...(map.get(key) ?? []), o]);
+        }
+      }
+      return map;
+    });
+    return [...byIdentity.values()]
+      .filter(objects => objects.length > 1 && Chart.of(objects[0]) === chart)
+      .map(objects => `${objects[0].kind} ${objects[0].metadata.namespace ? `${objects[0].metadata.namespace}/` : ''}${objects[0].name} is defined ${objects.length} times in chart `
+        + `'${chart.node.id}' (${objects.map(o => o.node.path).join(', ')}): kubectl apply keeps the last, ${objects[objects.length - 1].node.path}; give each its own name or keep one`);
+  }
+
   private startPass(): string[] {
     this.repeated = isRepeatedPassOfAppSynth();
     this.tables = new Map();
@@ -126,4 +151,9 @@ function isRepeatedPassOfAppSynth(): boolean {
   // source maps (ts-node, jest) name cdk8s's sources src/*.ts instead of lib/*.js
   return /\.toJson \(.*[\\/]cdk8s[\\/](?:lib|src)[\\/]chart\.[jt]s:/.test(stack)
     && /\.synth(?:Yaml)? \(.*[\\/]cdk8s[\\/](?:lib|src)[\\/]app\.[jt]s:/.test(stack);
+}
+
+/** The chart `scope` is in, if any (constructs of an App outside every chart belong to none). */
+function chartOf(scope: IConstruct): Chart | undefined {
+  return scope.node.scopes.reverse().find((c): c is Chart => Chart.isChart(c));
 }

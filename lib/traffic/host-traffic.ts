@@ -178,6 +178,7 @@ export class HostTraffic extends Construct {
       }
     }
     this.checkFaultAgainstTimeouts();
+    this.checkRetriesAgainstTimeouts();
     SynthIndex.addCheck(by, () => route.targets.flatMap(t => t.subset === undefined ? [] : subsetErrors(t.service, t.prop, t.subset)));
     if (route.behaviour?.mirror) {
       this.checkMirror(by, route.behaviour.mirror);
@@ -201,6 +202,7 @@ export class HostTraffic extends Construct {
       contribute(this.behaviours, slot, by, behaviour);
     }
     this.checkFaultAgainstTimeouts();
+    this.checkRetriesAgainstTimeouts();
     if (behaviour.mirror) {
       this.checkMirror(by, behaviour.mirror);
     }
@@ -304,6 +306,26 @@ export class HostTraffic extends Construct {
         throw new Error(`host '${this.routeScope.hosts.join(', ')}' gets a fault from ${fault.by.node.path} and ${timeout ? 'a timeout' : 'retries'} `
           + `from ${other.by.node.path} on the same route; Istio disables timeouts and retries on a route that injects a fault, `
           + 'so put the timeout or retries on the caller\'s route instead');
+      }
+    }
+  }
+
+  // The request timeout bounds every try: retries whose tries add up past it are cut short, so the
+  // policy promises what the route never does (in either family: istiod and HTTPRoute mean the same).
+  private checkRetriesAgainstTimeouts(): void {
+    const routes: Array<Contributed<RouteContribution> | undefined> = this.routes.length > 0 ? this.routes : [undefined];
+    for (const route of routes) {
+      const { timeout, retries } = this.behaviourOf(route);
+      const perTry = retries?.value.perTryTimeout;
+      if (!timeout || !retries || !perTry) {
+        continue;
+      }
+      const needed = retries.value.attempts * perTry.toMilliseconds({ integral: false });
+      const allowed = timeout.value.toMilliseconds({ integral: false });
+      if (needed > allowed) {
+        throw new Error(`host '${this.routeScope.hosts.join(', ')}' gets retries from ${retries.by.node.path} (${retries.value.attempts} attempts × ${perTry.toMilliseconds() / 1000}s per try = `
+          + `${needed / 1000}s) and a timeout of ${allowed / 1000}s from ${timeout.by.node.path}: the timeout ends the request before the retries can run; `
+          + 'raise the timeout, or lower attempts or perTryTimeout');
       }
     }
   }

@@ -1,8 +1,8 @@
-import { ApiObject, Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SynthIndex } from '../../private/synth-index';
 import { MeshService } from '../../service';
-import { HostView, RouteScope } from './renderer';
+import { RouteScope } from './renderer';
 
 // The synth-time checks of a host: what can only be judged once the whole app is built. Each reads the
 // app through SynthIndex, so a check costs a lookup, not a walk of the tree.
@@ -66,24 +66,4 @@ function scopeKeys(chart: Chart, scope: RouteScope): string[] {
 function routeKeys(chart: Chart, manifest: any): string[] {
   const gateways = [...(manifest.spec?.gateways ?? ['mesh'])].sort().join(',');
   return (manifest.spec?.hosts ?? []).map((host: string) => [chart.node.path, manifest.metadata?.namespace ?? '', host, gateways].join('|'));
-}
-
-/**
- * An HTTPRoute requires `timeouts.backendRequest` (the per-try timeout) to be at most `timeouts.request`,
- * a CEL rule of its CRD; the two may come from different blocks.
- */
-export function perTryBeyondTimeout(view: HostView): string[] {
-  return view.orderedRoutes().flatMap(route => {
-    const { timeout, retries } = view.behaviourOf(route);
-    const perTry = retries?.value.perTryTimeout;
-    if (!timeout || !retries || !perTry || millis(perTry) <= millis(timeout.value)) {
-      return [];
-    }
-    return [`host '${view.service.host}': the per-try timeout ${millis(perTry) / 1000}s of ${retries.by.node.path} exceeds the request timeout `
-      + `${millis(timeout.value) / 1000}s of ${timeout.by.node.path}; an HTTPRoute requires timeouts.backendRequest <= timeouts.request`];
-  });
-}
-
-function millis(d: Duration): number {
-  return d.toMilliseconds({ integral: false });
 }

@@ -2,10 +2,8 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { HTTPRoute, HTTPRouteSpec, HTTPRouteSpecParentRefs, HTTPRouteSpecRules, HTTPRouteSpecRulesMatches, HTTPRouteSpecRulesRetry } from '../../../imports/gateway-api';
 import { kubeService } from '../../private/k8s';
-import { SynthIndex } from '../../private/synth-index';
 import { MeshService } from '../../service';
 import { HttpMatch } from '../http-match';
-import { perTryBeyondTimeout } from './checks';
 import { HttpBehaviour, RetrySettings, RouteContribution, SubsetContribution, TrafficPolicyContribution } from './contributions';
 import { Contributed, HostRenderer, HostView } from './renderer';
 
@@ -71,7 +69,7 @@ export class GatewayApiRenderer implements HostRenderer {
     }
   }
 
-  public ensureRoute(by: IConstruct): void {
+  public ensureRoute(_by: IConstruct): void {
     if (this.httpRoute) {
       return;
     }
@@ -79,7 +77,6 @@ export class GatewayApiRenderer implements HostRenderer {
       metadata: { name: this.view.routeName(), namespace: this.view.routeScope.namespace },
       spec: Lazy.any({ produce: () => this.renderRoute() }),
     });
-    SynthIndex.addCheck(by, () => perTryBeyondTimeout(this.view));
   }
 
   public ensurePolicy(): void {}

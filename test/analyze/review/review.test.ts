@@ -66,6 +66,7 @@ describe('diff: the tutorial\'s release steps, each on top of the deployed state
       'ratings (bookinfo): + delay 2s on 100% of plain requests',
       'reviews (bookinfo): plain requests: v1 100% → 0%, v2 0% → 100%',
       'reviews (bookinfo): plain requests: + timeout 0.5s',
+      'reviews (bookinfo): plain requests: retries 2 attempts, 1s per try, on gateway-error,connect-failure,refused-stream → 2 attempts, 0.25s per try, on gateway-error,connect-failure,refused-stream',
       'reviews (bookinfo): - route for user-agent ~ .*iPhone.* (was → v2 100% [version=v2: reviews-v2])',
     ]],
   ])('%s → %s', (before, after, lines) => expectStepDiff(DIST, step(before), step(after), lines));
@@ -449,6 +450,7 @@ describe('the Gateway API in ambient mode: HTTPRoutes read as istiod translates 
     ['07-iphone', '08-fault', [
       'reviews (bookinfo-ambient): plain requests: reviews-v1 100% → 0%, reviews-v2 0% → 100%',
       'reviews (bookinfo-ambient): plain requests: + timeout 500ms',
+      'reviews (bookinfo-ambient): plain requests: retries 2 attempts, 500ms per try, on connect-failure,refused-stream,unavailable,cancelled,502,503,504 → 2 attempts, 250ms per try, on connect-failure,refused-stream,unavailable,cancelled,502,503,504',
       'reviews (bookinfo-ambient): - route for user-agent ~ .*iPhone.* (was → reviews-v2 100% [app=reviews, version=v2: reviews-v2])',
     ]],
   ])('diff %s → %s names the version Services as the sidecar diff names subsets', (before, after, lines) =>
