@@ -12,6 +12,7 @@ import { webhookFindings } from './webhook';
 export const CODES = {
   notChecked: check('CI005', Severity.INFO, '-', 'kind outside Istio and Kubernetes core, not checked'),
   checkFailed: check('CI006', Severity.WARNING, '-', 'a cross-reference check could not read a malformed object and skipped it'),
+  duplicateIdentity: check('CI265', Severity.WARNING, 'kubectl apply', 'several objects of one identity (group, kind, namespace, name) in one state: kubectl apply keeps the last'),
 } satisfies Record<string, Check>;
 
 /** Groups of Kubernetes itself: used to resolve references, never reported as unknown. */
@@ -35,8 +36,9 @@ export class Analyzer {
    * malformed one makes it fail, it runs again without the objects the schema rejected, so one broken
    * object never stops the analysis of the others (and never crashes it).
    */
-  public analyze(manifests: readonly Manifest[]): Finding[] {
-    const findings = manifests.flatMap(m => this.checkObject(m));
+  public analyze(input: readonly Manifest[]): Finding[] {
+    const { manifests, duplicates } = appliedState(input);
+    const findings = [...duplicates, ...manifests.flatMap(m => this.checkObject(m))];
     const rejected = new Set(manifests.filter(m => this.checkObject(m).some(f => f.severity === Severity.ERROR)));
     let whole: Mesh | undefined;
     let valid: Mesh | undefined;
@@ -119,6 +121,27 @@ export class Analyzer {
     }
     return [m.finding(CODES.notChecked, `${m.apiVersion} ${m.kind} is not an Istio or Kubernetes core kind; not checked`, ['kind'])];
   }
+}
+
+/**
+ * The state `kubectl apply` leaves from `input` in order: of several objects of one identity, the last.
+ * Each such identity is reported once, at the object that wins, naming every place it is defined.
+ */
+function appliedState(input: readonly Manifest[]): { manifests: Manifest[]; duplicates: Finding[] } {
+  const byIdentity = new Map<string, Manifest[]>();
+  for (const m of input) {
+    byIdentity.set(m.identity, [...(byIdentity.get(m.identity) ?? []), m]);
+  }
+  if (byIdentity.size === input.length) {
+    return { manifests: [...input], duplicates: [] };
+  }
+  const winners = new Set([...byIdentity.values()].map(list => list[list.length - 1]));
+  const duplicates = [...byIdentity.values()].filter(list => list.length > 1).map(list => {
+    const last = list[list.length - 1];
+    return last.finding(CODES.duplicateIdentity, `${last.kind} ${last.namespace}/${last.name} is defined ${list.length} times (${list.map(m => `${m.file}:${m.lineOf([])}`).join(', ')}); `
+      + `kubectl apply keeps the last, ${last.file}:${last.lineOf([])}, which the analysis reads: keep one, or give each its own name`);
+  });
+  return { manifests: input.filter(m => winners.has(m)), duplicates };
 }
 
 function checkFailed(check: string, manifests: readonly Manifest[], error: Error): Finding {

@@ -99,4 +99,9 @@ export const CHECKS = {
   alphaAnnotation: annotationsCodes.alphaAnnotation, // CI261
   ztunnelRefusesForwarder: authorizationPolicyCodes.ztunnelRefusesForwarder, // CI262
   ingressRefusesOutside: authorizationPolicyCodes.ingressRefusesOutside, // CI263
+  calleeRefusesGateway: authorizationPolicyCodes.calleeRefusesGateway, // CI264
+  duplicateIdentity: analyzerCodes.duplicateIdentity, // CI265
+  retriesBeyondTimeout: virtualServiceCodes.retriesBeyondTimeout, // CI266
+  routeRetriesBeyondTimeout: gatewayApiCodes.routeRetriesBeyondTimeout, // CI267
+  outlierEjectsNothing: destinationRuleCodes.outlierEjectsNothing, // CI268
 } satisfies Record<string, Check>;

@@ -80,11 +80,13 @@ describe('cdk8s-istio analyze', () => {
     expect(code).toBe(0);
   });
 
-  test('the release steps given as one input conflict with each other (CI204)', () => {
+  test('the release steps given as one input are one state in which each object is defined eight times (CI265): the last step wins', () => {
     const steps = path.join(DIST, 'steps');
     const { code, stdout } = run('analyze', ...fs.readdirSync(steps).map(f => path.join(steps, f)));
+    // without the deployed state the steps name subsets no DestinationRule defines
     expect(code).toBe(1);
-    expect(stdout).toMatch(/CI204 {2}error/);
+    expect(stdout).toMatch(/08-fault\.k8s\.yaml:1 {2}CI265 {2}warning {2}VirtualService\/bookinfo\/reviews {2}VirtualService bookinfo\/reviews is defined 8 times \(.*01-blue\.k8s\.yaml:1, .*\); kubectl apply keeps the last, .*08-fault\.k8s\.yaml:1/);
+    expect(stdout).not.toMatch(/CI204/);
   });
 
   test('--base analyzes every other input as an alternative on top of it', () => {

@@ -121,7 +121,8 @@ export function everyKind(chart: Chart): KindCase[] {
   const authorizationPolicy: security.AuthorizationPolicySpec = {
     selector: { matchLabels: { app: 'web' } },
     action: security.AuthorizationPolicySpecAction.ALLOW,
-    rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/api'] } }], to: [{ operation: { methods: ['GET'], paths: ['/api/*'] } }] }],
+    // the api workload, and the proxy of the shop Gateway that routes to web
+    rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/api', 'cluster.local/ns/shop/sa/shop-istio'] } }], to: [{ operation: { methods: ['GET'], paths: ['/api/*'] } }] }],
   };
   add(new security.AuthorizationPolicy(chart, 'authorization-policy', { metadata: metadata('web'), spec: authorizationPolicy }), authorizationPolicy);
 

@@ -1,6 +1,7 @@
 import { ROOT_NAMESPACE } from '../../private/mesh-defaults';
 import { check, Check, Finding, Severity } from '../finding';
 import { gatewayPolicies, workloadPolicies } from '../model/attachment';
+import { ASSUMED } from '../model/defaults';
 import { groupBy, Mesh, Workload } from '../model/mesh';
 import { inMesh } from '../model/pods';
 import { Manifest } from '../read/manifest';
@@ -11,6 +12,7 @@ export const CODES = {
   authorizationSelectsNothing: check('CI240', Severity.WARNING, 'IST0127', 'AuthorizationPolicy that matches no workload in the mesh'),
   authorizationNamespaceNotFound: check('CI241', Severity.ERROR, 'IST0101', 'AuthorizationPolicy source namespace that the input does not have'),
   ztunnelRefusesForwarder: check('CI262', Severity.ERROR, '-', 'in an ambient namespace, the policies ztunnel enforces admit no identity of the proxy that forwards the requests (the waypoint, or an ingress gateway that bypasses it)'),
+  calleeRefusesGateway: check('CI264', Severity.ERROR, '-', 'a route bound to a gateway sends to a host whose AuthorizationPolicies admit no request from that gateway\'s proxy (403 for every request through it)'),
   ingressRefusesOutside: check('CI263', Severity.ERROR, '-', 'the AuthorizationPolicies that apply to an ingress gateway\'s proxy admit no client from outside the mesh (they require mesh identities, or allow nothing)'),
 } satisfies Record<string, Check>;
 
@@ -246,4 +248,72 @@ export function checkZtunnelAdmitsForwarders(mesh: Mesh): Finding[] {
     }
   }
   return findings;
+}
+
+// Our own check: a route bound to a gateway reaches its destinations' pods from the gateway's proxy,
+// under the gateway's identity, which the policies their sidecars apply must admit. (In ambient
+// namespaces ztunnel and waypoints enforce them: CI262.)
+
+/** The identities of an Istio Gateway's proxies: the input's pods it selects, else Istio's default ingress gateway. */
+function istioGatewaySenders(mesh: Mesh, gateway: Manifest): Sender[] {
+  const selector = gateway.object.spec?.selector;
+  if (!selector || typeof selector !== 'object') return [];
+  const pods = [...mesh.knownNamespaces, ROOT_NAMESPACE].flatMap(ns => mesh.workloadsSelectedBy(ns, selector));
+  const described = pods.filter(p => !ASSUMED.has(p.manifest));
+  const base = { forwards: 'the gateway sends', remedy: 'allow the gateway\'s principal in the destination\'s ALLOW policy' };
+  if (described.length > 0) {
+    return [...new Map(described.map(p => {
+      const account = p.manifest.object.spec?.template?.spec?.serviceAccountName ?? p.manifest.object.spec?.serviceAccountName ?? 'default';
+      return [`${p.namespace}/${account}`, { ...base, namespace: p.namespace, serviceAccount: account, describe: `gateway ${gateway.namespace}/${gateway.name}` }];
+    })).values()];
+  }
+  return pods.length > 0 && selector.istio === 'ingressgateway'
+    ? [{ ...base, namespace: ROOT_NAMESPACE, serviceAccount: 'istio-ingressgateway-service-account', describe: `gateway ${gateway.namespace}/${gateway.name} (Istio's ingress gateway)` }]
+    : [];
+}
+
+/** The gateways a route binds to, each with its proxies' identities, and the Services the route sends to. */
+function gatewayRoutes(mesh: Mesh): Array<{ route: Manifest; senders: Sender[]; services: Manifest[] }> {
+  const found: Array<{ route: Manifest; senders: Sender[]; services: Manifest[] }> = [];
+  for (const vs of mesh.virtualServices) {
+    const gateways = strings(vs.object.spec?.gateways).filter(g => g !== 'mesh')
+      .map(g => mesh.gateways.get(g.includes('/') ? g : `${vs.namespace}/${g}`)).filter((g): g is Manifest => g !== undefined);
+    const hosts = objects(vs.object.spec?.http).flatMap(h => objects(h.route)).map(r => r.destination?.host).filter((h): h is string => typeof h === 'string');
+    const services = hosts.map(h => mesh.services.get(mesh.fqdn(h, vs.namespace))).filter((s): s is Manifest => s !== undefined);
+    if (gateways.length > 0) found.push({ route: vs, senders: gateways.flatMap(g => istioGatewaySenders(mesh, g)), services });
+  }
+  for (const route of mesh.routes.filter(r => r.kind === 'HTTPRoute')) {
+    const backends = objects(route.object.spec?.rules).flatMap(rule => objects(rule.backendRefs))
+      .filter(b => (b.kind ?? 'Service') === 'Service' && (b.group ?? '') === '' && typeof b.name === 'string')
+      .map(b => mesh.services.get(mesh.fqdn(b.name, b.namespace ?? route.namespace))).filter((s): s is Manifest => s !== undefined);
+    const senders = objects(route.object.spec?.parentRefs)
+      .filter(p => (p.kind ?? 'Gateway') === 'Gateway')
+      .map(p => mesh.kubernetesGateways.get(`${p.namespace ?? route.namespace}/${p.name}`))
+      .filter((g): g is Manifest => g !== undefined && g.object.spec?.gatewayClassName === 'istio')
+      .map(g => ({ namespace: g.namespace, serviceAccount: g.object.metadata?.annotations?.['gateway.istio.io/service-account'] ?? `${g.name}-istio`,
+        describe: `gateway ${g.namespace}/${g.name}`, forwards: 'the gateway sends', remedy: 'allow the gateway\'s principal in the destination\'s ALLOW policy' }));
+    if (senders.length > 0) found.push({ route, senders, services: backends });
+  }
+  return found;
+}
+
+/** CI264: every request through a gateway to a host gets 403, because the host's policies admit no identity of the gateway. */
+export function checkGatewayRoutesAdmitted(mesh: Mesh): Finding[] {
+  const byNamespace = new Map<string, Manifest[]>();
+  for (const p of mesh.ofKind('security.istio.io', 'AuthorizationPolicy')) {
+    byNamespace.set(p.namespace, [...byNamespace.get(p.namespace) ?? [], p]);
+  }
+  return gatewayRoutes(mesh).flatMap(({ route, senders, services }) => [...new Set(services)]
+    .filter(service => !mesh.isAmbient(service.namespace))
+    .flatMap(service => {
+      const selector = service.object.spec?.selector;
+      const pods = selector && typeof selector === 'object' ? mesh.workloadsSelectedBy(service.namespace, selector) : [];
+      const allows = [...new Set(pods.flatMap(({ labels }) => ztunnelPolicies(byNamespace, service.namespace, labels)))]
+        .filter(p => (p.object.spec?.action ?? 'ALLOW') === 'ALLOW');
+      if (senders.length === 0 || allows.length === 0 || senders.some(sender => allows.some(p => mayAdmit(p, sender)))) return [];
+      const principals = senders.map(s => `cluster.local/ns/${s.namespace}/sa/${s.serviceAccount}`).join(', ');
+      return [route.finding(CODES.calleeRefusesGateway, `the route sends requests from ${senders[0].describe} to ${service.namespace}/${service.name}, whose ALLOW policies `
+        + `(${allows.map(p => `${p.namespace}/${p.name}`).join(', ')}) admit no request from ${principals}: every request through the gateway gets 403; `
+        + 'allow the gateway\'s principal in the destination\'s policy (ZeroTrust: an edge from the gateway\'s identity)')];
+    }));
 }

@@ -12,6 +12,7 @@ export const CODES = {
   noServerVerification: check('CI228', Severity.WARNING, 'IST0128', 'DestinationRule client TLS (SIMPLE, MUTUAL) without caCertificates: the server is not verified'),
   noServerVerificationPort: check('CI229', Severity.WARNING, 'IST0129', 'DestinationRule port-level client TLS without caCertificates: the server is not verified'),
   unknownRuleHost: check('CI248', Severity.WARNING, 'IST0174', 'a DestinationRule host that no visible Service or ServiceEntry defines'),
+  outlierEjectsNothing: check('CI268', Severity.WARNING, '-', 'outlier detection that ejects no endpoint (consecutive5xxErrors 0 and no other error count)'),
 } satisfies Record<string, Check>;
 
 /** KIA0201 / IST0173 / KIA0203: subsets defined twice, and subsets that select no workload. */
@@ -110,4 +111,26 @@ export function checkServerVerification(mesh: Mesh): Finding[] {
     });
   }
   return findings;
+}
+
+/** The traffic policies of a DestinationRule with their paths: the rule's, its ports', its subsets' and their ports'. */
+function trafficPolicies(dr: Manifest): Array<{ policy: any; path: Array<string | number> }> {
+  const spec = dr.object.spec ?? {};
+  const withPorts = (policy: any, path: Array<string | number>) => policy && typeof policy === 'object'
+    ? [{ policy, path }, ...objects(policy.portLevelSettings).map((p, i) => ({ policy: p, path: [...path, 'portLevelSettings', i] }))]
+    : [];
+  return [...withPorts(spec.trafficPolicy, ['spec', 'trafficPolicy']),
+    ...objects(spec.subsets).flatMap((s, i) => withPorts(s.trafficPolicy, ['spec', 'subsets', i, 'trafficPolicy']))];
+}
+
+/** CI268: outlier detection whose counts are all off: 0 turns consecutive 5xx errors off, and the other counts are off unless set. */
+export function checkOutlierDetection(mesh: Mesh): Finding[] {
+  return mesh.destinationRules.flatMap(dr => trafficPolicies(dr).flatMap(({ policy, path }) => {
+    const o = policy.outlierDetection;
+    if (!o || typeof o !== 'object' || o.consecutive5xxErrors !== 0 || o.consecutiveGatewayErrors > 0 || o.consecutiveLocalOriginFailures > 0) {
+      return [];
+    }
+    return [dr.finding(CODES.outlierEjectsNothing, 'outlier detection sets consecutive5xxErrors to 0 and no other error count, so it ejects no endpoint: '
+      + 'set a positive consecutive5xxErrors or consecutiveGatewayErrors, or remove it', [...path, 'outlierDetection'])];
+  }));
 }

@@ -1,7 +1,7 @@
 import { check, Check, Finding, Severity } from '../finding';
 import { Mesh } from '../model/mesh';
 import { Manifest } from '../read/manifest';
-import { labelsMatch, objects } from '../read/values';
+import { durationMillis, labelsMatch, objects } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
@@ -10,6 +10,7 @@ export const CODES = {
   listenerRejects: check('CI219', Severity.ERROR, 'route status Accepted', 'Gateway API route attached to a listener that does not allow it'),
   mixedRouteApis: check('CI220', Severity.ERROR, '-', 'a host routed by both a VirtualService and an HTTPRoute (unsupported in Istio)'),
   ineffectiveGatewaySelector: check('CI245', Severity.WARNING, 'IST0166', 'a policy selecting the pods of a Gateway API Gateway by label instead of targetRefs'),
+  routeRetriesBeyondTimeout: check('CI267', Severity.WARNING, '-', 'HTTPRoute retries whose tries (attempts × timeouts.backendRequest) add up past timeouts.request, which cuts them short'),
 } satisfies Record<string, Check>;
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -170,4 +171,18 @@ export function checkGatewayPodSelectors(mesh: Mesh): Finding[] {
     }
   }
   return findings;
+}
+
+/** CI267: the HTTPRoute form of CI266, as istiod translates retry and timeouts to Envoy. */
+export function checkRouteRetriesAgainstTimeout(mesh: Mesh): Finding[] {
+  return mesh.routes.filter(r => r.kind === 'HTTPRoute').flatMap(route => objects(route.object.spec?.rules).flatMap((rule, i) => {
+    const timeout = durationMillis(rule.timeouts?.request);
+    const perTry = durationMillis(rule.timeouts?.backendRequest);
+    const attempts = rule.retry?.attempts;
+    if (timeout === undefined || perTry === undefined || typeof attempts !== 'number' || attempts * perTry <= timeout) {
+      return [];
+    }
+    return [route.finding(CODES.routeRetriesBeyondTimeout, `${attempts} attempts × ${rule.timeouts.backendRequest} per try need ${attempts * perTry / 1000}s, but the rule times out after `
+      + `${rule.timeouts.request}: the timeout ends the request before the retries can run; raise timeouts.request, or lower retry.attempts or timeouts.backendRequest`, ['spec', 'rules', i, 'retry'])];
+  }));
 }

@@ -1,19 +1,21 @@
 import { Finding } from '../finding';
 import { Mesh } from '../model/mesh';
 import { checkAnnotations } from './annotations';
-import { checkAuthorizationPolicies, checkIngressAdmitsOutside, checkZtunnelAdmitsForwarders } from './authorization-policy';
+import { checkAuthorizationPolicies, checkGatewayRoutesAdmitted, checkIngressAdmitsOutside, checkZtunnelAdmitsForwarders } from './authorization-policy';
 import { checkConditions } from './conditions';
 import { checkDeprecations } from './deprecations';
-import { checkDestinationRuleHosts, checkMtls, checkServerVerification, checkSubsets } from './destination-rule';
+import { checkDestinationRuleHosts, checkMtls, checkOutlierDetection, checkServerVerification, checkSubsets } from './destination-rule';
 import { checkEnvoyFilters } from './envoy-filter';
 import { checkConflictingGateways, checkDuplicateCertificates, checkGatewaySecrets, checkGatewayWorkloads } from './gateway';
-import { checkGatewayApiRoutes, checkGatewayPodSelectors } from './gateway-api';
+import { checkGatewayApiRoutes, checkGatewayPodSelectors, checkRouteRetriesAgainstTimeout } from './gateway-api';
 import { checkInjectionLabels, checkPortNames, checkWorkloads } from './kubernetes';
 import { checkJwksFetchRestriction } from './request-authentication';
 import { checkServiceEntryAddresses } from './service-entry';
 import { checkSidecarSelectors } from './sidecar';
 import { checkTelemetry, checkTelemetrySelectors } from './telemetry';
-import { checkDestinations, checkDuplicateVirtualServices, checkGateways, checkIngressSubsets, checkJwtClaimRoutes, checkMatches, checkWeights } from './virtual-service';
+import {
+  checkDestinations, checkDuplicateVirtualServices, checkGateways, checkIngressSubsets, checkJwtClaimRoutes, checkMatches, checkRetriesAgainstTimeout, checkWeights,
+} from './virtual-service';
 
 /** Cross-object checks, each reading the indexed mesh. */
 export const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
@@ -24,5 +26,6 @@ export const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkServerVerification, checkServiceEntryAddresses, checkSidecarSelectors, checkEnvoyFilters,
   checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
   checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction, checkConditions,
-  checkAnnotations, checkZtunnelAdmitsForwarders, checkIngressAdmitsOutside,
+  checkAnnotations, checkZtunnelAdmitsForwarders, checkIngressAdmitsOutside, checkGatewayRoutesAdmitted,
+  checkRetriesAgainstTimeout, checkRouteRetriesAgainstTimeout, checkOutlierDetection,
 ];

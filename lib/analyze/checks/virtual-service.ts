@@ -4,7 +4,7 @@ import { check, Check, Finding, Severity } from '../finding';
 import { hostMatches, Mesh } from '../model/mesh';
 import { exportScopes, HostVisibility } from '../model/visibility';
 import { Manifest } from '../read/manifest';
-import { labelsMatch, objects } from '../read/values';
+import { durationMillis, labelsMatch, objects } from '../read/values';
 import { isClaimKey } from '../webhook/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
@@ -22,6 +22,7 @@ export const CODES = {
   jwtClaimRouteWithoutAuthn: check('CI246', Severity.ERROR, 'IST0149', 'a VirtualService routing on JWT claims through a gateway whose pods no RequestAuthentication covers'),
   internalGatewayReference: check('CI249', Severity.WARNING, 'IST0165', 'a VirtualService gateway reference to an internal, generated Gateway'),
   ingressIgnoresSubsets: check('CI254', Severity.WARNING, 'IST0140', 'a gateway route without subset to a host another VirtualService splits into subsets'),
+  retriesBeyondTimeout: check('CI266', Severity.WARNING, '-', 'HTTP route retries whose tries (attempts × perTryTimeout) add up past the route timeout, which cuts them short'),
 } satisfies Record<string, Check>;
 
 type Path = (string | number)[];
@@ -341,4 +342,18 @@ export function checkJwtClaimRoutes(mesh: Mesh): Finding[] {
     }
   }
   return findings;
+}
+
+/** CI266: retries that cannot all run before the route's timeout ends the request (our own check; the same rule holds the blocks at synth). */
+export function checkRetriesAgainstTimeout(mesh: Mesh): Finding[] {
+  return mesh.virtualServices.flatMap(vs => objects(vs.object.spec?.http).flatMap((http, i) => {
+    const timeout = durationMillis(http.timeout);
+    const perTry = durationMillis(http.retries?.perTryTimeout);
+    const attempts = http.retries?.attempts;
+    if (timeout === undefined || perTry === undefined || typeof attempts !== 'number' || attempts * perTry <= timeout) {
+      return [];
+    }
+    return [vs.finding(CODES.retriesBeyondTimeout, `${attempts} attempts × ${http.retries.perTryTimeout} per try need ${attempts * perTry / 1000}s, but the route times out after `
+      + `${http.timeout}: the timeout ends the request before the retries can run; raise the timeout, or lower attempts or perTryTimeout`, ['spec', 'http', i, 'retries'])];
+  }));
 }

@@ -17,3 +17,17 @@ export { labelsMatch } from '../../private/labels';
 export function selectorString(selector: Record<string, string>): string {
   return Object.keys(selector).sort().map(k => `${k}=${selector[k]}`).join(',');
 }
+
+const DURATION_UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 1e-3, 'µs': 1e-3, ns: 1e-6 };
+
+/** A duration as Istio and the Gateway API write them (`1.5s`, `500ms`, `1m30s`) in milliseconds; undefined if it is none. */
+export function durationMillis(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^(\d+(\.\d+)?(h|ms|m|s|us|µs|ns))+$/.test(value)) {
+    return undefined;
+  }
+  let total = 0;
+  for (const [, number, unit] of value.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) {
+    total += Number(number) * DURATION_UNITS[unit];
+  }
+  return total;
+}

@@ -241,3 +241,59 @@ spec: { parentRefs: [{ name: edge }], rules: [{ backendRefs: [{ name: cart, port
     });
   });
 });
+
+describe('CI264: a route bound to a gateway sends to a host whose policies refuse the gateway', () => {
+  const WEB = `apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec: { selector: { app: web }, ports: [{ name: http, port: 8080 }] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template: { metadata: { labels: { app: web } }, spec: { serviceAccountName: web, containers: [{ name: web, image: web }] } }`;
+  const ISTIO_INGRESS = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: edge, namespace: shop }
+spec: { selector: { istio: ingressgateway }, servers: [{ port: { number: 8080, name: http, protocol: HTTP }, hosts: ["*"] }] }
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: web, namespace: shop }
+spec: { hosts: ["*"], gateways: [edge], http: [{ route: [{ destination: { host: web, port: { number: 8080 } } }] }] }`;
+  const allowWeb = (principals: string) => `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: allow-web, namespace: shop }
+spec: { selector: { matchLabels: { app: web } }, action: ALLOW, rules: [{ from: [{ source: { principals: [${principals}] } }] }] }`;
+  const ci264 = (...docs: string[]) => analyzeYaml(...docs).filter(f => f.code === 'CI264');
+
+  test('Istio\'s ingress gateway, refused by the only ALLOW policy of the destination', () => {
+    const findings = ci264(WEB, ISTIO_INGRESS, allowWeb('cluster.local/ns/shop/sa/frontend'));
+    expect(findings.map(f => [f.object, f.message])).toEqual([['VirtualService/shop/web',
+      'the route sends requests from gateway shop/edge (Istio\'s ingress gateway) to shop/web, whose ALLOW policies (shop/allow-web) admit no request from '
+      + 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account: every request through the gateway gets 403; '
+      + 'allow the gateway\'s principal in the destination\'s policy (ZeroTrust: an edge from the gateway\'s identity)']]);
+  });
+
+  test('admitted by principal, by namespace, or without ALLOW policies: no finding', () => {
+    expect(ci264(WEB, ISTIO_INGRESS, allowWeb('cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'))).toEqual([]);
+    expect(ci264(WEB, ISTIO_INGRESS, allowWeb('"*"'))).toEqual([]);
+    expect(ci264(WEB, ISTIO_INGRESS)).toEqual([]);
+  });
+
+  test('a Gateway API gateway sends as <name>-istio', () => {
+    const route = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: edge, namespace: shop }
+spec: { gatewayClassName: istio, listeners: [{ name: http, port: 80, protocol: HTTP }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: web, namespace: shop }
+spec: { parentRefs: [{ name: edge }], rules: [{ backendRefs: [{ name: web, port: 8080 }] }] }`;
+    expect(ci264(WEB, route, allowWeb('cluster.local/ns/shop/sa/frontend')).map(f => f.object)).toEqual(['HTTPRoute/shop/web']);
+    expect(ci264(WEB, route, allowWeb('cluster.local/ns/shop/sa/edge-istio'))).toEqual([]);
+  });
+});

@@ -84,3 +84,21 @@ describe('IST0174 a DestinationRule for a host nothing defines (CI248)', () => {
     expect(codes(analyzeYaml(elsewhere))).toEqual([]);
   });
 });
+
+describe('CI268 outlier detection that ejects nothing', () => {
+  const rule = (outlier: string) => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: reviews }
+spec: { host: reviews, trafficPolicy: { outlierDetection: ${outlier} }, subsets: [{ name: v1, labels: { version: v1 }, trafficPolicy: { outlierDetection: ${outlier} } }] }`;
+
+  test('consecutive5xxErrors 0 and no other count, at the rule and at a subset', () => {
+    const findings = analyzeYaml(rule('{ consecutive5xxErrors: 0, interval: 10s }')).filter(f => f.code === 'CI268');
+    expect(findings.map(f => f.severity)).toEqual(['warning', 'warning']);
+    expect(findings[0].message).toContain('outlier detection sets consecutive5xxErrors to 0 and no other error count, so it ejects no endpoint');
+  });
+
+  test('another count, or Istio\'s default of 5, ejects', () => {
+    expect(codes(analyzeYaml(rule('{ consecutive5xxErrors: 0, consecutiveGatewayErrors: 3 }'))).filter(c => c === 'CI268')).toEqual([]);
+    expect(codes(analyzeYaml(rule('{ interval: 10s }'))).filter(c => c === 'CI268')).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Analyzer } from '../../../lib/analyze/analyzer';
 import { Severity } from '../../../lib/analyze/finding';
 import { loadFiles } from '../../../lib/analyze/read/files';
-import { analyzeYaml } from '../helpers';
+import { analyzeYaml, codes } from '../helpers';
 import { ROUTE, SERVICE, TO_SERVICE } from './fixtures';
 import { BOOKINFO_SAMPLES } from '../../fixtures';
 
@@ -96,5 +96,20 @@ spec: { ${target}, action: DENY, rules: [{ to: [{ operation: { ports: ["80"] } }
 
   test('targetRefs to the Gateway is the way', () => {
     expect(analyzeYaml(GATEWAY, POLICY('targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: edge }]'))).toEqual([]);
+  });
+});
+
+describe('CI267 HTTPRoute retries that cannot fit timeouts.request', () => {
+  const route = (timeouts: string) => ROUTE(`${TO_SERVICE.split('\n')[0]}
+  rules: [{ backendRefs: [{ name: cart, port: 8080 }], retry: { attempts: 3, codes: [503] }, timeouts: ${timeouts} }]`);
+
+  test('3 attempts × 400ms against 1s', () => {
+    const findings = analyzeYaml(SERVICE('cart'), route('{ request: 1s, backendRequest: 400ms }')).filter(f => f.code === 'CI267');
+    expect(findings.map(f => f.message)).toEqual(['3 attempts × 400ms per try need 1.2s, but the rule times out after 1s: '
+      + 'the timeout ends the request before the retries can run; raise timeouts.request, or lower retry.attempts or timeouts.backendRequest']);
+  });
+
+  test('tries that fit pass', () => {
+    expect(codes(analyzeYaml(SERVICE('cart'), route('{ request: 1500ms, backendRequest: 500ms }'))).filter(c => c === 'CI267')).toEqual([]);
   });
 });

@@ -160,3 +160,21 @@ spec: { hosts: [reviews.example.com], gateways: [istio-system/edge], http: [{ ro
     expect(analyzeYaml(mesh, edge(', subset: v1')).filter(f => f.code === 'CI254')).toEqual([]);
   });
 });
+
+describe('CI266 retries that cannot fit the route timeout', () => {
+  test('2 attempts × 1s per try against a 0.5s timeout', () => {
+    const findings = analyzeYaml(...GOOD.filter(d => !d.includes('kind: VirtualService')), reviewsRoute(`
+  - route: [{ destination: { host: reviews, subset: v1 } }]
+    timeout: 0.5s
+    retries: { attempts: 2, perTryTimeout: 1s }`)).filter(f => f.code === 'CI266');
+    expect(findings.map(f => f.message)).toEqual(['2 attempts × 1s per try need 2s, but the route times out after 0.5s: '
+      + 'the timeout ends the request before the retries can run; raise the timeout, or lower attempts or perTryTimeout']);
+  });
+
+  test('tries that fit, in any unit, pass', () => {
+    expect(codes(analyzeYaml(reviewsRoute(`
+  - route: [{ destination: { host: reviews, subset: v1 } }]
+    timeout: 1s
+    retries: { attempts: 2, perTryTimeout: 500ms }`))).filter(c => c === 'CI266')).toEqual([]);
+  });
+});
