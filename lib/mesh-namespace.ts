@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { kubeNamespace } from './private/k8s';
 import { Construct } from 'constructs';
 import { assertDnsLabel } from './private/validate';
+import { SynthIndex } from './private/synth-index';
 
 /**
  * How the mesh reaches a namespace's pods.
@@ -69,6 +70,7 @@ export class MeshNamespace extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshNamespaceProps) {
     super(scope, id);
+    SynthIndex.watch(this);
     assertDnsLabel('name', props.name);
     const mode = props.dataplaneMode ?? DataplaneMode.SIDECAR;
     if (!Object.values(DataplaneMode).includes(mode)) {

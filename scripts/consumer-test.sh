@@ -24,7 +24,8 @@ for pair in "${pairs[@]}"; do
   mkdir -p "$dir/examples"
   cp "$root/test/consumer/main.ts" "$dir/main.ts"
   cp "$root/test/consumer/every-kind.ts" "$dir/every-kind.ts"
-  cp "$root"/examples/*.ts "$dir/examples/"
+  # own-services.ts needs cdk8s-plus: it gets apps of its own below
+  for example in "$root"/examples/*.ts; do [ "$(basename "$example")" = own-services.ts ] || cp "$example" "$dir/examples/"; done
   cat > "$dir/package.json" <<JSON
 {
   "name": "consumer", "version": "1.0.0", "private": true,
@@ -80,3 +81,52 @@ YAML
   echo "consumer-test: cdk8s $cdk8s_version passed (one copy of cdk8s and constructs, tsc --strict, synth + plugin, analyze, 27 generated kinds spec in = spec out, $(ls examples | wc -l) README examples)"
   cd "$root"
 done
+
+# The "your own services" example on cdk8s-plus: its workloads give the mesh its hosts, ports, selectors,
+# identities and versions. Once on cdk8s-plus-28, once on the newest (the project's devDependency).
+newest_plus="$(node -p "require('$root/package.json').devDependencies['cdk8s-plus-33']")"
+for plus in "cdk8s-plus-28@2.5.6" "cdk8s-plus-33@$newest_plus"; do
+  plus_name="${plus%@*}"; plus_version="${plus#*@}"
+  dir="$work/own-services-$plus_name"
+  mkdir -p "$dir"
+  sed "s#'cdk8s-plus-33'#'$plus_name'#" "$root/examples/own-services.ts" > "$dir/main.ts"
+  cat > "$dir/package.json" <<JSON
+{
+  "name": "own-services", "version": "1.0.0", "private": true,
+  "dependencies": {
+    "cdk8s": "$(node -p "require('$root/package.json').devDependencies.cdk8s")",
+    "constructs": "$(node -p "require('$root/package.json').devDependencies.constructs")",
+    "$plus_name": "$plus_version", "cdk8s-istio": "file:$tarball"
+  },
+  "devDependencies": {
+    "typescript": "$(node -p "require('$root/package.json').devDependencies.typescript")",
+    "cdk8s-cli": "$(node -p "require('$root/package.json').devDependencies['cdk8s-cli']")",
+    "@types/node": "$(node -p "require('$root/package.json').devDependencies['@types/node']")"
+  }
+}
+JSON
+  cat > "$dir/tsconfig.json" <<'JSON'
+{ "compilerOptions": { "target": "ES2022", "module": "commonjs", "strict": true, "outDir": "build", "rootDir": ".", "types": ["node"], "skipLibCheck": true },
+  "include": ["main.ts"] }
+JSON
+  cat > "$dir/cdk8s.yaml" <<'YAML'
+language: typescript
+app: node build/main.js
+validations:
+  - package: ./node_modules/cdk8s-istio/build/lib/analyze/plugin.js
+    class: IstioAnalyzerPlugin
+    version: 0.1.0
+YAML
+  cd "$dir"
+  echo "consumer-test: own services on $plus_name $plus_version"
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
+  npx tsc -p . || fail "own-services.ts does not type-check against $plus_name"
+  npx cdk8s synth --no-check-upgrade >synth.log 2>&1 || { cat synth.log; fail "own-services.ts fails synth with the analyzer plugin on $plus_name"; }
+  npx cdk8s-istio analyze dist/ || fail "the analyzer rejects own-services on $plus_name"
+  # the identities and versions came from the cdk8s-plus workloads
+  grep -q 'cluster.local/ns/shop/sa/checkout' dist/shop.k8s.yaml || fail "checkout's identity did not reach the payments policy on $plus_name"
+  [ "$(grep -c '^    - labels:$' dist/shop.k8s.yaml)" -ge 5 ] || fail "the subsets did not come from the workloads' versions on $plus_name"
+  echo "consumer-test: own services on $plus_name passed (tsc --strict, synth + plugin, analyze)"
+  cd "$root"
+done
+

@@ -98,4 +98,15 @@ describe('MeshService.fromService', () => {
     expect(handle.serviceAccount).toBeUndefined();
     expect(() => WorkloadIdentity.of(handle)).toThrow("caller 'web' has no serviceAccount (its workloads run as several ServiceAccounts (web-v1: web, web-v2: web-canary))");
   });
+
+  test('an Argo Rollout\'s pod template is a workload of the Service too', () => {
+    const chart = shopChart();
+    new ApiObject(chart, 'rollout', {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'search' },
+      spec: { selector: { matchLabels: { app: 'search' } }, template: { metadata: { labels: { app: 'search', version: 'v3' } }, spec: { serviceAccountName: 'search', containers: [{ name: 's', image: 's' }] } } },
+    });
+    const service = new ApiObject(chart, 'search', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'search' }, spec: { selector: { app: 'search' }, ports: [{ port: 80 }] } });
+    const handle = MeshService.fromService(service);
+    expect([handle.serviceAccount, handle.versions]).toEqual(['search', ['v3']]);
+  });
 });

@@ -9,6 +9,7 @@ import { WorkloadIdentity } from '../security/workload-identity';
 import { CallEdge } from '../security/zero-trust';
 import { IngressGateway, IngressTlsOptions } from '../traffic/ingress-gateway';
 import { ServiceSubsets } from '../traffic/service-subsets';
+import { SynthIndex } from '../private/synth-index';
 
 /** Versions of the reviews service that Bookinfo ships. */
 export enum ReviewsVersion {
@@ -179,6 +180,7 @@ export class BookinfoApp extends Construct {
 
   public constructor(scope: Construct, id: string, props: BookinfoAppProps = {}) {
     super(scope, id);
+    SynthIndex.watch(this);
     this.namespace = props.namespace;
     this.imageRegistry = props.imageRegistry ?? 'registry.istio.io/release';
     this.imageTag = props.imageTag ?? '1.20.3';

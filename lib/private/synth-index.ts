@@ -52,6 +52,14 @@ export class SynthIndex {
   }
 
   /**
+   * Has the chart of `scope` checked at synth for objects of one identity; every construct of the library
+   * that writes objects calls it (the blocks of the host model through `addCheck`).
+   */
+  public static watch(scope: IConstruct): void {
+    SynthIndex.of(scope);
+  }
+
+  /**
    * Adds a synth-time check to `scope`. Every check of the library that reads other constructs goes
    * through here, so cdk8s's repeated passes within one synth cost nothing.
    */

@@ -3,6 +3,7 @@ import { AuthorizationPolicy, AuthorizationPolicySpecAction, RequestAuthenticati
 import { ROOT_NAMESPACE } from '../private/mesh-defaults';
 import { assertDnsLabel } from '../private/validate';
 import type { IngressGateway } from '../traffic/ingress-gateway';
+import { SynthIndex } from '../private/synth-index';
 
 /**
  * Properties for `JwtEdge`.
@@ -68,6 +69,7 @@ export class JwtEdge extends Construct {
 
   public constructor(scope: Construct, id: string, props: JwtEdgeProps) {
     super(scope, id);
+    SynthIndex.watch(this);
     if (props.issuer.trim().length === 0) {
       throw new Error(`'issuer' must not be empty: it is matched against the token's iss claim`);
     }

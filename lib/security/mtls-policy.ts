@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtlsMode } from '../../imports/security.istio.io';
 import { ROOT_NAMESPACE } from '../private/mesh-defaults';
 import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
+import { SynthIndex } from '../private/synth-index';
 
 /** How workloads accept traffic from their peers. */
 export enum MtlsMode {
@@ -63,6 +64,7 @@ export class MtlsPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: MtlsPolicyProps = {}) {
     super(scope, id);
+    SynthIndex.watch(this);
     this.mode = props.mode ?? MtlsMode.STRICT;
     const ports = Object.entries(props.portModes ?? {});
     if (ports.length > 0 && !props.selector) {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Gateway } from '../../imports/gateway-api';
 import { assertDnsLabel } from '../private/validate';
+import { SynthIndex } from '../private/synth-index';
 
 /**
  * Properties for `Waypoint`.
@@ -36,6 +37,7 @@ export class Waypoint extends Construct {
 
   public constructor(scope: Construct, id: string, props: WaypointProps) {
     super(scope, id);
+    SynthIndex.watch(this);
     assertDnsLabel('namespace', props.namespace);
     this.name = props.name ?? 'waypoint';
     assertDnsLabel('name', this.name);

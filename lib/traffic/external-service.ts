@@ -4,6 +4,7 @@ import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
 import { MeshService } from '../service';
 import { HostTraffic } from './host-traffic';
 import { ClientTls, renderClientTls } from './policies';
+import { SynthIndex } from '../private/synth-index';
 
 /**
  * Properties for `ExternalService`.
@@ -61,6 +62,7 @@ export class ExternalService extends Construct {
 
   public constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
+    SynthIndex.watch(this);
     if (!/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(props.host)) {
       throw new Error(`'host' must be a fully qualified DNS name in lowercase (api.example.com), got '${props.host}'`);
     }

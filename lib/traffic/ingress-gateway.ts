@@ -147,9 +147,6 @@ export class IngressGateway extends Construct {
     if (props.matches.length === 0) {
       throw new Error(`'matches' must hold at least one match: an ingress that routes nothing serves only 404s`);
     }
-    if (props.service.port === undefined) {
-      throw new Error(`'service' must have a port for an ingress route (host '${props.service.host}')`);
-    }
     this.name = props.name;
     this.service = props.service;
     this.namespace = props.namespace;

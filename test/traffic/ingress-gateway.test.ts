@@ -47,9 +47,17 @@ describe('IngressGateway with Istio\'s APIs', () => {
     expect(() => new IngressGateway(Testing.chart(), 'in', { name: 'edge', service: web(), matches: [HttpMatch.uriPrefix('/')], ...props })).toThrow(message);
   });
 
-  test('throws if the service has no port, which the route must name', () => {
-    expect(() => new IngressGateway(Testing.chart(), 'in', { name: 'edge', service: MeshService.fromHost('web'), matches: [HttpMatch.uriPrefix('/')] }))
-      .toThrow("'service' must have a port for an ingress route (host 'web')");
+  test('a service without a port: the route names none, and Istio picks the Service\'s only port', () => {
+    const chart = Testing.chart();
+    new IngressGateway(chart, 'in', { name: 'edge', service: MeshService.fromHost('web'), matches: [HttpMatch.uriPrefix('/')] });
+    expect(find(Testing.synth(chart), 'VirtualService', 'web').spec.http[0].route).toEqual([{ destination: { host: 'web' } }]);
+  });
+
+  test('with the Gateway API a backendRef must name the port', () => {
+    const chart = Testing.chart();
+    useTrafficApi(chart, TrafficApi.GATEWAY_API);
+    expect(() => new IngressGateway(chart, 'in', { name: 'edge', service: MeshService.fromHost('web'), matches: [HttpMatch.uriPrefix('/')] }))
+      .toThrow("[test/in] Gateway API routes name a Service port: set 'port' on the MeshService of host 'web'");
   });
 });
 
