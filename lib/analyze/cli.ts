@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Analyzer, formatFindings, hasErrors, sortFindings } from './analyzer';
 import { loadFiles } from './read/files';
 import { CHECKS } from './catalogue';
@@ -6,38 +8,82 @@ import { diff, explain, Format, formatDiff } from './review/review';
 import { applyInOrder, InputError, loadSide } from './review/sources';
 import { TrafficModel } from './review/traffic-model';
 import { groupBy } from './model/mesh';
+import { Suppressions } from './suppress';
 
-const USAGE = `usage: cdk8s-istio analyze [--json] [--base <file>]... <file or directory>...
-       cdk8s-istio explain [--format text|markdown|json] [--base <input>] <input>...
-       cdk8s-istio diff [--format text|markdown|json] [--exit-code] [--base <input>] <before> <after>
-       cdk8s-istio --checks | --help
+/** The package's version, from its package.json (two folders up from the sources, three from build/). */
+function version(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
+      if (pkg.name === 'cdk8s-istio') return pkg.version;
+    }
+  }
+  return 'unknown';
+}
 
-analyze  checks Istio YAML offline: CRD schemas and CEL rules of Istio 1.30.3, and references between
-         objects (hosts, subsets, gateways) as istioctl analyze and Kiali do. Exits 1 when any finding
-         is an error. A directory's own files are one state, as \`kubectl apply -f dir/\` applies them;
-         each file in a subdirectory is an alternative analyzed on top of that state and of the files
-         of the directories between, replacing objects of the same kind, namespace and name
-         (dist/steps/ on dist/; dist/gateway-api/steps/ on dist/ and dist/gateway-api/).
-           --json         print findings as JSON
-           --base <file>  a base under every other input, which are alternatives to each other
-explain  for each host, what a request gets in route order (match, destinations with weights, subsets
-         and the pod labels they select, timeout, retries, fault, mirror), the DestinationRule policy,
-         the mTLS mode, and who may call it after the AuthorizationPolicies. HTTPRoutes attached to a
-         Service read as istiod translates them; behind a waypoint, callers are those it admits.
-diff     only what changes for traffic between two inputs; formatting, key order, object order and
-         v1alpha3 vs v1 are no change. --exit-code exits 1 when traffic changes (as git diff does).
+const ANALYZE_HELP = `usage: cdk8s-istio analyze [--json] [--base <file>]... [--suppress <rule>]... <file or directory>...
 
-An <input> is a file, a directory (its own .yaml files, as kubectl apply -f reads them), or a git
-revision and path (main:dist/). Inputs apply in order: a later object replaces an earlier one of the
-same kind, namespace and name. --base applies under both sides of a diff.
-  --checks       list every check with its code, severity and the istioctl/Kiali code it mirrors
-Bad input (an unreadable path, an unknown revision, invalid YAML) prints one line and exits 2.`;
+Checks Istio YAML offline: CRD schemas and CEL rules of Istio 1.30.3 and the Gateway API v1.5.1, istiod's
+validating webhook, and references between objects (hosts, subsets, gateways, policies) as istioctl
+analyze and Kiali do. A directory's own files are one state, as \`kubectl apply -f dir/\` applies them;
+each file in a subdirectory is an alternative analyzed on top of that state and of the files of the
+directories between, replacing objects of the same kind, namespace and name (dist/steps/ on dist/).
+
+  --json             print findings as JSON
+  --base <file>      a base under every other input, which are alternatives to each other
+  --suppress <rule>  hide findings: CODE (CI228, or the istioctl code it mirrors, IST0128), or
+                     CODE=Kind name[.namespace] for one object (* matches anything); repeatable. An object
+                     annotated galley.istio.io/analyze-suppress: "CI228,IST0102" hides those on itself.
+
+Exit codes: 0 no error (warnings and infos allowed), 1 an error finding, 2 bad input (one line on stderr).`;
+
+const EXPLAIN_HELP = `usage: cdk8s-istio explain [--format text|markdown|json] [--base <input>] <input>...
+
+For each host, what a request gets in route order (match, destinations with weights, subsets and the pod
+labels they select, timeout, retries, fault, mirror), the DestinationRule policy, the mTLS mode, and who
+may call it after the AuthorizationPolicies. HTTPRoutes attached to a Service read as istiod translates
+them; behind a waypoint, callers are those it admits.
+
+An <input> is a file, a directory (its own .yaml files, as kubectl apply -f reads them), or a git revision
+and path (main:dist/). Inputs apply in order: a later object replaces an earlier one of the same identity.
+
+Exit codes: 0 explained, 2 bad input (one line on stderr).`;
+
+const DIFF_HELP = `usage: cdk8s-istio diff [--format text|markdown|json] [--exit-code] [--base <input>] <before> <after>
+
+Only what changes for traffic between two inputs; formatting, key order, object order and v1alpha3 vs v1
+are no change. --base applies under both sides. Inputs as for explain.
+
+Exit codes: 0 compared (with --exit-code: no traffic change), 1 with --exit-code: traffic changes,
+2 bad input (one line on stderr).`;
+
+const USAGE = `usage: cdk8s-istio <command> [options]
+
+commands:
+  analyze   check Istio YAML offline, as the API server, istiod and istioctl analyze would
+  explain   what a request to each host gets, and who may make it
+  diff      what a change does to traffic
+
+  cdk8s-istio <command> --help   that command's options and exit codes
+  cdk8s-istio --checks           every check: code, severity, the istioctl/Kiali code it mirrors
+  cdk8s-istio --version          the version of cdk8s-istio`;
+
+const HELP: Record<string, string> = { analyze: ANALYZE_HELP, explain: EXPLAIN_HELP, diff: DIFF_HELP };
 
 /** Runs the command line; returns the exit code. */
 export function main(argv: readonly string[], out: (s: string) => void = s => process.stdout.write(s), err: (s: string) => void = s => process.stderr.write(s)): number {
   const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
-    out(USAGE + '\n');
+  if (command === undefined || command === '--help' || command === '-h') {
+    (command === undefined ? err : out)(USAGE + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  if (HELP[command] && (rest.includes('--help') || rest.includes('-h'))) {
+    out(HELP[command] + '\n');
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    out(`${version()}\n`);
     return 0;
   }
   if (command === '--checks' || rest.includes('--checks')) {
@@ -47,9 +93,20 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
   if (command === 'explain' || command === 'diff') {
     return review(command, rest, out, err);
   }
-  const { json, bases, paths, unknown } = parseArgs(rest);
-  if (command !== 'analyze' || paths.length + bases.length === 0 || unknown.length > 0) {
-    err((unknown.length > 0 ? `unknown option ${unknown.join(', ')}\n` : '') + USAGE + '\n');
+  if (command !== 'analyze') {
+    err(`cdk8s-istio: unknown command '${command}' (commands: analyze, explain, diff; see --help)\n`);
+    return 2;
+  }
+  const { json, bases, paths, problem, suppress } = parseArgs(rest);
+  let suppressions: Suppressions;
+  try {
+    suppressions = Suppressions.parse(suppress);
+  } catch (e) {
+    err(`cdk8s-istio analyze: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (problem ?? (paths.length + bases.length === 0 ? 'no file or directory to analyze (see --help)' : undefined)) {
+    err(`cdk8s-istio analyze: ${problem ?? 'no file or directory to analyze (see --help)'}\n`);
     return 2;
   }
   const given = loadFiles(bases);
@@ -60,7 +117,8 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
   const analyzed = bases.length > 0
     ? new Analyzer().analyzeLayers(given.manifests, overlays)
     : new Analyzer().analyzeTree(loaded.manifests, loaded.nested);
-  const findings = sortFindings([...given.findings, ...loaded.findings.filter(f => !baseFiles.has(f.file)), ...analyzed]);
+  const findings = suppressions.apply(sortFindings([...given.findings, ...loaded.findings.filter(f => !baseFiles.has(f.file)), ...analyzed]),
+    [...given.manifests, ...loaded.manifests]);
   if (json) {
     out(JSON.stringify({ findings, errors: findings.filter(f => f.severity === Severity.ERROR).length }, null, 2) + '\n');
   } else if (findings.length > 0) {
@@ -74,21 +132,29 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
 function parseArgs(args: readonly string[]) {
   const bases: string[] = [];
   const paths: string[] = [];
-  const unknown: string[] = [];
+  const suppress: string[] = [];
+  let problem: string | undefined;
   let json = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') {
       json = true;
-    } else if (a === '--base' && i + 1 < args.length) {
-      bases.push(args[++i]);
-    } else if (a.startsWith('--')) {
-      unknown.push(a);
+    } else if (a === '--base' || a === '--suppress') {
+      const value = args[++i];
+      if (value === undefined) {
+        problem ??= `${a} needs a value (see --help)`;
+      } else {
+        (a === '--base' ? bases : suppress).push(value);
+      }
+    } else if (a.startsWith('--suppress=')) {
+      suppress.push(a.slice('--suppress='.length));
+    } else if (a.startsWith('-')) {
+      problem ??= `unknown option ${a} (see --help)`;
     } else {
       paths.push(a);
     }
   }
-  return { json, bases, paths, unknown };
+  return { json, bases, paths, problem, suppress };
 }
 
 const FORMATS: readonly Format[] = ['text', 'markdown', 'json'];

@@ -5,3 +5,4 @@ export { main } from './cli';
 export { CHECKS } from './catalogue';
 export { Check, Finding, Severity } from './finding';
 export { Manifest, parseManifests } from './read/manifest';
+export { SUPPRESS_ANNOTATION, Suppressions } from './suppress';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/lib/plugins/validation';
 import { Analyzer, hasErrors } from './analyzer';
+import { Suppressions } from './suppress';
 import { CHECKS } from './catalogue';
 import { Finding, Severity } from './finding';
 import { Manifest, parseManifests } from './read/manifest';
@@ -19,6 +20,15 @@ export interface IstioAnalyzerPluginProps {
    * directories between
    */
   readonly base?: string[];
+
+  /**
+   * Findings to hide, as `cdk8s-istio analyze --suppress` takes them: a code (`CI228`, or the istioctl code
+   * it mirrors, `IST0128`), or `CODE=Kind name[.namespace]` for one object. Objects annotated
+   * `galley.istio.io/analyze-suppress` hide the codes they list on themselves either way.
+   *
+   * @default - none
+   */
+  readonly suppress?: string[];
 }
 
 /**
@@ -39,8 +49,15 @@ export interface IstioAnalyzerPluginProps {
 export class IstioAnalyzerPlugin implements Validation {
   private readonly base: Set<string>;
 
+  private readonly suppressions: Suppressions;
+
   public constructor(props: IstioAnalyzerPluginProps = {}) {
     this.base = new Set(props.base ?? []);
+    try {
+      this.suppressions = Suppressions.parse(props.suppress ?? []);
+    } catch (e) {
+      throw new Error(`IstioAnalyzerPlugin: 'suppress' holds a malformed rule: ${(e as Error).message}`);
+    }
   }
 
   public async validate(context: ValidationContext): Promise<void> {
@@ -55,7 +72,7 @@ export class IstioAnalyzerPlugin implements Validation {
     const analyzed = this.base.size > 0
       ? analyzer.analyzeLayers(files.filter(f => isBase(f.file)).flatMap(f => f.manifests), files.filter(f => !isBase(f.file)).map(f => f.manifests))
       : analyzer.analyzeTree(files.flatMap(f => f.manifests), new Set(files.filter(f => path.dirname(f.file) !== outdir).map(f => f.file)));
-    const findings = [...files.flatMap(f => f.findings), ...analyzed];
+    const findings = this.suppressions.apply([...files.flatMap(f => f.findings), ...analyzed], files.flatMap(f => f.manifests));
     if (outdir !== undefined) {
       // cdk8s writes it for this report; left in place, `kubectl apply -f dist/` fails to decode it
       fs.rmSync(path.join(outdir, 'construct-metadata.json'), { force: true });

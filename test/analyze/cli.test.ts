@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../lib/analyze/cli';
-import { BOOKINFO_SAMPLES, DIST } from '../fixtures';
+import { BOOKINFO_SAMPLES, DIST, ROOT } from '../fixtures';
 
 // The tutorial's own files, as its readers typed them: weight under destination, and a 90/10 split
 // applied without any DestinationRule.
@@ -111,15 +111,58 @@ describe('cdk8s-istio analyze', () => {
     expect(stdout).toMatch(/^CI202 {2}error {4}IST0101, KIA1107 {2}route destination subset/m);
   });
 
-  test.each([['--help'], ['analyze', '--help'], ['-h']])('%s prints the usage and exits 0', (...argv) => {
+  test.each([['--help'], ['-h']])('%s lists the commands and exits 0', (...argv) => {
     const { code, stdout } = run(...argv);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^usage: cdk8s-istio analyze/);
+    expect(stdout).toMatch(/^usage: cdk8s-istio <command> \[options\]\n\ncommands:\n {2}analyze/);
   });
 
-  test.each([[[]], [['analyze']], [['lint', 'x.yaml']], [['analyze', '--fix', 'x.yaml']]])('usage errors exit 2: %p', argv => {
-    const { code, stderr } = run(...argv);
+  test('without a command it lists the commands on stderr and exits 2', () => {
+    const { code, stderr } = run();
     expect(code).toBe(2);
-    expect(stderr).toMatch(/usage: cdk8s-istio analyze/);
+    expect(stderr).toMatch(/^usage: cdk8s-istio <command>/);
+  });
+
+  test.each([
+    [['analyze'], 'cdk8s-istio analyze: no file or directory to analyze (see --help)'],
+    [['lint', 'x.yaml'], "cdk8s-istio: unknown command 'lint' (commands: analyze, explain, diff; see --help)"],
+    [['analyze', '--fix', 'x.yaml'], 'cdk8s-istio analyze: unknown option --fix (see --help)'],
+    [['analyze', '--suppress'], 'cdk8s-istio analyze: --suppress needs a value (see --help)'],
+  ])('usage errors are one line and exit 2: %p', (argv, message) => {
+    const { code, stderr } = run(...argv);
+    expect([code, stderr]).toEqual([2, `${message}\n`]);
+  });
+
+  test('--version prints the package version', () => {
+    const { code, stdout } = run('--version');
+    expect([code, stdout.trim()]).toEqual([0, JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version]);
+  });
+
+  test('each command has its own --help with its exit codes', () => {
+    for (const command of ['analyze', 'explain', 'diff']) {
+      const { code, stdout } = run(command, '--help');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^usage: cdk8s-istio ${command} `));
+      expect(stdout).toContain('Exit codes: 0');
+    }
+  });
+
+  test('bad arguments are one line and exit code 2', () => {
+    for (const argv of [['analyze', '--bogus', 'x'], ['analyze'], ['lint', 'x'], ['analyze', '--suppress', 'CI999', 'x']]) {
+      const { code, stderr } = run(...argv);
+      expect(code).toBe(2);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  test('--suppress hides the findings it names', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-suppress-'));
+    const file = path.join(dir, 'rule.yaml');
+    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: api, namespace: shop }\n'
+      + 'spec: { host: api.example.com, trafficPolicy: { tls: { mode: SIMPLE } } }\n');
+    expect(run('analyze', file).stdout).toContain('CI228');
+    const suppressed = run('analyze', '--suppress', 'IST0128', '--suppress=CI248=DestinationRule api.shop', file);
+    expect([suppressed.code, suppressed.stdout]).toEqual([0, '']);
   });
 });
+

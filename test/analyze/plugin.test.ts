@@ -72,3 +72,20 @@ describe('IstioAnalyzerPlugin', () => {
       .rejects.toThrow("IstioAnalyzerPlugin: 'base' names nope.k8s.yaml, which the app did not synthesize");
   });
 });
+
+describe('IstioAnalyzerPlugin suppress', () => {
+  test('hides the findings its rules name', async () => {
+    const bad = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: api, namespace: bookinfo }\n'
+      + 'spec: { host: api.example.com, trafficPolicy: { tls: { mode: SIMPLE } } }\n';
+    const warned = distContext({ 'extra.k8s.yaml': bad });
+    await new IstioAnalyzerPlugin().validate(warned);
+    expect(warned.report.toJson().violations.map(v => v.ruleName.slice(0, 5)).sort()).toEqual(['CI228', 'CI248']);
+    const quiet = distContext({ 'extra.k8s.yaml': bad });
+    await new IstioAnalyzerPlugin({ suppress: ['CI228', 'CI248=DestinationRule api.bookinfo'] }).validate(quiet);
+    expect(quiet.report.toJson().violations).toEqual([]);
+  });
+
+  test('throws on a malformed rule, naming the prop', () => {
+    expect(() => new IstioAnalyzerPlugin({ suppress: ['CI228='] })).toThrow("IstioAnalyzerPlugin: 'suppress' holds a malformed rule: suppression 'CI228=' must be CODE");
+  });
+});
