@@ -56,7 +56,7 @@ export class IstioAnalyzerPlugin implements Validation {
     try {
       this.suppressions = Suppressions.parse(props.suppress ?? []);
     } catch (e) {
-      throw new Error(`IstioAnalyzerPlugin: 'suppress' holds a malformed rule: ${(e as Error).message}`);
+      throw new Error(`IstioAnalyzerPlugin: 'suppress' holds a malformed rule: ${(e as Error).message}`, { cause: e });
     }
   }
 
