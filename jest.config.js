@@ -3,6 +3,8 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 
 module.exports = {
   testEnvironment: 'node',
+  // jest's default leaves one of the machine's two cores to itself
+  maxWorkers: 2,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // cel-js ships only ES modules; jest (unlike node 20) cannot require() them untransformed
