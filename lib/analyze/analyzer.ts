@@ -10,9 +10,12 @@ import { webhookFindings } from './webhook';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  notChecked: check('CI005', Severity.INFO, '-', 'kind outside Istio and Kubernetes core, not checked'),
-  checkFailed: check('CI006', Severity.WARNING, '-', 'a cross-reference check could not read a malformed object and skipped it'),
-  duplicateIdentity: check('CI265', Severity.WARNING, 'kubectl apply', 'several objects of one identity (group, kind, namespace, name) in one state: kubectl apply keeps the last'),
+  notChecked: check('CI005', Severity.INFO, '-', 'kind outside Istio and Kubernetes core, not checked',
+    'a kind outside Istio, the Gateway API and Kubernetes core (not checked)'),
+  checkFailed: check('CI006', Severity.WARNING, '-', 'a cross-reference check could not read a malformed object and skipped it',
+    'a cross-reference check that could not read a malformed object, even after skipping the objects the schema rejected (the check skipped it; never a crash)'),
+  duplicateIdentity: check('CI265', Severity.WARNING, 'kubectl apply', 'several objects of one identity (group, kind, namespace, name) in one state: kubectl apply keeps the last',
+    'several objects of one identity (group, kind, namespace, name) in one state: reported once, at the object `kubectl apply` keeps (the last), naming every place; the analysis reads that one alone'),
 } satisfies Record<string, Check>;
 
 /** Groups of Kubernetes itself: used to resolve references, never reported as unknown. */

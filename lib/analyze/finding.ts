@@ -17,11 +17,13 @@ export interface Check {
   readonly title: string;
   /** istioctl analyze / Kiali codes with the same meaning, or `-` when it comes from the CRD itself. */
   readonly mirrors: string;
+  /** What it catches, in full: the checks page (docs/checks.md) is generated from these. */
+  readonly details?: string;
 }
 
 /** Declares a check: each module declares the checks it implements beside them. */
-export function check(code: string, severity: Severity, mirrors: string, title: string): Check {
-  return { code, severity, mirrors, title };
+export function check(code: string, severity: Severity, mirrors: string, title: string, details?: string): Check {
+  return { code, severity, mirrors, title, details };
 }
 
 

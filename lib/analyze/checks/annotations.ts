@@ -7,11 +7,16 @@ import { objects } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  unknownAnnotation: check('CI257', Severity.WARNING, 'IST0108', 'an annotation in Istio\'s namespace (*istio.io/…) that Istio 1.30 does not define'),
-  misplacedAnnotation: check('CI258', Severity.WARNING, 'IST0107', 'an Istio annotation on a kind it does not apply to (a pod annotation on a Deployment)'),
-  invalidAnnotation: check('CI259', Severity.WARNING, 'IST0125', 'an Istio annotation value the sidecar injector refuses (ports, CIDRs, quantities, proxy config)'),
-  deprecatedAnnotation: check('CI260', Severity.INFO, 'IST0135', 'a deprecated Istio annotation'),
-  alphaAnnotation: check('CI261', Severity.INFO, 'IST0136', 'an Istio annotation of an alpha-phase feature'),
+  unknownAnnotation: check('CI257', Severity.WARNING, 'IST0108', 'an annotation in Istio\'s namespace (*istio.io/…) that Istio 1.30 does not define',
+    'an annotation in Istio\'s namespace (`*istio.io/…`, and `kubernetes.io/ingress.class`) that Istio 1.30 does not define, on a Namespace, Service, Pod or Deployment'),
+  misplacedAnnotation: check('CI258', Severity.WARNING, 'IST0107', 'an Istio annotation on a kind it does not apply to (a pod annotation on a Deployment)',
+    'an Istio annotation on a kind it does not apply to (a pod annotation such as `sidecar.istio.io/proxyCPU` on the Deployment instead of its pod template)'),
+  invalidAnnotation: check('CI259', Severity.WARNING, 'IST0125', 'an Istio annotation value the sidecar injector refuses (ports, CIDRs, quantities, proxy config)',
+    'an annotation value the sidecar injector refuses: ports, port lists, CIDR lists, interface names, booleans, resource quantities, interception mode, and the ProxyConfig of `proxy.istio.io/config` (required fields, ports, addresses, drain duration, auth policy)'),
+  deprecatedAnnotation: check('CI260', Severity.INFO, 'IST0135', 'a deprecated Istio annotation',
+    'a deprecated Istio annotation (`sidecar.istio.io/inject` as an annotation, unless the label is set too)'),
+  alphaAnnotation: check('CI261', Severity.INFO, 'IST0136', 'an Istio annotation of an alpha-phase feature',
+    'an Istio annotation of an alpha-phase feature (not those istiod, controllers or the injector set themselves)'),
 } satisfies Record<string, Check>;
 
 // istioctl 1.30's annotations.K8sAnalyzer and maturity.AlphaAnalyzer: Istio annotations on the four kinds

@@ -9,11 +9,16 @@ import { labelsMatch, objects, selectorString, strings } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  authorizationSelectsNothing: check('CI240', Severity.WARNING, 'IST0127', 'AuthorizationPolicy that matches no workload in the mesh'),
-  authorizationNamespaceNotFound: check('CI241', Severity.ERROR, 'IST0101', 'AuthorizationPolicy source namespace that the input does not have'),
-  ztunnelRefusesForwarder: check('CI262', Severity.ERROR, '-', 'in an ambient namespace, the policies ztunnel enforces admit no identity of the proxy that forwards the requests (the waypoint, or an ingress gateway that bypasses it)'),
-  calleeRefusesGateway: check('CI264', Severity.ERROR, '-', 'a route bound to a gateway sends to a host whose AuthorizationPolicies admit no request from that gateway\'s proxy (403 for every request through it)'),
-  ingressRefusesOutside: check('CI263', Severity.ERROR, '-', 'the AuthorizationPolicies that apply to an ingress gateway\'s proxy admit no client from outside the mesh (they require mesh identities, or allow nothing)'),
+  authorizationSelectsNothing: check('CI240', Severity.WARNING, 'IST0127', 'AuthorizationPolicy that matches no workload in the mesh',
+    'an AuthorizationPolicy that matches no workload in the mesh: its selector (mesh-wide in `istio-system`), or, without one, no mesh workload in its namespace. A workload is in the mesh as istioctl decides (an `istio-proxy` container, `sidecar.istio.io/inject`, the namespace\'s `istio-injection`, ambient redirection) and, for input not yet deployed, in a namespace labelled `istio.io/rev` or ambient'),
+  authorizationNamespaceNotFound: check('CI241', Severity.ERROR, 'IST0101', 'AuthorizationPolicy source namespace that the input does not have',
+    'an AuthorizationPolicy source namespace (or `notNamespaces`, wildcards matched) that no object of the input is in'),
+  ztunnelRefusesForwarder: check('CI262', Severity.ERROR, '-', 'in an ambient namespace, the policies ztunnel enforces admit no identity of the proxy that forwards the requests (the waypoint, or an ingress gateway that bypasses it)',
+    'in an ambient namespace, the ALLOW AuthorizationPolicies ztunnel enforces for a Service\'s pods (no `targetRefs`) admit no identity of the proxy that forwards its requests: its waypoint (`istio.io/use-waypoint` on the Namespace or Service), which forwards every request as `cluster.local/ns/<ns>/sa/<waypoint>` (an allow-nothing beside policies attached to the waypoint refuses them all), or an Istio ingress Gateway whose HTTPRoute sends to the Service without `istio.io/ingress-use-waypoint=true`, as `<ns>/sa/<gateway>-istio`'),
+  calleeRefusesGateway: check('CI264', Severity.ERROR, '-', 'a route bound to a gateway sends to a host whose AuthorizationPolicies admit no request from that gateway\'s proxy (403 for every request through it)',
+    'a route bound to a gateway (a VirtualService listing it, an HTTPRoute with it as parent) sends to a host whose ALLOW policies, as the destination\'s sidecars apply them, admit no request from the gateway\'s proxy: Istio\'s ingress gateway (`istio-system/istio-ingressgateway-service-account`, or the ServiceAccount of the pods the input shows), or `<gateway>-istio` for a Gateway API gateway; every request through the gateway gets 403'),
+  ingressRefusesOutside: check('CI263', Severity.ERROR, '-', 'the AuthorizationPolicies that apply to an ingress gateway\'s proxy admit no client from outside the mesh (they require mesh identities, or allow nothing)',
+    'the ALLOW AuthorizationPolicies that apply to an ingress gateway\'s proxy admit no client from outside the mesh (every rule requires a mesh identity, or there are none): a Gateway API Gateway of class `istio` that routes to Services, whose proxy runs in its own namespace and gets that namespace\'s selector-less policies (a namespace default deny) as istiod attaches them; or Istio\'s ingress gateway (`istio: ingressgateway`) under the root namespace\'s policies'),
 } satisfies Record<string, Check>;
 
 // istioctl 1.30's AuthorizationPolicy analyzer (authz/authorizationpolicies.go): policies whose selector

@@ -5,7 +5,8 @@ import { objects } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  negativeCondition: check('CI256', Severity.WARNING, 'IST0171', 'a status condition (of YAML exported from a cluster) saying the object is not in effect'),
+  negativeCondition: check('CI256', Severity.WARNING, 'IST0171', 'a status condition (of YAML exported from a cluster) saying the object is not in effect',
+    'a status condition of YAML exported from a cluster that says the object is not in effect (Gateway API `Accepted`/`Programmed`/`ResolvedRefs` False, `istio.io/WaypointBound` False, an AuthorizationPolicy not accepted by ztunnel or a waypoint)'),
 } satisfies Record<string, Check>;
 
 // istioctl 1.30's ConditionAnalyzer (conditions/conditions.go): status conditions a controller wrote that

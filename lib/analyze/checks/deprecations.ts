@@ -4,7 +4,8 @@ import { objects } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  deprecated: check('CI253', Severity.WARNING, 'IST0002', 'a deprecated or ignored field, or a removed Istio custom resource type'),
+  deprecated: check('CI253', Severity.WARNING, 'IST0002', 'a deprecated or ignored field, or a removed Istio custom resource type',
+    'a deprecated or ignored field (`fault.delay.percent`, a Sidecar\'s `outboundTrafficPolicy.egressProxy`) or a CustomResourceDefinition of a removed `rbac.istio.io` kind'),
 } satisfies Record<string, Check>;
 
 // istioctl 1.30's deprecation FieldAnalyzer (deprecation/deprecation.go): fields Istio ignores or replaced,

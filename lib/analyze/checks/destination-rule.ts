@@ -6,13 +6,20 @@ import { objects } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  duplicateSubset: check('CI205', Severity.WARNING, 'KIA0201', 'several DestinationRules define the same host and subset'),
-  subsetSelectsNothing: check('CI206', Severity.WARNING, 'IST0173, KIA0203', 'DestinationRule subset selects no workload of the host'),
-  mtlsConflict: check('CI213', Severity.ERROR, '-', 'DestinationRule TLS mode conflicts with the PeerAuthentication mTLS mode'),
-  noServerVerification: check('CI228', Severity.WARNING, 'IST0128', 'DestinationRule client TLS (SIMPLE, MUTUAL) without caCertificates: the server is not verified'),
-  noServerVerificationPort: check('CI229', Severity.WARNING, 'IST0129', 'DestinationRule port-level client TLS without caCertificates: the server is not verified'),
-  unknownRuleHost: check('CI248', Severity.WARNING, 'IST0174', 'a DestinationRule host that no visible Service or ServiceEntry defines'),
-  outlierEjectsNothing: check('CI268', Severity.WARNING, '-', 'outlier detection that ejects no endpoint (consecutive5xxErrors 0 and no other error count)'),
+  duplicateSubset: check('CI205', Severity.WARNING, 'KIA0201', 'several DestinationRules define the same host and subset',
+    'two DestinationRules defining one host and subset'),
+  subsetSelectsNothing: check('CI206', Severity.WARNING, 'IST0173, KIA0203', 'DestinationRule subset selects no workload of the host',
+    'a subset whose labels select no workload of the host'),
+  mtlsConflict: check('CI213', Severity.ERROR, '-', 'DestinationRule TLS mode conflicts with the PeerAuthentication mTLS mode',
+    'a DestinationRule TLS mode the PeerAuthentication refuses (DISABLE vs STRICT, ISTIO_MUTUAL vs DISABLE)'),
+  noServerVerification: check('CI228', Severity.WARNING, 'IST0128', 'DestinationRule client TLS (SIMPLE, MUTUAL) without caCertificates: the server is not verified',
+    'a DestinationRule\'s client TLS (SIMPLE, MUTUAL) without `caCertificates` (a `credentialName` exempts a rule with a `workloadSelector`). istioctl calls the server unverified; since Istio 1.20 the proxy verifies it with the system CA bundle, so this says "no CA pinned"'),
+  noServerVerificationPort: check('CI229', Severity.WARNING, 'IST0129', 'DestinationRule port-level client TLS without caCertificates: the server is not verified',
+    'the same, for one of `portLevelSettings`'),
+  unknownRuleHost: check('CI248', Severity.WARNING, 'IST0174', 'a DestinationRule host that no visible Service or ServiceEntry defines',
+    'a DestinationRule whose host no Service or ServiceEntry visible from its namespace defines (checked for hosts of the rule\'s own namespace and of namespaces the input describes)'),
+  outlierEjectsNothing: check('CI268', Severity.WARNING, '-', 'outlier detection that ejects no endpoint (consecutive5xxErrors 0 and no other error count)',
+    'a DestinationRule outlier detection (of the host, a port or a subset) with `consecutive5xxErrors: 0` and no other error count: it ejects no endpoint'),
 } satisfies Record<string, Check>;
 
 /** KIA0201 / IST0173 / KIA0203: subsets defined twice, and subsets that select no workload. */

@@ -4,11 +4,16 @@ import { Mesh } from '../model/mesh';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  envoyFilterRelative: check('CI235', Severity.WARNING, 'IST0151', 'EnvoyFilter relative patch operation without priority'),
-  envoyFilterReplaceInvalid: check('CI236', Severity.ERROR, 'IST0152', 'EnvoyFilter REPLACE on something other than HTTP_FILTER, NETWORK_FILTER, VIRTUAL_HOST'),
-  envoyFilterAddIgnored: check('CI237', Severity.ERROR, 'IST0153', 'EnvoyFilter ADD on ROUTE_CONFIGURATION or HTTP_ROUTE, where it is ignored'),
-  envoyFilterRemoveIgnored: check('CI238', Severity.ERROR, 'IST0154', 'EnvoyFilter REMOVE on ROUTE_CONFIGURATION or HTTP_ROUTE, where it is ignored'),
-  envoyFilterRelativeWithVersion: check('CI239', Severity.WARNING, 'IST0155', 'EnvoyFilter relative patch without priority, on a filter another patch matches by proxy version'),
+  envoyFilterRelative: check('CI235', Severity.WARNING, 'IST0151', 'EnvoyFilter relative patch operation without priority',
+    'an EnvoyFilter without `priority` whose patch is relative (INSERT_BEFORE/AFTER, REPLACE, REMOVE): whether it applies depends on other filters; once per EnvoyFilter, as istioctl reports it'),
+  envoyFilterReplaceInvalid: check('CI236', Severity.ERROR, 'IST0152', 'EnvoyFilter REPLACE on something other than HTTP_FILTER, NETWORK_FILTER, VIRTUAL_HOST',
+    'an EnvoyFilter REPLACE on something other than HTTP_FILTER, NETWORK_FILTER or VIRTUAL_HOST'),
+  envoyFilterAddIgnored: check('CI237', Severity.ERROR, 'IST0153', 'EnvoyFilter ADD on ROUTE_CONFIGURATION or HTTP_ROUTE, where it is ignored',
+    'an EnvoyFilter ADD on ROUTE_CONFIGURATION or HTTP_ROUTE, where it is ignored'),
+  envoyFilterRemoveIgnored: check('CI238', Severity.ERROR, 'IST0154', 'EnvoyFilter REMOVE on ROUTE_CONFIGURATION or HTTP_ROUTE, where it is ignored',
+    'an EnvoyFilter REMOVE on ROUTE_CONFIGURATION or HTTP_ROUTE, where it is ignored'),
+  envoyFilterRelativeWithVersion: check('CI239', Severity.WARNING, 'IST0155', 'EnvoyFilter relative patch without priority, on a filter another patch matches by proxy version',
+    'a relative patch without `priority` of a filter that another patch matches by proxy version'),
 } satisfies Record<string, Check>;
 
 // istioctl 1.30's EnvoyFilter patch analyzer (envoyfilter/envoyfilter.go): operations that Envoy ignores

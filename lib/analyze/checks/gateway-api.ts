@@ -5,12 +5,18 @@ import { durationMillis, labelsMatch, objects } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  backendNotFound: check('CI217', Severity.ERROR, 'route status ResolvedRefs', 'Gateway API route backendRef to a Service the input does not define'),
-  parentNotFound: check('CI218', Severity.ERROR, 'route status Accepted', 'Gateway API route parentRef to a Gateway or Service the input does not define'),
-  listenerRejects: check('CI219', Severity.ERROR, 'route status Accepted', 'Gateway API route attached to a listener that does not allow it'),
-  mixedRouteApis: check('CI220', Severity.ERROR, '-', 'a host routed by both a VirtualService and an HTTPRoute (unsupported in Istio)'),
-  ineffectiveGatewaySelector: check('CI245', Severity.WARNING, 'IST0166', 'a policy selecting the pods of a Gateway API Gateway by label instead of targetRefs'),
-  routeRetriesBeyondTimeout: check('CI267', Severity.WARNING, '-', 'HTTPRoute retries whose tries (attempts × timeouts.backendRequest) add up past timeouts.request, which cuts them short'),
+  backendNotFound: check('CI217', Severity.ERROR, 'route status ResolvedRefs', 'Gateway API route backendRef to a Service the input does not define',
+    'a Gateway API route\'s backendRef (or mirror) to a Service the input does not define'),
+  parentNotFound: check('CI218', Severity.ERROR, 'route status Accepted', 'Gateway API route parentRef to a Gateway or Service the input does not define',
+    'a Gateway API route\'s parentRef to a Gateway or Service the input does not define'),
+  listenerRejects: check('CI219', Severity.ERROR, 'route status Accepted', 'Gateway API route attached to a listener that does not allow it',
+    'a route attached to a Gateway whose listeners refuse it (no such `sectionName`/port, `allowedRoutes.namespaces` Same or Selector, `allowedRoutes.kinds`)'),
+  mixedRouteApis: check('CI220', Severity.ERROR, '-', 'a host routed by both a VirtualService and an HTTPRoute (unsupported in Istio)',
+    'one host routed by both a VirtualService and an HTTPRoute, which Istio does not support'),
+  ineffectiveGatewaySelector: check('CI245', Severity.WARNING, 'IST0166', 'a policy selecting the pods of a Gateway API Gateway by label instead of targetRefs',
+    'an AuthorizationPolicy, RequestAuthentication, Telemetry or WasmPlugin whose `selector` matches the pods of a Gateway API Gateway: use `targetRefs`'),
+  routeRetriesBeyondTimeout: check('CI267', Severity.WARNING, '-', 'HTTPRoute retries whose tries (attempts × timeouts.backendRequest) add up past timeouts.request, which cuts them short',
+    'an HTTPRoute rule whose retries cannot run within its timeout: `retry.attempts × timeouts.backendRequest` beyond `timeouts.request`'),
 } satisfies Record<string, Check>;
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';

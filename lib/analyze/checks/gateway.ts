@@ -6,12 +6,18 @@ import { labelsMatch, objects, selectorString } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  conflictingGateways: check('CI222', Severity.ERROR, 'IST0145', 'two gateways on the same workloads and port serve one host'),
-  gatewayPortNotOnService: check('CI223', Severity.WARNING, 'IST0162', 'a gateway port that no Service of the gateway pods defines'),
-  gatewaySelectorNotFound: check('CI224', Severity.ERROR, 'IST0101', 'a gateway selector that matches no pod or pod template of the input'),
-  credentialNotFound: check('CI225', Severity.ERROR, 'IST0101', 'a gateway credentialName with no Secret in the gateway pods\' namespace'),
-  credentialInvalid: check('CI226', Severity.ERROR, 'IST0161', 'a gateway credentialName Secret without a valid certificate'),
-  duplicateCertificate: check('CI227', Severity.WARNING, 'IST0138', 'gateways on the same workloads serving the same certificate'),
+  conflictingGateways: check('CI222', Severity.ERROR, 'IST0145', 'two gateways on the same workloads and port serve one host',
+    'two Gateways selecting the same workload with one port and a host in common (wildcards compared), not sharing one certificate for HTTPS/TLS'),
+  gatewayPortNotOnService: check('CI223', Severity.WARNING, 'IST0162', 'a gateway port that no Service of the gateway pods defines',
+    'a Gateway server port that no Service of the selected workload exposes (as `port` or `targetPort`)'),
+  gatewaySelectorNotFound: check('CI224', Severity.ERROR, 'IST0101', 'a gateway selector that matches no pod or pod template of the input',
+    'a Gateway selector that matches no pod (the namespace filter `PILOT_SCOPE_GATEWAY_TO_NAMESPACE` off, as by default)'),
+  credentialNotFound: check('CI225', Severity.ERROR, 'IST0101', 'a gateway credentialName with no Secret in the gateway pods\' namespace',
+    'a Gateway `credentialName` with no Secret in the namespace of the gateway workload (checked when the input describes that namespace)'),
+  credentialInvalid: check('CI226', Severity.ERROR, 'IST0161', 'a gateway credentialName Secret without a valid certificate',
+    'a Gateway\'s TLS Secret whose certificate does not parse, has expired, or lacks its key (`tls.crt`/`tls.key`, `cert`/`key`)'),
+  duplicateCertificate: check('CI227', Severity.WARNING, 'IST0138', 'gateways on the same workloads serving the same certificate',
+    'two Gateways on one workload serving the same certificate'),
 } satisfies Record<string, Check>;
 
 // Istio Gateways against the workloads, Services and Secrets of the input, after istioctl's gateway

@@ -7,15 +7,24 @@ import { objects } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  portName: check('CI211', Severity.INFO, 'IST0118', 'Service port name does not follow <protocol>[-suffix]'),
-  injectionLabels: check('CI212', Severity.WARNING, 'IST0123', 'namespace has more than one of istio-injection, istio.io/rev and istio.io/dataplane-mode'),
-  multipleServiceProtocols: check('CI242', Severity.WARNING, 'IST0116', 'a mesh workload selected by Services using one port with different protocols'),
-  conflictingTargetPorts: check('CI243', Severity.WARNING, 'IST0137', 'a mesh workload selected by Services using one targetPort behind different ports'),
-  proxyUid: check('CI244', Severity.WARNING, 'IST0144', 'an application container or pod running as UID 1337, the proxy\'s'),
-  externalNamePortName: check('CI247', Severity.WARNING, 'IST0150', 'an ExternalName Service port whose name gives no protocol, or is plain tcp'),
-  namespaceNotInjected: check('CI250', Severity.INFO, 'IST0102', 'a namespace with no injection label (neither istio-injection nor istio.io/rev) and not in ambient mode'),
-  podMissingProxy: check('CI251', Severity.WARNING, 'IST0103', 'a Pod of the input in an injected namespace without the istio-proxy container'),
-  namespaceInjectedByDefault: check('CI252', Severity.INFO, 'IST0148', 'a namespace without injection label that the injector config injects by default'),
+  portName: check('CI211', Severity.INFO, 'IST0118', 'Service port name does not follow <protocol>[-suffix]',
+    'a Service port name not `<protocol>[-suffix]` (and no `appProtocol`), outside Kubernetes\' and Istio\'s system namespaces; ExternalName Services are CI247\'s'),
+  injectionLabels: check('CI212', Severity.WARNING, 'IST0123', 'namespace has more than one of istio-injection, istio.io/rev and istio.io/dataplane-mode',
+    'a namespace with both `istio-injection` and `istio.io/rev`'),
+  multipleServiceProtocols: check('CI242', Severity.WARNING, 'IST0116', 'a mesh workload selected by Services using one port with different protocols',
+    'a mesh workload selected by Services that use one port with different protocols'),
+  conflictingTargetPorts: check('CI243', Severity.WARNING, 'IST0137', 'a mesh workload selected by Services using one targetPort behind different ports',
+    'a mesh workload selected by Services that put different ports in front of one target port'),
+  proxyUid: check('CI244', Severity.WARNING, 'IST0144', 'an application container or pod running as UID 1337, the proxy\'s',
+    'a pod or application container running as UID 1337, the proxy\'s, whose traffic the capture exempts (Istio\'s own components, labelled `istio` or `release: istio`, are not checked); once per workload'),
+  externalNamePortName: check('CI247', Severity.WARNING, 'IST0150', 'an ExternalName Service port whose name gives no protocol, or is plain tcp',
+    'an ExternalName Service port whose name gives no protocol, or is plain `tcp`'),
+  namespaceNotInjected: check('CI250', Severity.INFO, 'IST0102', 'a namespace with no injection label (neither istio-injection nor istio.io/rev) and not in ambient mode',
+    'a namespace with neither `istio-injection` nor `istio.io/rev`, not in ambient mode (outside `istio-system`)'),
+  podMissingProxy: check('CI251', Severity.WARNING, 'IST0103', 'a Pod of the input in an injected namespace without the istio-proxy container',
+    'a Pod of the input in a namespace labelled `istio-injection=enabled` without the `istio-proxy` container (not opted out, not on the host network)'),
+  namespaceInjectedByDefault: check('CI252', Severity.INFO, 'IST0148', 'a namespace without injection label that the injector config injects by default',
+    'a namespace without injection label that the input\'s injector config (`istio-sidecar-injector` ConfigMap, `enableNamespacesByDefault`) injects'),
 } satisfies Record<string, Check>;
 
 /** Protocols Istio infers from a port name prefix. */

@@ -4,7 +4,8 @@ import { objects } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  jwksFetchUnrestricted: check('CI255', Severity.WARNING, 'IST0175', 'RequestAuthentications while the istiod Deployment of the input does not restrict JWKS fetches'),
+  jwksFetchUnrestricted: check('CI255', Severity.WARNING, 'IST0175', 'RequestAuthentications while the istiod Deployment of the input does not restrict JWKS fetches',
+    'RequestAuthentications in the input while its istiod Deployment (`app: istiod`) does not set `BLOCKED_CIDRS_IN_JWKS_URIS`'),
 } satisfies Record<string, Check>;
 
 /**

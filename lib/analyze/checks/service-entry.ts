@@ -4,7 +4,8 @@ import { objects } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  serviceEntryAddresses: check('CI230', Severity.WARNING, 'IST0134', 'ServiceEntry TCP (or unset protocol) port without addresses'),
+  serviceEntryAddresses: check('CI230', Severity.WARNING, 'IST0134', 'ServiceEntry TCP (or unset protocol) port without addresses',
+    'a ServiceEntry without `addresses` serving a TCP (or unset protocol) port, one per port: its traffic cannot be told apart by host unless DNS proxying auto-allocates addresses (a mesh setting the analyzer does not read)'),
 } satisfies Record<string, Check>;
 
 /** IST0134: a ServiceEntry without addresses serving TCP (or unset protocol) ports, one finding per port. */

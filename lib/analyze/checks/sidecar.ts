@@ -6,10 +6,14 @@ import { selectorString } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  sidecarSelectorNotFound: check('CI231', Severity.ERROR, 'IST0101', 'Sidecar workloadSelector that matches no pod'),
-  sidecarSelectorConflict: check('CI232', Severity.ERROR, 'IST0110', 'a workload several Sidecar selectors match'),
-  sidecarsWithoutSelector: check('CI233', Severity.ERROR, 'IST0111', 'several Sidecars without workloadSelector in one namespace'),
-  ineffectiveSidecar: check('CI234', Severity.WARNING, 'IST0167', 'a Sidecar whose workloads or namespace are in ambient mode'),
+  sidecarSelectorNotFound: check('CI231', Severity.ERROR, 'IST0101', 'Sidecar workloadSelector that matches no pod',
+    'a Sidecar `workloadSelector` that matches no pod or pod template in its namespace'),
+  sidecarSelectorConflict: check('CI232', Severity.ERROR, 'IST0110', 'a workload several Sidecar selectors match',
+    'a workload that several Sidecars select'),
+  sidecarsWithoutSelector: check('CI233', Severity.ERROR, 'IST0111', 'several Sidecars without workloadSelector in one namespace',
+    'several Sidecars without `workloadSelector` in one namespace'),
+  ineffectiveSidecar: check('CI234', Severity.WARNING, 'IST0167', 'a Sidecar whose workloads or namespace are in ambient mode',
+    'a Sidecar that has no impact: its namespace or workloads are in ambient mode'),
 } satisfies Record<string, Check>;
 
 const names = (sidecars: Manifest[]) => sidecars.map(s => s.name).sort();

@@ -4,8 +4,10 @@ import { Manifest } from '../read/manifest';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  telemetryConflict: check('CI215', Severity.ERROR, 'IST0160', 'several selector-less Telemetry objects in one namespace'),
-  telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects'),
+  telemetryConflict: check('CI215', Severity.ERROR, 'IST0160', 'several selector-less Telemetry objects in one namespace',
+    'several selector-less Telemetry objects in one namespace'),
+  telemetrySelectorConflict: check('CI221', Severity.ERROR, 'IST0159', 'a workload selected by several Telemetry objects',
+    'a workload that several Telemetry objects select'),
 } satisfies Record<string, Check>;
 
 /** IST0160: more than one selector-less Telemetry in a namespace. */

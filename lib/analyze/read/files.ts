@@ -5,7 +5,8 @@ import { Manifest, parseManifests } from './manifest';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  unreadable: check('CI000', Severity.ERROR, '-', 'file cannot be read'),
+  unreadable: check('CI000', Severity.ERROR, '-', 'file cannot be read',
+    'a path that cannot be read'),
 } satisfies Record<string, Check>;
 
 /** Manifests read from files, and findings for what could not be read. */

@@ -3,9 +3,12 @@ import { Check, check, Finding, Severity } from '../finding';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  notYaml: check('CI001', Severity.ERROR, '-', 'file or document is not valid YAML'),
-  noKind: check('CI002', Severity.ERROR, '-', 'document has no apiVersion or kind'),
-  emptyFile: check('CI004', Severity.WARNING, '-', 'file holds no objects'),
+  notYaml: check('CI001', Severity.ERROR, '-', 'file or document is not valid YAML',
+    'a file or document that is not YAML (the other documents are still analyzed)'),
+  noKind: check('CI002', Severity.ERROR, '-', 'document has no apiVersion or kind',
+    'a document without `apiVersion`/`kind`'),
+  emptyFile: check('CI004', Severity.WARNING, '-', 'file holds no objects',
+    'an empty file'),
 } satisfies Record<string, Check>;
 
 /**

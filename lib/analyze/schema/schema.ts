@@ -8,10 +8,14 @@ import { KINDS, kindSchema, SchemaVariant, validatorFingerprint, validatorId } f
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
-  unknownKind: check('CI003', Severity.ERROR, '-', 'unknown Istio kind or version'),
-  schema: check('CI101', Severity.ERROR, 'API server', 'object violates the CRD schema (type, enum, required, unknown field, oneOf)'),
-  cel: check('CI102', Severity.ERROR, 'API server', 'object violates a CEL rule (x-kubernetes-validations) of the CRD'),
-  celNotEvaluated: check('CI103', Severity.WARNING, '-', 'a CEL rule of the CRD could not be evaluated'),
+  unknownKind: check('CI003', Severity.ERROR, '-', 'unknown Istio kind or version',
+    'an unknown Istio kind or version (names what is served)'),
+  schema: check('CI101', Severity.ERROR, 'API server', 'object violates the CRD schema (type, enum, required, unknown field, oneOf)',
+    'the CRD\'s `openAPIV3Schema` (Istio and Gateway API kinds): types, enums, patterns, required fields, unknown fields (kubectl\'s strict field validation), `oneOf` exclusivity (`exact` and `prefix` both set)'),
+  cel: check('CI102', Severity.ERROR, 'API server', 'object violates a CEL rule (x-kubernetes-validations) of the CRD',
+    'the CRD\'s CEL rules (`x-kubernetes-validations`), with the rule\'s own message: durations ≥ 1ms, ports 1..65535, `targetRefs` xor `selector`, ServiceEntry resolution rules, …'),
+  celNotEvaluated: check('CI103', Severity.WARNING, '-', 'a CEL rule of the CRD could not be evaluated',
+    'a CEL rule that could not be evaluated (never counted as passing)'),
 } satisfies Record<string, Check>;
 
 
