@@ -1,4 +1,4 @@
-// The README's "Anything the blocks don't cover": generated classes beside the blocks, type-checked by `npm test`.
+// "Anything the blocks don't cover" (docs/generated-constructs.md): generated classes beside the blocks, type-checked by `npm test`.
 import { App, Chart } from 'cdk8s';
 import { BookinfoApp, gatewayApi, networking, security } from 'cdk8s-istio';
 

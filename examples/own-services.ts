@@ -1,4 +1,4 @@
-// The README's "Your own services": a shop whose workloads are cdk8s-plus objects, and the mesh on them.
+// "Your own services" (README, docs/own-services.md): a shop whose workloads are cdk8s-plus objects, and the mesh on them.
 // Type-checked by `npm test`; the consumer test synthesizes it with the analyzer plugin against
 // cdk8s-plus-28 and the newest cdk8s-plus.
 import { App, Chart, Duration } from 'cdk8s';

@@ -1,4 +1,4 @@
-// The README's first example, type-checked by `npm test` and synthesized with the analyzer plugin by
+// The README's quickstart, type-checked by `npm test` and synthesized with the analyzer plugin by
 // the consumer test, so it cannot drift from the API.
 import { App, Chart, Duration } from 'cdk8s';
 import { BookinfoApp, Canary, HttpMatch, MeshService, RequestTimeout, ServiceRoute, StringMatch } from 'cdk8s-istio';

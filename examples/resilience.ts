@@ -1,4 +1,4 @@
-// The README's resilience examples, type-checked by `npm test` and synthesized by the consumer test.
+// The resilience examples of docs/resilience.md, type-checked by `npm test` and synthesized by the consumer test.
 import { App, Chart, Duration } from 'cdk8s';
 import {
   CircuitBreaker, ClientTlsMode, ExternalService, LoadBalancer, LoadBalancing, MeshService, Retries, RetryOn,

@@ -1,4 +1,4 @@
-// The README's security examples, type-checked by `npm test`.
+// The security examples of docs/security.md, type-checked by `npm test`.
 import { App, Chart } from 'cdk8s';
 import { AccessLogs, BookinfoApp, JwtEdge, MeshTelemetry, MtlsMode, MtlsPolicy, WorkloadIdentity, ZeroTrust } from 'cdk8s-istio';
 

@@ -52,7 +52,7 @@ export function addRelease(scope: Construct, bookinfo: BookinfoApp, step: Tutori
   const release = new Construct(scope, step);
   const { reviews, ratings } = bookinfo;
   const gatewayApi = trafficApiOf(scope) === TrafficApi.GATEWAY_API;
-  // every release keeps the retry policy of productpage -> reviews (see README: resilience); HTTPRoute
+  // every release keeps the retry policy of productpage -> reviews (docs/resilience.md); HTTPRoute
   // retries on status codes only. In the fault step both tries must fit the 0.5 s timeout on reviews.
   const perTry = step === TutorialStep.FAULT ? Duration.millis(250) : gatewayApi ? Duration.millis(500) : Duration.seconds(1);
   new Retries(release, 'reviews-retries', {
@@ -71,7 +71,7 @@ export function addRelease(scope: Construct, bookinfo: BookinfoApp, step: Tutori
     });
   }
   if (step === TutorialStep.FAULT && gatewayApi) {
-    // HTTPRoute has no fault injection (see README): the step keeps the 0.5 s timeout on reviews v2 alone
+    // HTTPRoute has no fault injection (docs/gateway-api.md): the step keeps the 0.5 s timeout on reviews v2 alone
     new BlueGreen(release, 'reviews', { service: reviews, active: 'v2' });
     new RequestTimeout(release, 'reviews-timeout', { service: reviews, timeout: Duration.millis(500) });
     new ServiceRoute(release, 'ratings', { service: ratings, routes: [{ destinations: [{ subset: 'v1' }] }] });
@@ -122,7 +122,7 @@ export class BookinfoStateChart extends Chart {
       waypoint: ambient ? WAYPOINT : undefined,
     });
     if (!ambient) {
-      // circuit breaking is a DestinationRule policy, which routes to per-version Services do not reach (see README)
+      // circuit breaking is a DestinationRule policy, which routes to per-version Services do not reach (docs/gateway-api.md)
       new CircuitBreaker(this, 'ratings-breaker', {
         service: this.bookinfo.ratings,
         outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 100 },

@@ -132,7 +132,7 @@ interface WorkloadSpec {
   readonly versions: string[];
   /** Requests and limits applied by `hardening`, sized for the runtime (the JVM of reviews needs most). */
   readonly resources: ResourceRequirements;
-  /** Whether the upstream image runs as a non-root user (see README), so `runAsNonRoot` cannot break it. */
+  /** Whether the upstream image runs as a non-root user (see tutorial/README.md, workload hardening), so `runAsNonRoot` cannot break it. */
   readonly nonRootImage: boolean;
   readonly env?: Container['env'];
   /** `volume:mountPath` pairs, in upstream's order of volumeMounts. */

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 /**
  * The few Kubernetes core objects the library writes (Bookinfo's workloads, mesh namespaces), typed by
  * the fields it sets. Written in the API's own spelling, so no generated class stands between the
- * props and the YAML; see README, "Why no cdk8s-plus".
+ * props and the YAML; see docs/own-services.md, "Why the library does not depend on cdk8s-plus".
  *
  * @internal
  */
