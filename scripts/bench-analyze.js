@@ -5,7 +5,9 @@
 //   npm run bench:analyze
 // Each size runs each command in a fresh process 3 times and reports the median wall time, plus the
 // per-service cost of analyze, to show how time grows with the mesh. `diff` compares the mesh with a copy
-// whose canary weights moved from 90/10 to 50/50 (--format markdown, so the diagram is built too).
+// whose canary weights moved from 90/10 to 50/50 (--format markdown, so the diagram is built too). It also
+// times `analyze` of one small file (a release step of dist/), the cost of a command on a single file.
+// It runs the compiled build, as an installed package does (`npm run build` first when it is missing).
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -14,7 +16,12 @@ const path = require('path');
 
 const SIZES = process.argv.slice(2).map(Number).filter(n => n > 0);
 const sizes = SIZES.length > 0 ? SIZES : [100, 1000, 5000];
-const bin = path.join(__dirname, '..', 'bin', 'cdk8s-istio.js');
+const cli = path.join(__dirname, '..', 'build', 'lib', 'analyze', 'cli.js');
+if (!fs.existsSync(cli)) {
+  console.error('bench-analyze: no build; run `npm run build` first');
+  process.exit(2);
+}
+const runner = `process.exitCode = require(${JSON.stringify(cli)}).main(process.argv.slice(1))`;
 
 function mesh(n, stable = 90) {
   const docs = [];
@@ -68,6 +75,22 @@ spec: {}`);
   return docs.join('\n---\n') + '\n';
 }
 
+function medianOf(argv, what) {
+  const times = [];
+  for (let run = 0; run < 3; run++) {
+    const start = process.hrtime.bigint();
+    try {
+      execFileSync(process.execPath, ['-e', runner, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+    } catch (e) {
+      if (e.status !== 1) throw new Error(`${what} failed: ${e.stderr?.toString().trim()}`, { cause: e });
+    }
+    times.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  return times.sort((a, b) => a - b)[1];
+}
+
+const oneFile = path.join(__dirname, '..', 'dist', 'steps', '04-canary-10.k8s.yaml');
+const single = medianOf(['analyze', oneFile], 'analyze of one file');
 const rows = [];
 for (const n of sizes) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-bench-'));
@@ -80,9 +103,9 @@ for (const n of sizes) {
     for (let run = 0; run < 3; run++) {
       const start = process.hrtime.bigint();
       try {
-        execFileSync(process.execPath, [bin, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+        execFileSync(process.execPath, ['-e', runner, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
       } catch (e) {
-        if (e.status !== 1 || argv[0] !== 'diff') {
+        if (e.status !== 1 || !['diff', 'analyze'].includes(argv[0])) {
           throw new Error(`${argv[0]} failed on the generated mesh of ${n}: ${e.stderr?.toString().trim()}`, { cause: e });
         }
       }
@@ -103,3 +126,5 @@ console.log('services  objects  analyze s  ms/service  explain s  diff s');
 for (const r of rows) {
   console.log(`${String(r.n).padStart(8)}  ${String(r.n * 5 + 1).padStart(7)}  ${r.median.toFixed(2).padStart(9)}  ${(r.median * 1000 / r.n).toFixed(2).padStart(10)}  ${r.explain.toFixed(2).padStart(9)}  ${r.diff.toFixed(2).padStart(6)}`);
 }
+console.log(`one file (dist/steps/04-canary-10.k8s.yaml, 2 objects): analyze ${single.toFixed(2)} s`);
+

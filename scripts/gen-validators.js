@@ -11,7 +11,8 @@ require('./register.js');
 const Ajv = require('ajv').default;
 const standaloneCode = require('ajv/dist/standalone').default;
 const { AJV_OPTIONS, objectSchema } = require('../lib/analyze/schema/json-schema.ts');
-const { KINDS, validatorFingerprint, validatorId } = require('../lib/analyze/schema/schema-table.ts');
+const { coreValidatorId, KINDS, validatorFingerprint, validatorId } = require('../lib/analyze/schema/schema-table.ts');
+const { CORE_SCHEMAS } = require('../lib/analyze/schema/core-schemas.ts');
 
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) {
@@ -26,6 +27,10 @@ for (const k of Object.values(KINDS)) {
     const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
     modules[`${validatorId(k, i)}.js`] = standaloneCode(ajv, ajv.compile(objectSchema(variant.schema)));
   });
+}
+for (const [key, schema] of Object.entries(CORE_SCHEMAS)) {
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+  modules[`${coreValidatorId(key)}.js`] = standaloneCode(ajv, ajv.compile(schema));
 }
 for (const dir of dirs) {
   fs.rmSync(dir, { recursive: true, force: true });

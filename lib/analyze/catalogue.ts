@@ -31,6 +31,7 @@ export const CHECKS = {
   emptyFile: manifestCodes.emptyFile, // CI004
   notChecked: analyzerCodes.notChecked, // CI005
   checkFailed: analyzerCodes.checkFailed, // CI006
+  duplicateKey: manifestCodes.duplicateKey, // CI007
   schema: schemaCodes.schema, // CI101
   cel: schemaCodes.cel, // CI102
   celNotEvaluated: schemaCodes.celNotEvaluated, // CI103

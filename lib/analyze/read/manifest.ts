@@ -1,4 +1,5 @@
-import { Document, isNode, LineCounter, parseAllDocuments } from 'yaml';
+import * as jsyaml from 'js-yaml';
+import type { Document } from 'yaml';
 import { Check, check, Finding, Severity } from '../finding';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
@@ -7,6 +8,8 @@ export const CODES = {
     'a file or document that is not YAML (the other documents are still analyzed)'),
   noKind: check('CI002', Severity.ERROR, '-', 'document has no apiVersion or kind',
     'a document without `apiVersion`/`kind`'),
+  duplicateKey: check('CI007', Severity.ERROR, 'kubectl apply',
+    'a mapping holding one key twice', 'a mapping that holds one key twice, as two documents pasted without `---` do: the YAML merges them and the API server keeps the last value (both lines named)'),
   emptyFile: check('CI004', Severity.WARNING, '-', 'file holds no objects',
     'an empty file'),
 } satisfies Record<string, Check>;
@@ -64,55 +67,171 @@ export class Manifest {
   }
 }
 
+/** The full YAML parser, loaded when a line or an error is wanted: most documents never need it. */
+function fullParser(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, a quarter of a command's start-up
+  return require('yaml');
+}
+
+/** One document of a YAML stream: its text and the 1-based line it starts on. */
+interface Segment {
+  readonly text: string;
+  readonly line: number;
+}
+
+/**
+ * The documents of a stream, split at \`---\` and \`...\` lines, so each is parsed (and fails) alone. A
+ * document marker cannot stand at column 0 inside a document's content, so the split is exact.
+ */
+function segments(text: string): Segment[] {
+  const lines = text.split('\n');
+  const found: Segment[] = [];
+  let from = 0;
+  const close = (to: number) => {
+    if (to > from) found.push({ text: lines.slice(from, to).join('\n'), line: from + 1 });
+  };
+  lines.forEach((l, i) => {
+    if (/^---(\s|$)/.test(l)) {
+      close(i);
+      from = i;
+    } else if (/^\.\.\.(\s|$)/.test(l)) {
+      close(i);
+      from = i + 1;
+    }
+  });
+  close(lines.length);
+  return found;
+}
+
+/** A document's value by the fast parser, or undefined when the full one must judge it (an error, an alias). */
+function fastLoad(text: string): { value: unknown } | undefined {
+  // aliases are rare in manifests and can expand without bound: the full parser limits them
+  if (/(^|[\s[{,:-])\*[^\s,[\]{}]+/m.test(text)) return undefined;
+  try {
+    return { value: jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA }) };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Parses the YAML text of one file into manifests, and findings for what cannot be read.
  *
  * A document that is not YAML or has no kind yields one finding and is skipped; the rest of the file
- * is still read.
+ * is still read. Values come from a fast parser; a document's line positions from the full one, parsed
+ * once and only when a finding needs a line, so reading costs a tenth of what building every document's
+ * syntax tree did.
  */
 export function parseManifests(file: string, text: string): { manifests: Manifest[]; findings: Finding[] } {
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
   const manifests: Manifest[] = [];
   const findings: Finding[] = [];
   const fileFinding = (check: Check, line: number, message: string): Finding =>
     ({ code: check.code, severity: check.severity, file, line, object: '-', message });
 
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    const start = lines.linePos(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0).line;
-    if (doc.errors.length > 0) {
-      const error = doc.errors[0];
-      findings.push(fileFinding(CODES.notYaml, error.linePos?.[0].line ?? start, `not valid YAML: ${error.message.split('\n')[0]}`));
-      continue;
-    }
+  for (const segment of segments(text)) {
+    const full = lazyDocument(segment);
+    const fast = fastLoad(segment.text);
     let object: any;
-    try {
-      object = pruneNulls(doc.toJS({ maxAliasCount: 100 }));
-    } catch (e) {
-      // an alias bomb ("billion laughs") and other documents that do not expand into data
-      findings.push(fileFinding(CODES.notYaml, start, `not valid YAML: ${(e as Error).message.split('\n')[0]}`));
-      continue;
+    if (fast) {
+      object = pruneNulls(fast.value);
+    } else {
+      const doc = full();
+      const duplicate = duplicateKey(doc);
+      if (duplicate) {
+        findings.push(fileFinding(CODES.duplicateKey, duplicate.second,
+          `key '${duplicate.key}' appears twice in one mapping (lines ${duplicate.first} and ${duplicate.second}): two documents pasted without '---' merge into one, `
+          + 'and the API server keeps the last value; separate the documents or remove one key'));
+        continue;
+      }
+      if (doc.errors.length > 0) {
+        const error = doc.errors[0];
+        findings.push(fileFinding(CODES.notYaml, error.linePos ? error.linePos[0].line + doc.offset : doc.start, `not valid YAML: ${error.message.split('\n')[0]}`));
+        continue;
+      }
+      try {
+        object = pruneNulls(doc.document.toJS({ maxAliasCount: 100 }));
+      } catch (e) {
+        // an alias bomb ("billion laughs") and other documents that do not expand into data
+        findings.push(fileFinding(CODES.notYaml, doc.start, `not valid YAML: ${(e as Error).message.split('\n')[0]}`));
+        continue;
+      }
     }
     if (object === null || object === undefined) {
       continue; // an empty document between separators, as generators often emit
     }
     if (typeof object !== 'object' || Array.isArray(object) || typeof object.kind !== 'string' || typeof object.apiVersion !== 'string') {
-      findings.push(fileFinding(CODES.noKind, start, 'document is not a Kubernetes object: it needs string fields apiVersion and kind'));
+      findings.push(fileFinding(CODES.noKind, full().start, 'document is not a Kubernetes object: it needs string fields apiVersion and kind'));
       continue;
     }
     const items: any[] = object.kind.endsWith('List') && Array.isArray(object.items) ? object.items : [object];
     for (const item of items) {
       if (!item || typeof item !== 'object' || typeof item.kind !== 'string' || typeof item.apiVersion !== 'string') {
-        findings.push(fileFinding(CODES.noKind, start, 'a List item is not a Kubernetes object: it needs string fields apiVersion and kind'));
+        findings.push(fileFinding(CODES.noKind, full().start, 'a List item is not a Kubernetes object: it needs string fields apiVersion and kind'));
         continue;
       }
-      manifests.push(new Manifest(file, item, path => locate(doc, lines, item === object ? path : [], start)));
+      manifests.push(new Manifest(file, item, path => {
+        const doc = full();
+        return locate(doc, item === object ? path : []);
+      }));
     }
   }
   if (manifests.length === 0 && findings.length === 0) {
     findings.push(fileFinding(CODES.emptyFile, 1, 'file holds no Kubernetes objects'));
   }
   return { manifests, findings };
+}
+
+interface FullDocument {
+  readonly document: Document;
+  readonly errors: Document['errors'];
+  /** Lines of the file before the document. */
+  readonly offset: number;
+  /** The line in the file of a position in the document's text. */
+  lineAt(position: number): number;
+  /** The line of the document's content, in the file. */
+  readonly start: number;
+}
+
+/** The full parse of a segment, made on first use, with its lines counted from the file's start. */
+function lazyDocument(segment: Segment): () => FullDocument {
+  let parsed: FullDocument | undefined;
+  return () => {
+    if (!parsed) {
+      const { LineCounter, parseAllDocuments } = fullParser();
+      const lines = new LineCounter();
+      const docs = parseAllDocuments(segment.text, { lineCounter: lines, uniqueKeys: false });
+      const document = (Array.isArray(docs) ? docs : [docs]).find(d => d.contents !== null || d.errors.length > 0)
+        ?? (Array.isArray(docs) ? docs[0] : docs);
+      const offset = segment.line - 1;
+      const lineAt = (position: number) => lines.linePos(position).line + offset;
+      const start = document ? lineAt(document.contents?.range?.[0] ?? document.range?.[0] ?? 0) : segment.line;
+      parsed = { document, errors: document?.errors ?? [], offset, lineAt, start };
+    }
+    return parsed;
+  };
+}
+
+/** The first key that one mapping of the document holds twice, with both lines. */
+function duplicateKey(doc: FullDocument): { key: string; first: number; second: number } | undefined {
+  let found: { key: string; first: number; second: number } | undefined;
+  const { isNode, isScalar, visit } = fullParser();
+  visit(doc.document, {
+    Map(_, map) {
+      const seen = new Map<string, number>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        const line = isNode(pair.key) && pair.key.range ? doc.lineAt(pair.key.range[0]) : doc.start;
+        if (key === undefined) continue;
+        if (seen.has(key)) {
+          found = { key, first: seen.get(key)!, second: line };
+          return visit.BREAK;
+        }
+        seen.set(key, line);
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /**
@@ -129,12 +248,13 @@ function pruneNulls(value: unknown): unknown {
   return value;
 }
 
-function locate(doc: Document, lines: LineCounter, path: readonly (string | number)[], fallback: number): number {
+function locate(doc: FullDocument, path: readonly (string | number)[]): number {
+  const { isNode } = fullParser();
   for (let depth = path.length; depth >= 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth), true);
+    const node = doc.document.getIn(path.slice(0, depth), true);
     if (isNode(node) && node.range) {
-      return lines.linePos(node.range[0]).line;
+      return doc.lineAt(node.range[0]);
     }
   }
-  return fallback;
+  return doc.start;
 }

@@ -1,10 +1,11 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { celViolations } from './cel';
 import { CORE_SCHEMAS } from './core-schemas';
 import { check, Check, Finding, Severity } from '../finding';
 import { AJV_OPTIONS, objectSchema } from './json-schema';
 import { Manifest } from '../read/manifest';
-import { KINDS, kindSchema, SchemaVariant, validatorFingerprint, validatorId } from './schema-table';
+import { coreValidatorId, KINDS, kindSchema, SchemaVariant, validatorFingerprint, validatorId } from './schema-table';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
@@ -52,8 +53,12 @@ export class SchemaValidator {
     }
     let validate = this.validators.get(`core:${key}`);
     if (!validate) {
-      this.ajv ??= new Ajv(AJV_OPTIONS);
-      validate = this.ajv.compile(schema);
+      if (this.precompiled) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the generated validators are plain JS, one file per kind
+        validate = require(`./generated/${coreValidatorId(key)}.js`) as ValidateFunction;
+      } else {
+        validate = this.compiler().compile(schema);
+      }
       this.validators.set(`core:${key}`, validate);
     }
     return validate(manifest.object) ? [] : readableErrors(validate.errors ?? []).map(e => toFinding(manifest, e));
@@ -82,16 +87,28 @@ export class SchemaValidator {
     return validate;
   }
 
+  private compiler(): Ajv {
+    this.ajv ??= newAjv();
+    return this.ajv;
+  }
+
   private compile(variant: SchemaVariant): ValidateFunction {
-    this.ajv ??= new Ajv(AJV_OPTIONS);
+    this.ajv ??= newAjv();
     return this.ajv.compile(objectSchema(variant.schema));
   }
+}
+
+/** ajv itself is loaded only when a schema must be compiled: precompiled validators need its runtime alone. */
+function newAjv(): Ajv {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, a tenth of a command's start-up
+  const { default: AjvClass } = require('ajv') as { default: typeof Ajv };
+  return new AjvClass(AJV_OPTIONS);
 }
 
 function hasPrecompiled(): boolean {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('../generated/index.js').fingerprint === validatorFingerprint();
+    return require('./generated/index.js').fingerprint === validatorFingerprint();
   } catch {
     return false; // not generated (install scripts skipped): compile on demand
   }

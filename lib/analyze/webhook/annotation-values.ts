@@ -1,4 +1,3 @@
-import { parse } from 'yaml';
 import { GO_BOOLEANS, isPrefix, splitHostPort } from './values';
 import { FQDN, isIpAddress } from './verdict';
 
@@ -78,7 +77,8 @@ const REQUIRED_PROXY_FIELDS: Record<string, string> = {
 function proxyConfig(value: string): string | undefined {
   let config: any;
   try {
-    config = parse(value) ?? {};
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the full parser, loaded when an annotation holds YAML
+    config = (require('yaml') as typeof import('yaml')).parse(value) ?? {};
   } catch (e) {
     return `failed to convert to apply proxy config: ${(e as Error).message.split('\n')[0]}`;
   }

@@ -136,6 +136,20 @@ describe('precompiled validators', () => {
     expect(require(path.join(GENERATED, 'index.js')).fingerprint).toBe(validatorFingerprint());
   });
 
+  (generated ? test : test.skip)('are what the analyzer uses, for CRD kinds and core kinds alike (it compiles nothing)', () => {
+    const compile = jest.spyOn(Ajv.prototype, 'compile');
+    try {
+      const findings = analyzeYaml(SERVICE('cart'), `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: cart, namespace: shop }
+spec: { host: cart, trafficPolicy: { loadBalancer: { simple: FASTEST } } }`);
+      expect(codes(findings)).toContain('CI101');
+      expect(compile).not.toHaveBeenCalled();
+    } finally {
+      compile.mockRestore();
+    }
+  });
+
   (generated ? test : test.skip)('report exactly what the runtime compiler reports', () => {
     for (const key of ['networking.istio.io/VirtualService', 'networking.istio.io/DestinationRule', 'security.istio.io/AuthorizationPolicy', 'gateway.networking.k8s.io/HTTPRoute']) {
       const k = KINDS[key];
