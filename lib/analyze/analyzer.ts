@@ -14,12 +14,26 @@ export const CODES = {
     'a kind outside Istio, the Gateway API and Kubernetes core (not checked)'),
   checkFailed: check('CI006', Severity.WARNING, '-', 'a cross-reference check could not read a malformed object and skipped it',
     'a cross-reference check that could not read a malformed object, even after skipping the objects the schema rejected (the check skipped it; never a crash)'),
+  removedApi: check('CI008', Severity.ERROR, 'kubectl apply',
+    'an object of an API Istio 1.30 or Kubernetes no longer serves', 'an object of an API that Istio 1.30 or Kubernetes no longer serves, so `kubectl apply` fails (no such kind): `rbac.istio.io` (ServiceRole, ServiceRoleBinding, RbacConfig, ClusterRbacConfig), `authentication.istio.io/v1alpha1` Policy and MeshPolicy, Mixer\'s `config.istio.io` kinds, and `extensions/v1beta1`, `apps/v1beta1`, `apps/v1beta2` workloads; the message names the replacement'),
   duplicateIdentity: check('CI265', Severity.WARNING, 'kubectl apply', 'several objects of one identity (group, kind, namespace, name) in one state: kubectl apply keeps the last',
     'several objects of one identity (group, kind, namespace, name) in one state: reported once, at the object `kubectl apply` keeps (the last), naming every place; the analysis reads that one alone'),
 } satisfies Record<string, Check>;
 
 /** Groups of Kubernetes itself: used to resolve references, never reported as unknown. */
 const KUBERNETES_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling']);
+
+/** Namespaces istioctl leaves out of an analysis (analyze.go's default exclusions): the cluster's own. */
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
+
+/** APIs removed from Istio or Kubernetes, by `group/version` or group, with what replaced them. */
+const REMOVED_APIS: ReadonlyArray<{ matches: (group: string, version: string, kind: string) => boolean; replacement: (kind: string) => string }> = [
+  { matches: g => g === 'rbac.istio.io', replacement: () => 'security.istio.io/v1 AuthorizationPolicy (rbac.istio.io was removed in Istio 1.6)' },
+  { matches: (g, v) => g === 'authentication.istio.io' && v === 'v1alpha1', replacement: () => 'security.istio.io/v1 PeerAuthentication for mTLS and RequestAuthentication with AuthorizationPolicy for JWT (removed in Istio 1.6)' },
+  { matches: g => g === 'config.istio.io', replacement: () => 'the Telemetry API (telemetry.istio.io/v1) for telemetry, WasmPlugin or an ext-authz provider for policy (Mixer was removed in Istio 1.8)' },
+  { matches: (g, v, k) => ['extensions', 'apps'].includes(g) && ['v1beta1', 'v1beta2'].includes(v) && ['Deployment', 'DaemonSet', 'ReplicaSet', 'StatefulSet'].includes(k), replacement: k => `apps/v1 ${k} (the beta versions were removed in Kubernetes 1.16)` },
+  { matches: (g, v, k) => g === 'extensions' && v === 'v1beta1' && k === 'Ingress', replacement: () => 'networking.k8s.io/v1 Ingress (removed in Kubernetes 1.22)' },
+];
 
 /**
  * Checks Istio configuration offline: each object against its CRD schema and CEL rules, then the
@@ -40,7 +54,7 @@ export class Analyzer {
    * object never stops the analysis of the others (and never crashes it).
    */
   public analyze(input: readonly Manifest[]): Finding[] {
-    const { manifests, duplicates } = appliedState(input);
+    const { manifests, duplicates } = appliedState(input.filter(m => !SYSTEM_NAMESPACES.has(m.namespace) && !(m.kind === 'Namespace' && SYSTEM_NAMESPACES.has(m.name))));
     const findings = [...duplicates, ...manifests.flatMap(m => this.checkObject(m))];
     const rejected = new Set(manifests.filter(m => this.checkObject(m).some(f => f.severity === Severity.ERROR)));
     let whole: Mesh | undefined;
@@ -114,6 +128,11 @@ export class Analyzer {
   }
 
   private checkObjectOnce(m: Manifest): Finding[] {
+    const version = m.apiVersion.split('/').pop() ?? '';
+    const removed = REMOVED_APIS.find(r => r.matches(m.group, version, m.kind));
+    if (removed) {
+      return [m.finding(CODES.removedApi, `${m.apiVersion} ${m.kind} is no longer served, so kubectl apply fails on it: use ${removed.replacement(m.kind)}`, ['apiVersion'])];
+    }
     if (CHECKED_GROUPS.has(m.group)) {
       const schema = this.schemas.validate(m);
       // the API server calls the webhook only with objects its schema accepted

@@ -32,6 +32,7 @@ export const CHECKS = {
   notChecked: analyzerCodes.notChecked, // CI005
   checkFailed: analyzerCodes.checkFailed, // CI006
   duplicateKey: manifestCodes.duplicateKey, // CI007
+  removedApi: analyzerCodes.removedApi, // CI008
   schema: schemaCodes.schema, // CI101
   cel: schemaCodes.cel, // CI102
   celNotEvaluated: schemaCodes.celNotEvaluated, // CI103

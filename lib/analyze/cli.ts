@@ -22,7 +22,7 @@ function version(): string {
   return 'unknown';
 }
 
-const ANALYZE_HELP = `usage: cdk8s-istio analyze [--json] [--base <file>]... [--suppress <rule>]... <file or directory>...
+const ANALYZE_HELP = `usage: cdk8s-istio analyze [--json] [-n <namespace>] [--base <file>]... [--suppress <rule>]... <file or directory>...
 
 Checks Istio YAML offline: CRD schemas and CEL rules of Istio 1.30.3 and the Gateway API v1.5.1, istiod's
 validating webhook, and references between objects (hosts, subsets, gateways, policies) as istioctl
@@ -32,6 +32,7 @@ directories between, replacing objects of the same kind, namespace and name (dis
 
   --json             print findings as JSON
   --base <file>      a base under every other input, which are alternatives to each other
+  -n, --namespace <ns>  the namespace of objects that name none, as kubectl apply -n places them (default: default)
   --suppress <rule>  hide findings: CODE (CI228, or the istioctl code it mirrors, IST0128), or
                      CODE=Kind name[.namespace] for one object (* matches anything); repeatable. An object
                      annotated galley.istio.io/analyze-suppress: "CI228,IST0102" hides those on itself.
@@ -97,7 +98,7 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
     err(`cdk8s-istio: unknown command '${command}' (commands: analyze, explain, diff; see --help)\n`);
     return 2;
   }
-  const { json, bases, paths, problem, suppress } = parseArgs(rest);
+  const { json, bases, paths, problem, suppress, namespace } = parseArgs(rest);
   let suppressions: Suppressions;
   try {
     suppressions = Suppressions.parse(suppress);
@@ -109,9 +110,9 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
     err(`cdk8s-istio analyze: ${problem ?? 'no file or directory to analyze (see --help)'}\n`);
     return 2;
   }
-  const given = loadFiles(bases);
+  const given = loadFiles(bases, namespace);
   const baseFiles = new Set(given.manifests.map(m => m.file));
-  const loaded = loadFiles(paths);
+  const loaded = loadFiles(paths, namespace);
   // with --base, every other file is an alternative on top of it; without, a directory is a tree of states
   const overlays = [...groupBy(loaded.manifests.filter(m => !baseFiles.has(m.file)), m => m.file).values()];
   const analyzed = bases.length > 0
@@ -135,10 +136,18 @@ function parseArgs(args: readonly string[]) {
   const suppress: string[] = [];
   let problem: string | undefined;
   let json = false;
+  let namespace = 'default';
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') {
       json = true;
+    } else if (a === '-n' || a === '--namespace') {
+      const value = args[++i];
+      if (value === undefined || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
+        problem ??= `${a} needs a namespace name (lowercase letters, digits and '-'), got '${value ?? ''}'`;
+      } else {
+        namespace = value;
+      }
     } else if (a === '--base' || a === '--suppress') {
       const value = args[++i];
       if (value === undefined) {
@@ -154,7 +163,7 @@ function parseArgs(args: readonly string[]) {
       paths.push(a);
     }
   }
-  return { json, bases, paths, problem, suppress };
+  return { json, bases, paths, problem, suppress, namespace };
 }
 
 const FORMATS: readonly Format[] = ['text', 'markdown', 'json'];

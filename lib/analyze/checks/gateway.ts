@@ -3,6 +3,7 @@ import { check, Check, Finding, Severity } from '../finding';
 import { Manifest } from '../read/manifest';
 import { Mesh } from '../model/mesh';
 import { labelsMatch, objects, selectorString } from '../read/values';
+import { ASSUMED } from '../model/defaults';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
@@ -36,6 +37,9 @@ export function checkGatewayWorkloads(mesh: Mesh): Finding[] {
     const selector = selectorOf(gateway);
     // the pods of the input: Pods, and those the workloads' pod templates (Deployments, …) create
     const selected = mesh.workloads.filter(p => labelsMatch(selector, p.labels));
+    if (selected.length === 0 && installerGateway(mesh, selector)) {
+      continue;
+    }
     if (selected.length === 0) {
       findings.push(gateway.finding(CODES.gatewaySelectorNotFound, `selector ${selectorString(selector) || '(empty)'} matches no pod in the input`, ['spec', 'selector']));
       continue;
@@ -162,4 +166,16 @@ export function checkConflictingGateways(mesh: Mesh): Finding[] {
     }
   }
   return findings;
+}
+
+/** The gateways Istio's installer deploys besides the ingress gateway, which defaults.ts assumes. */
+const INSTALLER_GATEWAYS = new Set(['egressgateway', 'eastwestgateway']);
+
+/**
+ * A selector of a gateway Istio's installer deploys (`istio: egressgateway`, `eastwestgateway`), while the
+ * input describes no gateway pods at all: the gateway is taken as installed, as istioctl does for files.
+ */
+function installerGateway(mesh: Mesh, selector: Record<string, string>): boolean {
+  return Object.keys(selector).length === 1 && INSTALLER_GATEWAYS.has(selector.istio)
+    && !mesh.workloads.some(w => w.labels.istio !== undefined && !ASSUMED.has(w.manifest));
 }

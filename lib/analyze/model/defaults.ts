@@ -38,6 +38,21 @@ const INGRESS = {
 
 const GATEWAY_NAME = 'gateway.networking.k8s.io/gateway-name';
 
+/**
+ * The Service Istio creates for a Gateway API Gateway of class `istio` (`<name>-istio`, selecting its pod,
+ * on its listeners' ports), which routes and DestinationRules may name.
+ */
+function gatewayApiService(gateway: Manifest): object {
+  const ports = (Array.isArray(gateway.object.spec?.listeners) ? gateway.object.spec.listeners : [])
+    .filter((l: any) => Number.isInteger(l?.port))
+    .map((l: any) => ({ name: typeof l.name === 'string' ? l.name : `port-${l.port}`, port: l.port }));
+  return {
+    apiVersion: 'v1', kind: 'Service',
+    metadata: { name: `${gateway.name}-istio`, namespace: gateway.namespace },
+    spec: { selector: { [GATEWAY_NAME]: gateway.name }, ports },
+  };
+}
+
 /** The pod Istio deploys for a Gateway API Gateway of one of its classes, labelled with the Gateway's name. */
 function gatewayApiPod(gateway: Manifest): object {
   return {
@@ -61,6 +76,9 @@ export function assumedObjects(manifests: readonly Manifest[]): Manifest[] {
   const assumed = [
     ...(hasIngress ? [] : [{ source: 'Istio\'s default ingress gateway', object: INGRESS.pod }, { source: 'Istio\'s default ingress gateway', object: INGRESS.service }]),
     ...manifests.filter(isIstioGateway).map(g => ({ source: `the pod Istio deploys for Gateway ${g.namespace}/${g.name}`, object: gatewayApiPod(g) })),
+    ...manifests.filter(g => isIstioGateway(g) && g.object.spec?.gatewayClassName === 'istio'
+      && !manifests.some(m => m.kind === 'Service' && m.namespace === g.namespace && m.name === `${g.name}-istio`))
+      .map(g => ({ source: `the Service Istio creates for Gateway ${g.namespace}/${g.name}`, object: gatewayApiService(g) })),
   ];
   return assumed.map(({ source, object }) => {
     const m = new Manifest(`(assumed: ${source})`, object, () => 1);

@@ -3,7 +3,7 @@ import { Manifest } from '../read/manifest';
 import { labelsMatch } from '../read/values';
 
 /** Kinds whose pod templates are the workloads that Services and subsets select. */
-const WORKLOAD_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job']);
+const WORKLOAD_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job', 'argoproj.io/Rollout']);
 
 export { ROOT_NAMESPACE } from '../../private/mesh-defaults';
 

@@ -21,7 +21,7 @@ export interface LoadResult {
 }
 
 /** Reads YAML files and directories (recursively: `.yaml`, `.yml`), in a stable order. */
-export function loadFiles(paths: readonly string[]): LoadResult {
+export function loadFiles(paths: readonly string[], namespace = 'default'): LoadResult {
   const manifests: Manifest[] = [];
   const findings: Finding[] = [];
   const nested = new Set<string>();
@@ -36,7 +36,7 @@ export function loadFiles(paths: readonly string[]): LoadResult {
       findings.push({ code: CODES.unreadable.code, severity: Severity.ERROR, file, line: 1, object: '-', message: `cannot read file: ${(e as Error).message}` });
       continue;
     }
-    const parsed = parseManifests(file, text);
+    const parsed = parseManifests(file, text, namespace);
     manifests.push(...parsed.manifests);
     findings.push(...parsed.findings);
   }

@@ -21,7 +21,7 @@ export class Manifest {
   public readonly kind: string;
   public readonly apiVersion: string;
   public readonly name: string;
-  /** Namespace as written, or `default` when none is (what `kubectl apply` without `-n` does). */
+  /** Namespace as written, or when none is, `default` or the one given (what `kubectl apply [-n]` does). */
   public readonly namespace: string;
 
   public constructor(
@@ -30,12 +30,14 @@ export class Manifest {
     private readonly locate: (path: readonly (string | number)[]) => number,
     /** Construct path, when a cdk8s synth produced the object. */
     public readonly constructPath?: string,
+    /** The namespace of an object that names none, as `kubectl apply -n` places it. */
+    defaultNamespace = 'default',
   ) {
     this.kind = object.kind;
     this.apiVersion = object.apiVersion;
     // a malformed name or namespace is the schema's to report; references see it as a string
     this.name = typeof object.metadata?.name === 'string' ? object.metadata.name : String(object.metadata?.name ?? '');
-    this.namespace = typeof object.metadata?.namespace === 'string' ? object.metadata.namespace : 'default';
+    this.namespace = typeof object.metadata?.namespace === 'string' ? object.metadata.namespace : defaultNamespace;
   }
 
   /** API group, `''` for the core group. */
@@ -122,7 +124,7 @@ function fastLoad(text: string): { value: unknown } | undefined {
  * once and only when a finding needs a line, so reading costs a tenth of what building every document's
  * syntax tree did.
  */
-export function parseManifests(file: string, text: string): { manifests: Manifest[]; findings: Finding[] } {
+export function parseManifests(file: string, text: string, namespace = 'default'): { manifests: Manifest[]; findings: Finding[] } {
   const manifests: Manifest[] = [];
   const findings: Finding[] = [];
   const fileFinding = (check: Check, line: number, message: string): Finding =>
@@ -172,7 +174,7 @@ export function parseManifests(file: string, text: string): { manifests: Manifes
       manifests.push(new Manifest(file, item, path => {
         const doc = full();
         return locate(doc, item === object ? path : []);
-      }));
+      }, undefined, namespace));
     }
   }
   if (manifests.length === 0 && findings.length === 0) {
