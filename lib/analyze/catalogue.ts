@@ -106,4 +106,5 @@ export const CHECKS = {
   retriesBeyondTimeout: virtualServiceCodes.retriesBeyondTimeout, // CI266
   routeRetriesBeyondTimeout: gatewayApiCodes.routeRetriesBeyondTimeout, // CI267
   outlierEjectsNothing: destinationRuleCodes.outlierEjectsNothing, // CI268
+  subsetNotChecked: virtualServiceCodes.subsetNotChecked, // CI269
 } satisfies Record<string, Check>;

@@ -27,14 +27,17 @@ describe('ServiceRoute', () => {
     expect(manifests).toMatchSnapshot();
   });
 
-  test('subsets declared with fromHost pass the analyzer as not checked (CI216), others stay errors (CI202)', () => {
+  test('subsets declared with fromHost pass the analyzer as not checked (CI216), others are errors where the input describes the namespace (CI202)', () => {
     const chart = new Chart(Testing.app(), 'routes');
     const payments = MeshService.fromHost('payments', { namespace: 'shop', subsets: ['v1', 'v2'] });
     new ServiceRoute(chart, 'payments', { service: payments, routes: [{ destinations: [{ subset: 'v1', weight: 80 }, { subset: 'v2', weight: 20 }] }] });
     const yaml = synth(chart).map(m => JSON.stringify(m));
     expect(analyzeYaml(...yaml).map(f => `${f.code} ${f.severity}`)).toEqual(['CI216 info', 'CI216 info']);
     const handWritten = yaml[0].replace('"payments=v1,v2"', '"payments=v1"');
-    expect(analyzeYaml(handWritten).map(f => f.code).sort()).toEqual(['CI202', 'CI216']);
+    expect(analyzeYaml(handWritten).map(f => f.code).sort()).toEqual(['CI216', 'CI269']);
+    const shop = 'apiVersion: v1\nkind: Namespace\nmetadata: { name: shop, labels: { istio-injection: enabled } }';
+    // with its namespace described, the payments host itself is missing too (CI201)
+    expect(analyzeYaml(handWritten, shop).map(f => f.code).sort()).toEqual(['CI201', 'CI201', 'CI202', 'CI216']);
   });
 
   test('fails if a route names a subset when no DestinationRule defines any (the tutorial applied none)', () => {

@@ -25,7 +25,7 @@ export const CODES = {
 // matches no workload in the mesh, and source namespaces that do not exist.
 
 
-function noMatchingWorkloads(meshPods: Map<string, Workload[]>, policy: Manifest): Finding | undefined {
+function noMatchingWorkloads(meshPods: Map<string, Workload[]>, knownNamespaces: ReadonlySet<string>, policy: Manifest): Finding | undefined {
   const labels = policy.object.spec?.selector?.matchLabels;
   const selector: Record<string, string> | undefined = labels && typeof labels === 'object' ? labels : (policy.object.spec?.selector ? {} : undefined);
   const selects = (pods: Workload[]) => pods.some(w => labelsMatch(selector ?? {}, w.labels));
@@ -35,6 +35,9 @@ function noMatchingWorkloads(meshPods: Map<string, Workload[]>, policy: Manifest
     return selector && ![...meshPods.values()].some(selects) ? policy.finding(CODES.authorizationSelectsNothing, `no workload in the mesh matches selector ${describe}`, ['spec', 'selector']) : undefined;
   }
   const local = meshPods.get(policy.namespace) ?? [];
+  if (local.length === 0 && !knownNamespaces.has(policy.namespace)) {
+    return undefined; // a namespace the input does not describe: its workloads are not in the input to select
+  }
   if (!selector) {
     return local.length === 0 ? policy.finding(CODES.authorizationSelectsNothing, `no workload in the mesh runs in namespace ${policy.namespace}`) : undefined;
   }
@@ -49,7 +52,8 @@ function namespaceMatches(namespace: string, pattern: string): boolean {
 }
 
 function unknownNamespaces(mesh: Mesh, policy: Manifest): Finding[] {
-  const known = [...mesh.knownNamespaces];
+  // the policy's own namespace exists: the policy is in it
+  const known = [...mesh.knownNamespaces, policy.namespace];
   const findings: Finding[] = [];
   objects(policy.object.spec?.rules).forEach((rule, i) => objects(rule.from).forEach((from, j) => {
     for (const field of ['namespaces', 'notNamespaces']) {
@@ -70,7 +74,7 @@ export function checkAuthorizationPolicies(mesh: Mesh): Finding[] {
   for (const policy of mesh.ofKind('security.istio.io', 'AuthorizationPolicy')) {
     // a policy attached by targetRefs applies to a Gateway, Service or waypoint, not to pods it selects
     const attached = policy.object.spec?.targetRef || policy.object.spec?.targetRefs;
-    const none = attached ? undefined : noMatchingWorkloads(meshPods, policy);
+    const none = attached ? undefined : noMatchingWorkloads(meshPods, mesh.knownNamespaces, policy);
     if (none) findings.push(none);
     findings.push(...unknownNamespaces(mesh, policy));
   }

@@ -37,7 +37,8 @@ export function checkSidecarSelectors(mesh: Mesh): Finding[] {
       continue;
     }
     const selected = mesh.workloadsSelectedBy(sidecar.namespace, labels);
-    if (selected.length === 0) {
+    // in a namespace the input does not describe, its pods are elsewhere: nothing to check against
+    if (selected.length === 0 && mesh.knownNamespaces.has(sidecar.namespace)) {
       findings.push(sidecar.finding(CODES.sidecarSelectorNotFound, `workloadSelector ${selectorString(labels)} matches no pod or pod template in namespace ${sidecar.namespace}`, ['spec', 'workloadSelector', 'labels']));
     }
     selected.forEach(w => append(byWorkload, w, sidecar));

@@ -129,7 +129,10 @@ kind: Gateway
 metadata: { name: edge, namespace: shop }
 spec: { gatewayClassName: istio, listeners: [{ name: http, port: 80, protocol: HTTP }] }`;
     expect(codes(analyzeYaml(WEB_POLICY('shop', ''), gateway))).toEqual([]);
-    expect(codes(analyzeYaml(WEB_POLICY('shop', '')))).toEqual(['CI240']);
+    const injected = 'apiVersion: v1\nkind: Namespace\nmetadata: { name: shop, labels: { istio-injection: enabled } }';
+    expect(codes(analyzeYaml(WEB_POLICY('shop', ''), injected))).toEqual(['CI240']);
+    // a namespace the input does not describe: its workloads are not there to select
+    expect(codes(analyzeYaml(WEB_POLICY('shop', '')))).toEqual([]);
   });
 });
 
@@ -297,3 +300,25 @@ spec: { parentRefs: [{ name: edge }], rules: [{ backendRefs: [{ name: web, port:
     expect(ci264(WEB, route, allowWeb('cluster.local/ns/shop/sa/edge-istio'))).toEqual([]);
   });
 });
+
+describe('undescribed namespaces: what the input cannot show is not reported missing', () => {
+  const VS = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: shop }
+spec:
+  hosts: [reviews]
+  gateways: [shop-gateway, mesh]
+  http:
+  - route: [{ destination: { host: reviews, subset: v1 }, weight: 50 }, { destination: { host: reviews, subset: v2 }, weight: 50 }]`;
+
+  test('a lone VirtualService: its gateway and subsets are not errors, its subsets are noted as not checked', () => {
+    expect(codes(analyzeYaml(VS))).toEqual(['CI269', 'CI269']);
+  });
+
+  test('a policy\'s own namespace is a namespace of the input', () => {
+    expect(codes(analyzeYaml(WEB_POLICY('shop', 'rules: [{ from: [{ source: { namespaces: [shop] } }] }]'))).filter(c => c === 'CI241')).toEqual([]);
+    expect(codes(analyzeYaml(WEB_POLICY('shop', 'rules: [{ from: [{ source: { namespaces: [shop] } }] }]'), NAMESPACE('front', ''))).filter(c => c === 'CI241')).toEqual([]);
+    expect(codes(analyzeYaml(WEB_POLICY('shop', 'rules: [{ from: [{ source: { namespaces: [other] } }] }]'), NAMESPACE('front', '')))).toContain('CI241');
+  });
+});
+

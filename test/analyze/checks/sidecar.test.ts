@@ -15,7 +15,9 @@ metadata: { name: shop, labels: { ${labels} } }`;
 
 describe('Sidecar selectors (CI231 IST0101, CI232 IST0110, CI233 IST0111, CI234 IST0167)', () => {
   test('a selector that matches no pod or pod template; the Deployment\'s template satisfies it', () => {
-    expect(codes(analyzeYaml(SIDECAR('web', 'app: web')))).toEqual(['CI231']);
+    expect(codes(analyzeYaml(SIDECAR('web', 'app: web'), DEPLOYMENT('app: other')))).toEqual(['CI231']);
+    // in a namespace the input does not describe, the pods are elsewhere: not checked
+    expect(codes(analyzeYaml(SIDECAR('web', 'app: web')))).toEqual([]);
     expect(codes(analyzeYaml(SIDECAR('web', 'app: web'), DEPLOYMENT('app: web')))).toEqual([]);
   });
 
