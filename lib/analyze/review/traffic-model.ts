@@ -215,7 +215,8 @@ function hostModel(mesh: Mesh, index: PolicyIndex, fqdn: string, vs: Manifest | 
   const routed = routing(mesh, fqdn, namespace, vs, httpRoutes)
     ?? { routes: [{ key: 'default', label: 'plain requests', destinations: [{ target: ALL_ENDPOINTS, weight: 100 }] }] };
   const waypoint = service && mesh.waypointOf(service);
-  const external = !service && entry?.object.spec?.location === 'MESH_EXTERNAL';
+  // Istio takes a ServiceEntry without location as MESH_EXTERNAL
+  const external = !service && entry !== undefined && (entry.object.spec?.location ?? 'MESH_EXTERNAL') === 'MESH_EXTERNAL';
   return {
     fqdn,
     host,

@@ -403,6 +403,9 @@ spec: { hosts: [api.payments.example.com], location: MESH_EXTERNAL, resolution: 
     const block = run('explain', after).stdout.split('\n\n').find(b => b.startsWith('api.payments.example.com'))!;
     expect(block).toContain('mTLS     not applicable: a host outside the mesh (ServiceEntry shop/payments)');
     expect(block).toContain('callers  anyone (no ALLOW policy applies)');
+    // without location, Istio takes the ServiceEntry as MESH_EXTERNAL
+    const unset = write(dir, 'unset.yaml', fs.readFileSync(after, 'utf8').replace('location: MESH_EXTERNAL, ', ''));
+    expect(run('explain', unset).stdout).toContain('mTLS     not applicable: a host outside the mesh (ServiceEntry shop/payments)');
   });
 });
 
