@@ -112,3 +112,36 @@ describe('-n/--namespace places objects that name none, as kubectl apply -n does
     expect(findings.find((f: any) => f.code === 'CI201').message).toContain('visible in namespace shop');
   });
 });
+
+describe('wildcard DestinationRule hosts and TLS matches', () => {
+  const CART = `apiVersion: v1
+kind: Service
+metadata: { name: cart, namespace: shop }
+spec: { selector: { app: cart }, ports: [{ port: 80, name: http }] }`;
+
+  test('a DestinationRule for *.shop.svc.cluster.local applies to the Services it covers (no CI248)', () => {
+    const rule = (host: string) => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: all, namespace: shop }
+spec: { host: "${host}", trafficPolicy: { tls: { mode: ISTIO_MUTUAL } } }`;
+    expect(codes(analyzeYaml(CART, rule('*.shop.svc.cluster.local'))).filter(c => c === 'CI248')).toEqual([]);
+    // with no Service in the namespace it covers (which the input describes), it applies to nothing
+    const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec: { selector: { matchLabels: { app: web } }, template: { metadata: { labels: { app: web } }, spec: { containers: [{ name: w, image: w }] } } }';
+    expect(codes(analyzeYaml(deployment, rule('*.shop.svc.cluster.local'))).filter(c => c === 'CI248')).toEqual(['CI248']);
+  });
+
+  test('a TLS match repeating an earlier one never applies (CI209, as IST0131)', () => {
+    const vs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: cart, namespace: shop }
+spec:
+  hosts: [cart.example.com]
+  tls:
+  - match: [{ sniHosts: [cart.example.com] }]
+    route: [{ destination: { host: cart } }]
+  - match: [{ sniHosts: [cart.example.com] }]
+    route: [{ destination: { host: cart } }]`;
+    const findings = analyzeYaml(CART, vs).filter(f => f.code === 'CI209');
+    expect(findings.map(f => f.message)).toEqual(['tls[1].match[0] repeats tls[0].match[0] and never applies']);
+  });
+});

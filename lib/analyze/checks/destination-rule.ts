@@ -1,5 +1,5 @@
 import { check, Check, Finding, Severity } from '../finding';
-import { groupBy, Mesh, ROOT_NAMESPACE } from '../model/mesh';
+import { groupBy, hostMatches, Mesh, ROOT_NAMESPACE } from '../model/mesh';
 import { HostVisibility } from '../model/visibility';
 import { Manifest } from '../read/manifest';
 import { objects } from '../read/values';
@@ -61,6 +61,10 @@ export function checkDestinationRuleHosts(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
   for (const dr of mesh.destinationRules) {
     const fqdn = mesh.ruleHost(dr);
+    // a wildcard host applies to every Service and ServiceEntry host it covers
+    if (fqdn.includes('*') && [...mesh.services.keys(), ...mesh.serviceEntryHosts.map(e => e.host)].some(h => hostMatches(fqdn, h))) {
+      continue;
+    }
     const checkable = mesh.canResolve(fqdn) || mesh.namespaceOf(fqdn) === dr.namespace;
     if (checkable && !visible.resolve(fqdn, dr.namespace, dr.object.spec?.exportTo)) {
       findings.push(dr.finding(CODES.unknownRuleHost, `host '${dr.object.spec?.host}' (${fqdn}) is not defined by any Service or ServiceEntry visible in namespace ${dr.namespace}: the rule applies to no traffic`, ['spec', 'host']));

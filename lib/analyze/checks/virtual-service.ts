@@ -175,6 +175,15 @@ export function checkMatches(mesh: Mesh): Finding[] {
         catchAll = i;
       }
     });
+    // TLS routes match on SNI hosts (and ports): a repeated match never applies either (IST0131's example)
+    const tlsSeen: Array<{ match: any; at: string }> = [];
+    objects(vs.object.spec?.tls).forEach((rule, i) => objects(rule.match).forEach((match, j) => {
+      const earlier = tlsSeen.find(s => isDeepStrictEqual(s.match, match));
+      if (earlier) {
+        findings.push(vs.finding(CODES.duplicateMatch, `tls[${i}].match[${j}] repeats ${earlier.at} and never applies`, ['spec', 'tls', i, 'match', j]));
+      }
+      tlsSeen.push({ match, at: `tls[${i}].match[${j}]` });
+    }));
   }
   return findings;
 }
