@@ -1,6 +1,7 @@
 import { Finding } from '../finding';
 import { groupBy } from '../model/mesh';
 import { HostModel, RouteModel, TrafficModel } from './traffic-model';
+import { durationMillis } from '../read/values';
 
 /** One change to a host's traffic, as `diff` reports it. */
 export interface TrafficChange {
@@ -190,7 +191,7 @@ function sameRouteChanges(a: RouteModel, b: RouteModel, change: ChangeOf): Traff
     ['headers', a.headers ?? '', b.headers ?? ''],
   ];
   for (const [what, x, y] of pairs) {
-    if (x === y) {
+    if (sameValue(x, y)) {
       continue;
     }
     const summary = what === 'delay' || what === 'abort'
@@ -219,7 +220,15 @@ function weightChanges(a: RouteModel, b: RouteModel): string | undefined {
 
 function recordChanges(_: string, a: Record<string, string>, b: Record<string, string>, make: (key: string, before: string, after: string) => TrafficChange): TrafficChange[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  return keys.filter(k => a[k] !== b[k]).map(k => make(k, a[k] ?? '', b[k] ?? ''));
+  return keys.filter(k => !sameValue(a[k] ?? '', b[k] ?? '')).map(k => make(k, a[k] ?? '', b[k] ?? ''));
+}
+
+const DURATION = /\b(?:\d+(?:\.\d+)?(?:h|ms|m|s|us|µs|ns))+\b/g;
+
+/** Two values the same but for how their durations are written (`3m` and `180s`, `0.5s` and `500ms`). */
+function sameValue(x: string, y: string): boolean {
+  const normal = (text: string) => text.replace(DURATION, d => `${durationMillis(d) ?? d}ms`);
+  return x === y || normal(x) === normal(y);
 }
 
 function accessChanges(a: HostModel, b: HostModel, change: ChangeOf): TrafficChange[] {

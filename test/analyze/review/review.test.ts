@@ -538,3 +538,28 @@ describe('diff --format markdown and json', () => {
     expect(report.changes).toContainEqual(expect.objectContaining({ host: 'ratings', namespace: 'bookinfo', aspect: 'route', after: 'delay 2s on 100% of plain requests' }));
   });
 });
+
+describe('diff: durations compare by value', () => {
+  const state = (baseEjection: string, timeout: string, perTry: string) => `apiVersion: v1
+kind: Service
+metadata: { name: cart, namespace: shop }
+spec: { selector: { app: cart }, ports: [{ port: 80, name: http }] }
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: cart, namespace: shop }
+spec: { host: cart, trafficPolicy: { outlierDetection: { baseEjectionTime: ${baseEjection}, consecutive5xxErrors: 5 } } }
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: cart, namespace: shop }
+spec: { hosts: [cart], http: [{ route: [{ destination: { host: cart } }], timeout: ${timeout}, retries: { attempts: 2, perTryTimeout: ${perTry} } }] }
+`;
+
+  test('3m and 180s, 0.5s and 500ms are no change; 3m to 240s is', () => {
+    const dir = tmp();
+    const before = write(dir, 'before.yaml', state('3m', '0.5s', '0.2s'));
+    expect(run('diff', before, write(dir, 'same.yaml', state('180s', '500ms', '200ms'))).stdout).toBe('no traffic changes\n');
+    expect(run('diff', before, write(dir, 'longer.yaml', state('240s', '0.5s', '0.2s'))).stdout).toBe('cart (shop): outlierDetection.baseEjectionTime 3m → 240s\n');
+  });
+});
