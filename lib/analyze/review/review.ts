@@ -61,7 +61,7 @@ function explainText(h: HostModel, findings: readonly Finding[]): string {
     lines.push(`  policy   ${Object.entries(h.policy).map(([k, v]) => `${k} ${v}`).join('; ')}`);
   }
   lines.push(`  mTLS     ${h.mtls}`);
-  lines.push(`  callers  ${access(h)}`);
+  lines.push(`  callers  ${callers(h)}`);
   for (const f of findings) {
     lines.push(`  ! ${f.code} ${f.severity}: ${f.message} (${f.file}:${f.line})`);
   }
@@ -83,7 +83,7 @@ function explainMarkdown(h: HostModel, findings: readonly Finding[]): string {
     '| --- | --- | --- | --- |',
     ...rows,
     '',
-    `mTLS: ${cell(h.mtls)} · callers: ${cell(access(h))}${Object.keys(h.policy).length > 0 ? ` · policy: ${cell(Object.entries(h.policy).map(([k, v]) => `${k} ${v}`).join('; '))}` : ''}`,
+    `mTLS: ${cell(h.mtls)} · callers: ${cell(callers(h))}${Object.keys(h.policy).length > 0 ? ` · policy: ${cell(Object.entries(h.policy).map(([k, v]) => `${k} ${v}`).join('; '))}` : ''}`,
     ...findings.map(f => `> ${f.code} ${f.severity}: ${cell(f.message)}`),
     '',
   ].join('\n');
@@ -109,6 +109,11 @@ function behaviour(r: RouteModel): string[] {
     r.rewrite && `rewrite ${r.rewrite}`,
     r.headers && `headers ${r.headers}`,
   ].filter((x): x is string => Boolean(x));
+}
+
+/** Who may call a host; for a version Service, its host's callers, through whose routes requests reach it. */
+function callers(h: HostModel): string {
+  return h.versionOf ? `those of ${h.versionOf.split('.')[0]}: a version of it, reached through its routes` : access(h);
 }
 
 function access(h: HostModel): string {

@@ -54,6 +54,11 @@ export interface HostModel {
   /** The mTLS mode that applies to the host's workloads, and the PeerAuthentication that sets it. */
   readonly mtls: string;
   readonly access: AccessModel;
+  /**
+   * For a Service that another host's HTTPRoutes send to (a version Service, `reviews-v1`), that host: its
+   * requests arrive as requests to it, so that host's callers are the ones that reach it.
+   */
+  readonly versionOf?: string;
   /** The host's workloads (`reviews-v1`, …) by the labels of the Service's selector. */
   readonly workloads: string[];
 }
@@ -104,8 +109,27 @@ export class TrafficModel {
       fqdns.add(host);
       entries.set(host, entries.get(host) ?? manifest);
     }
+    // the Services an HTTPRoute of another host sends to stand for versions of that host, as does a Service
+    // that selects a subset of another's pods (the per-version Services of Istio's bookinfo-versions.yaml)
+    const versionOf = new Map<string, string>();
+    const services = mesh.ofKind('', 'Service').filter(s => s.object.spec?.selector && typeof s.object.spec.selector === 'object' && Object.keys(s.object.spec.selector).length > 0);
+    for (const version of services) {
+      const wider = services.find(s => s !== version && s.namespace === version.namespace
+        && Object.keys(s.object.spec.selector).length < Object.keys(version.object.spec.selector).length
+        && labelsMatch(s.object.spec.selector, version.object.spec.selector));
+      if (wider) versionOf.set(mesh.fqdn(version.name, version.namespace), mesh.fqdn(wider.name, wider.namespace));
+    }
+    for (const [parent, routes] of httpRoutesByHost) {
+      for (const route of routes) {
+        for (const backend of objects(route.object.spec?.rules).flatMap(rule => objects(rule.backendRefs))) {
+          if ((backend.kind ?? 'Service') !== 'Service' || typeof backend.name !== 'string') continue;
+          const fqdn = mesh.fqdn(backend.name, typeof backend.namespace === 'string' ? backend.namespace : route.namespace);
+          if (fqdn !== parent && !versionOf.has(fqdn)) versionOf.set(fqdn, parent);
+        }
+      }
+    }
     const hosts = [
-      ...[...fqdns].sort().map(fqdn => hostModel(mesh, index, fqdn, routesByHost.get(fqdn)?.[0], httpRoutesByHost.get(fqdn) ?? [], entries.get(fqdn))),
+      ...[...fqdns].sort().map(fqdn => ({ ...hostModel(mesh, index, fqdn, routesByHost.get(fqdn)?.[0], httpRoutesByHost.get(fqdn) ?? [], entries.get(fqdn)), versionOf: versionOf.get(fqdn) })),
       ...[...ingressEntries(mesh)].sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => ingressModel(mesh, index, key, entry)),
     ];
     this.hosts = new Map(hosts.map(h => [h.fqdn, h]));

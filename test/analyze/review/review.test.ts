@@ -470,8 +470,8 @@ describe('the Gateway API in ambient mode: HTTPRoutes read as istiod translates 
       '  mTLS     STRICT (PeerAuthentication bookinfo-ambient/default)',
       '  callers  productpage (bookinfo-ambient)',
     ]);
-    // a version Service has no policy of its own at the waypoint: its allow-nothing refuses direct calls
-    expect(blocks.find(b => b.startsWith('reviews-v1 (bookinfo-ambient)'))).toContain('callers  nobody: ALLOW policies apply and admit no caller');
+    // a version Service is reached through its host's routes, whose callers the waypoint admits (not "nobody")
+    expect(blocks.find(b => b.startsWith('reviews-v1 (bookinfo-ambient)'))).toContain('callers  those of reviews: a version of it, reached through its routes');
   });
 
   test('rules in istiod\'s order (exact path, longer prefix, method, headers, catch-all), weights as shares, mirror and timeouts', () => {
