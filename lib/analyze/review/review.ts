@@ -130,7 +130,27 @@ function access(h: HostModel): string {
 /** What changes for traffic from `before` to `after`, host by host; formatting-only changes are none. */
 export function diff(before: TrafficModel, after: TrafficModel): TrafficChange[] {
   const fqdns = [...new Set([...before.hosts.keys(), ...after.hosts.keys()])].sort();
-  return fqdns.flatMap(fqdn => hostChanges(before.hosts.get(fqdn), after.hosts.get(fqdn)));
+  const changes = fqdns.flatMap(fqdn => hostChanges(before.hosts.get(fqdn), after.hosts.get(fqdn)));
+  return [...changes, ...policyChanges(before, after, changes)];
+}
+
+/**
+ * A security policy that changed where no host of the input shows the effect (the policy diffed without the
+ * Services it protects): reported at what it selects, since it changes who may call them.
+ */
+function policyChanges(before: TrafficModel, after: TrafficModel, hostChanges: readonly TrafficChange[]): TrafficChange[] {
+  const shown = new Set(hostChanges.filter(c => c.aspect === 'access' || c.aspect === 'mtls').map(c => c.namespace));
+  const ids = [...new Set([...before.policies.keys(), ...after.policies.keys()])].sort();
+  return ids.flatMap(id => {
+    const a = before.policies.get(id);
+    const b = after.policies.get(id);
+    const p = (b ?? a)!;
+    if ((a && b && a.spec === b.spec) || shown.has(p.namespace)) {
+      return [];
+    }
+    const summary = !a ? `+ ${p.kind} ${p.name}` : !b ? `- ${p.kind} ${p.name}` : `${p.kind} ${p.name} changed`;
+    return [{ host: p.selects, namespace: p.namespace, aspect: 'policy', subject: `${p.kind} ${p.namespace}/${p.name}`, before: a?.spec ?? '', after: b?.spec ?? '', summary }];
+  });
 }
 
 function hostChanges(a: HostModel | undefined, b: HostModel | undefined): TrafficChange[] {
@@ -278,7 +298,7 @@ export function formatDiff(changes: readonly TrafficChange[], before: TrafficMod
     return [`#### ${host}`, '', '| what | before | after | change |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
   });
   const fqdnOf = new Map([...before.hosts.values(), ...after.hosts.values()].map(h => [`${h.host} (${h.namespace})`, h.fqdn]));
-  const changed = new Set(changes.map(c => fqdnOf.get(`${c.host} (${c.namespace})`)!));
+  const changed = new Set(changes.map(c => fqdnOf.get(`${c.host} (${c.namespace})`)).filter((f): f is string => f !== undefined));
   return ['### Traffic changes', '', ...tables, mermaid(after, [...changed], before), ''].join('\n');
 }
 

@@ -71,6 +71,12 @@ export class TrafficModel {
   public readonly hosts: Map<string, HostModel>;
   /** Call edges the AuthorizationPolicies allow: caller display name → host FQDNs. */
   public readonly callers = new Map<string, string[]>();
+  /**
+   * The security policies (AuthorizationPolicy, PeerAuthentication, RequestAuthentication) by
+   * `Kind/namespace/name`, with what they select and their spec as canonical JSON, so a change to one is
+   * reported even when the input holds no host it protects.
+   */
+  public readonly policies = new Map<string, { readonly kind: string; readonly namespace: string; readonly name: string; readonly selects: string; readonly spec: string }>();
 
   public constructor(manifests: readonly Manifest[]) {
     const mesh = new Mesh(manifests);
@@ -133,6 +139,13 @@ export class TrafficModel {
       ...[...ingressEntries(mesh)].sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => ingressModel(mesh, index, key, entry)),
     ];
     this.hosts = new Map(hosts.map(h => [h.fqdn, h]));
+    for (const m of manifests.filter(x => x.group === 'security.istio.io')) {
+      const matchLabels = m.object.spec?.selector?.matchLabels;
+      const refs = objects([m.object.spec?.targetRef, ...objects(m.object.spec?.targetRefs)]).map(r => `${r.kind} ${r.name}`);
+      const selects = refs.length > 0 ? refs.join(', ')
+        : matchLabels && typeof matchLabels === 'object' ? `workloads ${formatLabels(matchLabels)}` : 'every workload of the namespace';
+      this.policies.set(m.id, { kind: m.kind, namespace: m.namespace, name: m.name, selects, spec: canonical(m.object.spec ?? {}) });
+    }
     for (const h of hosts) {
       for (const caller of h.access.callers) {
         append(this.callers, caller.replace(/ \[.*\]$/, ''), h.fqdn);

@@ -563,3 +563,20 @@ spec: { hosts: [cart], http: [{ route: [{ destination: { host: cart } }], timeou
     expect(run('diff', before, write(dir, 'longer.yaml', state('240s', '0.5s', '0.2s'))).stdout).toBe('cart (shop): outlierDetection.baseEjectionTime 3m → 240s\n');
   });
 });
+
+describe('diff: a policy change without the hosts it protects', () => {
+  const policy = (principal: string) => `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: allow-web, namespace: shop }
+spec: { selector: { matchLabels: { app: web } }, rules: [{ from: [{ source: { principals: [cluster.local/ns/shop/sa/${principal}] } }] }] }
+`;
+
+  test('is reported at the workloads it selects, added, changed or removed', () => {
+    const dir = tmp();
+    const before = write(dir, 'before.yaml', policy('frontend'));
+    expect(run('diff', before, write(dir, 'changed.yaml', policy('admin'))).stdout).toBe('workloads app=web (shop): AuthorizationPolicy allow-web changed\n');
+    const empty = write(dir, 'empty.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: { name: other }\n');
+    expect(run('diff', empty, before).stdout).toBe('workloads app=web (shop): + AuthorizationPolicy allow-web\n');
+    expect(run('diff', before, before).stdout).toBe('no traffic changes\n');
+  });
+});
