@@ -174,27 +174,58 @@ function hostChanges(a: HostModel | undefined, b: HostModel | undefined): Traffi
 type ChangeOf = (aspect: string, subject: string, before: string, after: string, summary: string) => TrafficChange;
 
 function routeChanges(a: HostModel, b: HostModel, change: ChangeOf): TrafficChange[] {
-  const before = new Map(a.routes.map(r => [r.key, r]));
-  const after = new Map(b.routes.map(r => [r.key, r]));
+  const pairs = pairRoutes(a.routes, b.routes);
   const changes: TrafficChange[] = [];
-  for (const r of b.routes) {
-    const old = before.get(r.key);
+  for (const [old, r] of pairs) {
     if (!old) {
-      changes.push(change('route', r.label, '', describe(r), `+ route for ${r.label} ${ARROW} ${destinations(r)}${behaviour(r).length > 0 ? ` (${behaviour(r).join('; ')})` : ''}`));
-      continue;
+      changes.push(change('route', r!.label, '', describe(r!), `+ route for ${r!.label} ${ARROW} ${destinations(r!)}${behaviour(r!).length > 0 ? ` (${behaviour(r!).join('; ')})` : ''}`));
+    } else if (r) {
+      changes.push(...sameRouteChanges(old, r, change));
     }
-    changes.push(...sameRouteChanges(old, r, change));
   }
-  for (const r of a.routes.filter(x => !after.has(x.key))) {
-    changes.push(change('route', r.label, describe(r), '', `- route for ${r.label} (was ${ARROW} ${destinations(r)})`));
+  for (const [r] of pairs.filter(([, now]) => !now)) {
+    changes.push(change('route', r!.label, describe(r!), '', `- route for ${r!.label} (was ${ARROW} ${destinations(r!)})`));
   }
-  const order = (routes: RouteModel[], other: Map<string, RouteModel>) => routes.filter(r => other.has(r.key)).map(r => r.label);
-  const was = order(a.routes, after);
-  const now = order(b.routes, before);
-  if (was.join('\n') !== now.join('\n')) {
+  // routes that match the same requests are told apart by where they send them (only the first of them is reached)
+  const repeated = new Set(b.routes.filter((r, i) => b.routes.findIndex(x => x.key === r.key) !== i).map(r => r.key));
+  const name = (r: RouteModel) => repeated.has(r.key) ? `${r.label} (${ARROW} ${destinations(r)})` : r.label;
+  const kept = pairs.filter(([x, y]) => x && y);
+  const inOldOrder = [...kept].sort(([x], [y]) => a.routes.indexOf(x!) - a.routes.indexOf(y!));
+  if (kept.some((pair, i) => pair !== inOldOrder[i])) {
+    const was = inOldOrder.map(([x]) => name(x!));
+    const now = kept.map(([, y]) => name(y!));
     changes.push(change('order', 'route order', was.join(' | '), now.join(' | '), `route order: ${was.join(', ')} ${ARROW} ${now.join(', ')} (the first match wins)`));
   }
   return changes;
+}
+
+/**
+ * Pairs the routes of two states that match the same requests, in the order of `after` (a route only in
+ * `before` last). Where several routes match the same requests, an unchanged route pairs with its twin
+ * first, then one with the same destinations, then the rest in order, so moving or editing one of two
+ * catch-alls is not read as both changing.
+ */
+function pairRoutes(before: readonly RouteModel[], after: readonly RouteModel[]): Array<[RouteModel | undefined, RouteModel | undefined]> {
+  const partner = new Map<RouteModel, RouteModel>();
+  const free = new Set(before);
+  const passes: Array<(x: RouteModel, y: RouteModel) => boolean> = [
+    (x, y) => sameValue(describe(x), describe(y)),
+    (x, y) => destinations(x) === destinations(y),
+    () => true,
+  ];
+  for (const same of passes) {
+    for (const r of after.filter(x => !partner.has(x))) {
+      const old = before.find(x => free.has(x) && x.key === r.key && same(x, r));
+      if (old) {
+        partner.set(r, old);
+        free.delete(old);
+      }
+    }
+  }
+  return [
+    ...after.map(r => [partner.get(r), r] as [RouteModel | undefined, RouteModel]),
+    ...before.filter(r => free.has(r)).map(r => [r, undefined] as [RouteModel, undefined]),
+  ];
 }
 
 function sameRouteChanges(a: RouteModel, b: RouteModel, change: ChangeOf): TrafficChange[] {

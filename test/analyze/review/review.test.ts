@@ -167,6 +167,48 @@ metadata: {name: reviews, namespace: shop}
   });
 });
 
+describe('diff: routes that match the same requests', () => {
+  // two catch-alls: the second is never reached, but a file may hold it (a fault route left below the default)
+  const catchAlls = (...routes: string[]) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: shop }
+spec:
+  hosts: [reviews]
+  http:
+${routes.join('')}---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: reviews, namespace: shop }
+spec: { host: reviews, subsets: [{ name: v1, labels: { version: v1 } }, { name: v2, labels: { version: v2 } }] }
+`;
+  const TO_V1 = '  - route: [{ destination: { host: reviews, subset: v1 } }]\n';
+  const ABORT_V2 = '  - route: [{ destination: { host: reviews, subset: v2 } }]\n    fault: { abort: { httpStatus: 503, percentage: { value: 100 } } }\n';
+  const DELAY_V2 = '  - route: [{ destination: { host: reviews, subset: v2 } }]\n    fault: { delay: { fixedDelay: 2s, percentage: { value: 100 } } }\n';
+
+  test('swapping two catch-alls is an order change naming each by destination, not two changed routes', () => {
+    const dir = tmp();
+    const { stdout } = run('diff', write(dir, 'a.yaml', catchAlls(TO_V1, ABORT_V2)), write(dir, 'b.yaml', catchAlls(ABORT_V2, TO_V1)));
+    expect(stdout.trim().split('\n')).toEqual([
+      'reviews (shop): route order: plain requests (→ v1 100% [version=v1]), plain requests (→ v2 100% [version=v2]) → plain requests (→ v2 100% [version=v2]), plain requests (→ v1 100% [version=v1]) (the first match wins)',
+    ]);
+  });
+
+  test('an unchanged catch-all pairs with its twin, and the edited one with the route of the same destination', () => {
+    const dir = tmp();
+    const { stdout } = run('diff', write(dir, 'a.yaml', catchAlls(TO_V1, ABORT_V2)), write(dir, 'b.yaml', catchAlls(TO_V1, DELAY_V2)));
+    expect(stdout.trim().split('\n')).toEqual([
+      'reviews (shop): + delay 2s on 100% of plain requests',
+      'reviews (shop): - abort 503 on 100% of plain requests',
+    ]);
+  });
+
+  test('a removed catch-all is the one that is gone, whatever its position', () => {
+    const dir = tmp();
+    const { stdout } = run('diff', write(dir, 'a.yaml', catchAlls(ABORT_V2, TO_V1)), write(dir, 'b.yaml', catchAlls(TO_V1)));
+    expect(stdout.trim().split('\n')).toEqual(['reviews (shop): - route for plain requests (was → v2 100% [version=v2])']);
+  });
+});
+
 describe('diff: security and policy', () => {
   const POLICY = (callers: string) => `apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
