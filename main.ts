@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { TrafficApi } from './lib';
-import { BookinfoStateChart, JwtEdgeChart, MeshTelemetryChart, ReleaseStepChart, TUTORIAL_STEPS, TutorialStep } from './tutorial';
+import { Delivery, TrafficApi } from './lib';
+import { BookinfoStateChart, JwtEdgeChart, MeshTelemetryChart, ProgressiveDeliveryChart, ReleaseStepChart, TUTORIAL_STEPS, TutorialStep } from './tutorial';
 
 // dist/: one desired state, what `kubectl apply -f dist/` makes true
 const state = new App();
@@ -31,3 +31,11 @@ for (const step of TUTORIAL_STEPS) {
   new ReleaseStepChart(ambientSteps, step, { bookinfo: ambientBookinfo, api: TrafficApi.GATEWAY_API });
 }
 ambientSteps.synth();
+
+// dist/flagger/ and dist/argo-rollouts/: the canary of reviews handed to a delivery controller instead of
+// release steps in git, each in a namespace of its own (applied instead of dist/, with the controller installed)
+for (const [folder, delivery] of [['flagger', Delivery.flagger()], ['argo-rollouts', Delivery.argoRollouts()]] as const) {
+  const controlled = new App({ outdir: path.join(state.outdir, folder), recordConstructMetadata: false });
+  new ProgressiveDeliveryChart(controlled, 'bookinfo', { delivery, namespace: `bookinfo-${folder}` });
+  controlled.synth();
+}

@@ -11,6 +11,9 @@ export * from './traffic/resilience';
 export * from './traffic/external-service';
 export * from './traffic/blue-green';
 export * from './traffic/canary';
+export {
+  ArgoRolloutsDeliveryOptions, Delivery, DeliveryController, FlaggerDeliveryOptions, ProgressiveDeliveryOptions,
+} from './traffic/delivery/delivery';
 export * from './traffic/faulty-timeout';
 export * from './traffic/ingress-gateway';
 export * from './security/mtls-policy';

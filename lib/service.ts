@@ -310,6 +310,15 @@ export class MeshService {
   }
 
   /**
+   * Pod labels the host's pods carry besides the selector's once a controller runs them (Flagger's
+   * `-primary` pods), which policies that select the host's pods must select too; set by the block that
+   * hands the host over, which `by` names.
+   *
+   * @internal
+   */
+  public _controllerPods?: { readonly labels: Record<string, string>; readonly by: string };
+
+  /**
    * Records a subset defined by a DestinationRule. Called by `ServiceSubsets`.
    *
    * @internal

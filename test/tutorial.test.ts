@@ -1,13 +1,16 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { VirtualServiceSpecHttpRoute } from '../imports/networking.istio.io';
-import { Canary, TrafficApi } from '../lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Canary, Delivery, TrafficApi } from '../lib';
 import { Analyzer } from '../lib/analyze/analyzer';
 import { Severity } from '../lib/analyze/finding';
 import { parseManifests } from '../lib/analyze/read/manifest';
 import {
-  BookinfoStateChart, JwtEdgeChart, MeshTelemetryChart, ReleaseStepChart, TUTORIAL_STEPS, TutorialStep, addRelease,
+  BookinfoStateChart, JwtEdgeChart, MeshTelemetryChart, ProgressiveDeliveryChart, ReleaseStepChart, TUTORIAL_STEPS, TutorialStep, addRelease,
 } from '../tutorial';
+import { DIST, SHARED } from './fixtures';
 import { find, manifestsOf, synth } from './util';
 
 /** The tutorial's app, built as main.ts builds it but without writing dist/. */
@@ -214,6 +217,57 @@ describe('dist/gateway-api/: the same tutorial with the Gateway API in ambient m
     const overlays = [...charts.values()].map(c => manifestsOf(c));
     expect(overlays.every(o => o.length > 0)).toBe(true);
     expect(new Analyzer().analyzeLayers(base, overlays).filter(f => f.severity !== Severity.INFO)).toEqual([]);
+  });
+});
+
+describe('dist/flagger/ and dist/argo-rollouts/: the canary of reviews handed to a controller', () => {
+  const CRDS = [path.join(SHARED, 'flagger-1.44.0', 'crd.yaml'), path.join(SHARED, 'argo-rollouts-1.9.1', 'rollout-crd.yaml')]
+    .flatMap(file => parseManifests(file, fs.readFileSync(file, 'utf8')).manifests);
+
+  function controlled(folder: 'flagger' | 'argo-rollouts') {
+    const delivery = folder === 'flagger' ? Delivery.flagger() : Delivery.argoRollouts();
+    return synth(new ProgressiveDeliveryChart(Testing.app(), 'bookinfo', { delivery, namespace: `bookinfo-${folder}` }));
+  }
+
+  test('flagger: a Canary of the one reviews Deployment, 10 → 50 → promotion, with the retries of reviews; no route or rule for reviews', () => {
+    const manifests = controlled('flagger');
+    const canary = find(manifests, 'Canary', 'reviews');
+    expect(canary.spec.targetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'reviews' });
+    expect(canary.spec.service).toEqual({
+      name: 'reviews', port: 9080, retries: { attempts: 2, perTryTimeout: '1s', retryOn: 'gateway-error,connect-failure,refused-stream' },
+    });
+    expect(canary.spec.analysis.stepWeights).toEqual([10, 50]);
+    expect(manifests.filter(m => m.kind === 'Deployment' && /reviews/.test(m.metadata.name)).map(m => m.metadata.name)).toEqual(['reviews']);
+    const routed = (m: any) => ['VirtualService', 'DestinationRule'].includes(m.kind) && /reviews/.test(m.metadata.name);
+    expect(manifests.filter(routed)).toEqual([]);
+    // the other hosts keep their rules; the primary pods Flagger runs are admitted like the workload's
+    expect(find(manifests, 'DestinationRule', 'ratings').spec.trafficPolicy.outlierDetection.consecutive5xxErrors).toBe(5);
+    expect(find(manifests, 'AuthorizationPolicy', 'allow-reviews-primary').spec.selector).toEqual({ matchLabels: { app: 'reviews-primary' } });
+  });
+
+  test('argo-rollouts: a Rollout of the reviews Deployment stepping the weights of route primary, which the VirtualService holds at 100/0', () => {
+    const manifests = controlled('argo-rollouts');
+    const rollout = find(manifests, 'Rollout', 'reviews');
+    expect(rollout.spec.workloadRef.name).toBe('reviews');
+    expect(rollout.spec.strategy.canary.steps.filter((s: any) => s.setWeight).map((s: any) => s.setWeight)).toEqual([10, 50]);
+    expect(rollout.spec.strategy.canary.trafficRouting.istio.destinationRule).toEqual({ name: 'reviews', canarySubsetName: 'canary', stableSubsetName: 'stable' });
+    const route = find(manifests, 'VirtualService', 'reviews').spec.http;
+    expect(route.map((r: any) => [r.name, r.route.map((d: any) => [d.destination.subset, d.weight])])).toEqual([['primary', [['stable', 100], ['canary', 0]]]]);
+    expect(route[0].retries.attempts).toBe(2);
+  });
+
+  test.each(['flagger', 'argo-rollouts'] as const)('%s: valid against the controller\'s pinned CRD, with no finding, alone and beside dist/', folder => {
+    const manifests = parseManifests(`${folder}.yaml`, controlled(folder).map(m => YAML.stringify(m)).join('---\n')).manifests;
+    expect(new Analyzer(CRDS).analyze(manifests)).toEqual([]);
+    // without the CRD the controller's object is not checked, and says so
+    expect(new Analyzer().analyze(manifests).map(f => f.code)).toEqual(['CI005']);
+    const committed = fs.readdirSync(DIST).filter(f => f.endsWith('.yaml')).flatMap(f => parseManifests(f, fs.readFileSync(path.join(DIST, f), 'utf8')).manifests);
+    expect(new Analyzer(CRDS).analyzeLayers(committed, [manifests]).filter(f => f.severity !== Severity.INFO)).toEqual([]);
+  });
+
+  test.each(['flagger', 'argo-rollouts'] as const)('%s: the schema check is real: a field the CRD lacks is CI101', folder => {
+    const text = controlled(folder).map(m => YAML.stringify(m)).join('---\n').replace(/workloadRef:|targetRef:/, 'workloadReference:');
+    expect(new Analyzer(CRDS).analyze(parseManifests('bad.yaml', text).manifests).map(f => f.code)).toContain('CI101');
   });
 });
 

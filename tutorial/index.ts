@@ -3,8 +3,8 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AccessLogs, BlueGreen, BookinfoApp, Canary, CircuitBreaker, DataplaneMode, FaultyTimeout, HttpMatch, JwtEdge, MeshTelemetry,
-  MtlsPolicy, RequestTimeout, Retries, RetryOn, ServiceRoute, StringMatch, TrafficApi, trafficApiOf, useTrafficApi,
+  AccessLogs, BlueGreen, BookinfoApp, Canary, CircuitBreaker, DataplaneMode, Delivery, FaultyTimeout, HttpMatch, JwtEdge, MeshTelemetry,
+  MtlsPolicy, RequestTimeout, Retries, RetryOn, ReviewsDeployment, ServiceRoute, StringMatch, TrafficApi, trafficApiOf, useTrafficApi,
   WorkloadIdentity, ZeroTrust,
 } from '../lib';
 
@@ -170,6 +170,51 @@ export class ReleaseStepChart extends Chart {
     super(scope, step, props);
     useTrafficApi(this, props.api ?? TrafficApi.ISTIO);
     addRelease(this, props.bookinfo, step);
+  }
+}
+
+/**
+ * Properties for `ProgressiveDeliveryChart`.
+ */
+export interface ProgressiveDeliveryChartProps extends ChartProps {
+  /** The controller that steps the canary of reviews: `Delivery.flagger()` or `Delivery.argoRollouts()`. */
+  readonly delivery: Delivery;
+
+  /** Namespace of the app. */
+  readonly namespace: string;
+}
+
+/**
+ * The tutorial's canary of reviews (10 → 50 → 100) handed to a delivery controller: Bookinfo with reviews
+ * as one workload, which the controller promotes from one image to the next, beside the hardening of the
+ * deployed state (circuit breaking on ratings, strict mTLS, the zero-trust call graph, retries from
+ * productpage to reviews), without an ingress. Releasing v2 is a change of `reviewsVersions` to `[ReviewsVersion.V2]`.
+ */
+export class ProgressiveDeliveryChart extends Chart {
+  /** The app. */
+  public readonly bookinfo: BookinfoApp;
+
+  /** The canary of reviews. */
+  public readonly canary: Canary;
+
+  public constructor(scope: Construct, id: string, props: ProgressiveDeliveryChartProps) {
+    super(scope, id, props);
+    const namespace = props.namespace;
+    // no ingress: the deployed state's Gateway already binds Istio's ingress gateway on port 8080 for every host
+    this.bookinfo = new BookinfoApp(this, 'bookinfo', { namespace, hardening: true, ingress: false, reviewsDeployment: ReviewsDeployment.ONE_WORKLOAD });
+    // the controller is chosen before the host's other blocks, which then contribute to what it writes
+    this.canary = new Canary(this, 'reviews', { service: this.bookinfo.reviews, delivery: props.delivery });
+    new Retries(this, 'reviews-retries', {
+      service: this.bookinfo.reviews, attempts: 2, perTryTimeout: Duration.seconds(1),
+      retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM],
+    });
+    new CircuitBreaker(this, 'ratings-breaker', {
+      service: this.bookinfo.ratings,
+      outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 100 },
+      connectionPool: { http1MaxPendingRequests: 100, maxRequestsPerConnection: 10 },
+    });
+    new MtlsPolicy(this, 'mtls', { namespace });
+    new ZeroTrust(this, 'zero-trust', { namespace, edges: this.bookinfo.callGraph(WorkloadIdentity.ingressGateway()) });
   }
 }
 

@@ -11,7 +11,7 @@ import { webhookFindings } from './webhook';
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
   notChecked: check('CI005', Severity.INFO, '-', 'kind outside Istio and Kubernetes core, not checked',
-    'a kind outside Istio, the Gateway API and Kubernetes core (not checked)'),
+    'a kind outside Istio, the Gateway API and Kubernetes core, whose CustomResourceDefinition neither the input nor `--crd` gives (not checked)'),
   checkFailed: check('CI006', Severity.WARNING, '-', 'a cross-reference check could not read a malformed object and skipped it',
     'a cross-reference check that could not read a malformed object, even after skipping the objects the schema rejected (the check skipped it; never a crash)'),
   removedApi: check('CI008', Severity.ERROR, 'kubectl apply',
@@ -47,6 +47,15 @@ export class Analyzer {
   private readonly objectFindings = new WeakMap<Manifest, Finding[]>();
 
   /**
+   * @param crds CustomResourceDefinitions whose kinds are validated against their schemas (CI101, CI102)
+   *   beside Istio's and the Gateway API's: a delivery controller's, a team's own. Those in the input
+   *   count too.
+   */
+  public constructor(crds: readonly Manifest[] = []) {
+    crds.forEach(crd => this.addCrd(crd));
+  }
+
+  /**
    * Analyzes manifests as one mesh: references resolve among them.
    *
    * Each object is checked against its schema first. A cross-reference check reads every object; when a
@@ -55,6 +64,7 @@ export class Analyzer {
    */
   public analyze(input: readonly Manifest[]): Finding[] {
     const { manifests, duplicates } = appliedState(input.filter(m => !SYSTEM_NAMESPACES.has(m.namespace) && !(m.kind === 'Namespace' && SYSTEM_NAMESPACES.has(m.name))));
+    manifests.forEach(m => this.addCrd(m));
     const findings = [...duplicates, ...manifests.flatMap(m => this.checkObject(m))];
     const rejected = new Set(manifests.filter(m => this.checkObject(m).some(f => f.severity === Severity.ERROR)));
     let whole: Mesh | undefined;
@@ -118,6 +128,12 @@ export class Analyzer {
     return sortFindings([...unique.values()]);
   }
 
+  private addCrd(m: Manifest): void {
+    if (m.group === 'apiextensions.k8s.io' && m.kind === 'CustomResourceDefinition') {
+      this.schemas.addCustomResourceDefinition(m);
+    }
+  }
+
   private checkObject(m: Manifest): Finding[] {
     let findings = this.objectFindings.get(m);
     if (!findings) {
@@ -140,6 +156,10 @@ export class Analyzer {
     }
     if (KUBERNETES_GROUPS.has(m.group) || m.group.endsWith('.k8s.io')) {
       return this.schemas.validateCore(m);
+    }
+    const custom = this.schemas.validateCustom(m);
+    if (custom) {
+      return custom;
     }
     return [m.finding(CODES.notChecked, `${m.apiVersion} ${m.kind} is not an Istio or Kubernetes core kind; not checked`, ['kind'])];
   }

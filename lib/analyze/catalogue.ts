@@ -2,6 +2,7 @@ import { CODES as analyzerCodes } from './analyzer';
 import { CODES as annotationsCodes } from './checks/annotations';
 import { CODES as authorizationPolicyCodes } from './checks/authorization-policy';
 import { CODES as conditionsCodes } from './checks/conditions';
+import { CODES as deliveryCodes } from './checks/delivery';
 import { CODES as deprecationsCodes } from './checks/deprecations';
 import { CODES as destinationRuleCodes } from './checks/destination-rule';
 import { CODES as envoyFilterCodes } from './checks/envoy-filter';
@@ -107,4 +108,7 @@ export const CHECKS = {
   routeRetriesBeyondTimeout: gatewayApiCodes.routeRetriesBeyondTimeout, // CI267
   outlierEjectsNothing: destinationRuleCodes.outlierEjectsNothing, // CI268
   subsetNotChecked: virtualServiceCodes.subsetNotChecked, // CI269
+  flaggerOwnedHost: deliveryCodes.flaggerOwnedHost, // CI270
+  argoRouteMissing: deliveryCodes.argoRouteMissing, // CI271
+  argoRouteShape: deliveryCodes.argoRouteShape, // CI272
 } satisfies Record<string, Check>;

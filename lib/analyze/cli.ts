@@ -22,7 +22,7 @@ function version(): string {
   return 'unknown';
 }
 
-const ANALYZE_HELP = `usage: cdk8s-istio analyze [--json] [-n <namespace>] [--base <file>]... [--suppress <rule>]... <file or directory>...
+const ANALYZE_HELP = `usage: cdk8s-istio analyze [--json] [-n <namespace>] [--base <file>]... [--crd <file>]... [--suppress <rule>]... <file or directory>...
 
 Checks Istio YAML offline: CRD schemas and CEL rules of Istio 1.30.3 and the Gateway API v1.5.1, istiod's
 validating webhook, and references between objects (hosts, subsets, gateways, policies) as istioctl
@@ -32,6 +32,8 @@ directories between, replacing objects of the same kind, namespace and name (dis
 
   --json             print findings as JSON
   --base <file>      a base under every other input, which are alternatives to each other
+  --crd <file>       CustomResourceDefinitions (a controller's, your own) whose objects are checked against
+                     their schemas, as those in the input are; repeatable
   -n, --namespace <ns>  the namespace of objects that name none, as kubectl apply -n places them (default: default)
   --suppress <rule>  hide findings: CODE (CI228, or the istioctl code it mirrors, IST0128), or
                      CODE=Kind name[.namespace] for one object (* matches anything); repeatable. An object
@@ -98,7 +100,7 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
     err(`cdk8s-istio: unknown command '${command}' (commands: analyze, explain, diff; see --help)\n`);
     return 2;
   }
-  const { json, bases, paths, problem, suppress, namespace } = parseArgs(rest);
+  const { json, bases, paths, problem, suppress, namespace, crds } = parseArgs(rest);
   let suppressions: Suppressions;
   try {
     suppressions = Suppressions.parse(suppress);
@@ -110,14 +112,21 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
     err(`cdk8s-istio analyze: ${problem ?? 'no file or directory to analyze (see --help)'}\n`);
     return 2;
   }
+  const definitions = loadFiles(crds, namespace);
+  const crdObjects = definitions.manifests.filter(m => m.group === 'apiextensions.k8s.io' && m.kind === 'CustomResourceDefinition');
+  const empty = crds.find(file => !crdObjects.some(m => m.file.startsWith(file)));
+  if (definitions.findings.length > 0 || empty !== undefined) {
+    err(`cdk8s-istio analyze: --crd ${empty ?? definitions.findings[0].file} holds no readable CustomResourceDefinition${definitions.findings[0] ? ` (${definitions.findings[0].message})` : ''}\n`);
+    return 2;
+  }
   const given = loadFiles(bases, namespace);
   const baseFiles = new Set(given.manifests.map(m => m.file));
   const loaded = loadFiles(paths, namespace);
   // with --base, every other file is an alternative on top of it; without, a directory is a tree of states
   const overlays = [...groupBy(loaded.manifests.filter(m => !baseFiles.has(m.file)), m => m.file).values()];
   const analyzed = bases.length > 0
-    ? new Analyzer().analyzeLayers(given.manifests, overlays)
-    : new Analyzer().analyzeTree(loaded.manifests, loaded.nested);
+    ? new Analyzer(crdObjects).analyzeLayers(given.manifests, overlays)
+    : new Analyzer(crdObjects).analyzeTree(loaded.manifests, loaded.nested);
   const findings = suppressions.apply(sortFindings([...given.findings, ...loaded.findings.filter(f => !baseFiles.has(f.file)), ...analyzed]),
     [...given.manifests, ...loaded.manifests]);
   if (json) {
@@ -134,6 +143,7 @@ function parseArgs(args: readonly string[]) {
   const bases: string[] = [];
   const paths: string[] = [];
   const suppress: string[] = [];
+  const crds: string[] = [];
   let problem: string | undefined;
   let json = false;
   let namespace = 'default';
@@ -148,12 +158,12 @@ function parseArgs(args: readonly string[]) {
       } else {
         namespace = value;
       }
-    } else if (a === '--base' || a === '--suppress') {
+    } else if (a === '--base' || a === '--suppress' || a === '--crd') {
       const value = args[++i];
       if (value === undefined) {
         problem ??= `${a} needs a value (see --help)`;
       } else {
-        (a === '--base' ? bases : suppress).push(value);
+        (a === '--base' ? bases : a === '--crd' ? crds : suppress).push(value);
       }
     } else if (a.startsWith('--suppress=')) {
       suppress.push(a.slice('--suppress='.length));
@@ -163,7 +173,7 @@ function parseArgs(args: readonly string[]) {
       paths.push(a);
     }
   }
-  return { json, bases, paths, problem, suppress, namespace };
+  return { json, bases, paths, problem, suppress, namespace, crds };
 }
 
 const FORMATS: readonly Format[] = ['text', 'markdown', 'json'];

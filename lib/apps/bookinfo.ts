@@ -21,6 +21,17 @@ export enum ReviewsVersion {
   V3 = 'v3',
 }
 
+/** How Bookinfo runs the versions of reviews. */
+export enum ReviewsDeployment {
+  /** A Deployment per version (`reviews-v1`, `-v2`, `-v3`) and a subset per version: a release is a routing change. */
+  PER_VERSION = 'per-version',
+  /**
+   * One Deployment, `reviews`, running the one version of `reviewsVersions`, and no subsets: a delivery
+   * controller (Flagger, Argo Rollouts) releases the next version by a change of its image.
+   */
+  ONE_WORKLOAD = 'one-workload',
+}
+
 /**
  * Properties for `BookinfoApp`.
  */
@@ -59,6 +70,13 @@ export interface BookinfoAppProps {
    * @default [ReviewsVersion.V1, ReviewsVersion.V2, ReviewsVersion.V3]
    */
   readonly reviewsVersions?: ReviewsVersion[];
+
+  /**
+   * A Deployment per version of reviews, or one Deployment that a delivery controller promotes.
+   *
+   * @default ReviewsDeployment.PER_VERSION
+   */
+  readonly reviewsDeployment?: ReviewsDeployment;
 
   /**
    * Whether the Gateway and VirtualService that expose productpage on Istio's ingress gateway are defined.
@@ -140,6 +158,8 @@ interface WorkloadSpec {
   /** emptyDir volumes, in upstream's order (which differs from the mounts' for reviews). */
   readonly volumes?: string[];
   readonly annotations?: Record<string, string>;
+  /** One Deployment named after the service, without a version label or subsets, for a delivery controller to promote. */
+  readonly oneWorkload?: boolean;
 }
 
 /**
@@ -190,9 +210,13 @@ export class BookinfoApp extends Construct {
     if (!/^[\w][\w.-]{0,127}$/.test(this.imageTag)) {
       throw new Error(`'imageTag' must be a Docker tag (letters, digits, '_', '.', '-'), got '${this.imageTag}'`);
     }
-    const reviewsVersions = props.reviewsVersions ?? [ReviewsVersion.V1, ReviewsVersion.V2, ReviewsVersion.V3];
+    const oneWorkload = (props.reviewsDeployment ?? ReviewsDeployment.PER_VERSION) === ReviewsDeployment.ONE_WORKLOAD;
+    const reviewsVersions = props.reviewsVersions ?? (oneWorkload ? [ReviewsVersion.V1] : [ReviewsVersion.V1, ReviewsVersion.V2, ReviewsVersion.V3]);
     if (reviewsVersions.length === 0 || new Set(reviewsVersions).size !== reviewsVersions.length) {
       throw new Error(`'reviewsVersions' must list at least one version, each once, got [${reviewsVersions.join(', ')}]`);
+    }
+    if (oneWorkload && reviewsVersions.length !== 1) {
+      throw new Error(`'reviewsVersions' must name one version with ReviewsDeployment.ONE_WORKLOAD (the image the one Deployment runs), got [${reviewsVersions.join(', ')}]`);
     }
     if (props.namespace !== undefined) {
       new MeshNamespace(this, 'Namespace', { name: props.namespace, dataplaneMode: props.dataplaneMode, waypoint: props.waypoint });
@@ -215,6 +239,7 @@ export class BookinfoApp extends Construct {
       env: [{ name: 'LOG_DIR', value: '/tmp/logs' }],
       mounts: ['tmp:/tmp', 'wlp-output:/opt/ibm/wlp/output'],
       volumes: ['wlp-output', 'tmp'],
+      oneWorkload,
     });
     this.productpage = this.addService('productpage', {
       versions: ['v1'],
@@ -264,15 +289,19 @@ export class BookinfoApp extends Construct {
       this.addDeployment(name, version, account, spec);
     }
     const service = new MeshService({ host: name, namespace: this.namespace, port: PORT, selector: labels, serviceAccount: account });
-    new ServiceSubsets(this, `${name}-subsets`, { service, subsets: spec.versions });
+    if (!spec.oneWorkload) {
+      new ServiceSubsets(this, `${name}-subsets`, { service, subsets: spec.versions });
+    }
     return service;
   }
 
   private addDeployment(name: string, version: string, account: string, spec: WorkloadSpec): void {
-    const labels = { app: name, version };
+    // one workload's pods carry no version: the controller changes its image from release to release
+    const labels: Record<string, string> = spec.oneWorkload ? { app: name } : { app: name, version };
+    const workload = spec.oneWorkload ? name : `${name}-${version}`;
     const mounts = (spec.mounts ?? []).map(m => m.split(':'));
     const volumes = spec.volumes ?? [];
-    kubeDeployment(this, `${name}-${version}`, this.metadata(`${name}-${version}`, labels), {
+    kubeDeployment(this, workload, this.metadata(workload, labels), {
         replicas: this.replicas,
         selector: { matchLabels: labels },
         template: {

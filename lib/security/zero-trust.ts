@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules } from '../../imports/security.istio.io';
+import { formatLabels } from '../private/objects';
 import { SynthIndex } from '../private/synth-index';
 import { assertDnsLabel } from '../private/validate';
 import { DataplaneMode } from '../mesh-namespace';
@@ -242,17 +243,33 @@ export class ZeroTrust extends Construct {
     let entry = this.policies.get(to.host);
     if (!entry) {
       const rules: AuthorizationPolicySpecRules[] = [];
-      const policy = new AuthorizationPolicy(this, `allow-${to.host}`, {
-        metadata: { name: `allow-${to.host}`, namespace: this.namespace },
+      const policy = (name: string, selector: Record<string, string> | undefined) => new AuthorizationPolicy(this, name, {
+        metadata: { name, namespace: this.namespace },
         spec: {
           // with a waypoint the policy attaches to the Service, which the waypoint enforces for
-          selector: this.waypoint ? undefined : { matchLabels: to.selector },
+          selector: this.waypoint ? undefined : { matchLabels: selector },
           targetRefs: this.waypoint ? [{ group: '', kind: 'Service', name: to.host }] : undefined,
           action: AuthorizationPolicySpecAction.ALLOW,
           rules,
         },
       });
-      entry = { policy, rules };
+      entry = { policy: policy(`allow-${to.host}`, to.selector), rules };
+      // pods a controller runs under labels of its own (Flagger's -primary) need the same rules, or the default deny refuses their callers
+      const controllerPods = to._controllerPods;
+      if (controllerPods && !this.waypoint) {
+        policy(`allow-${to.host}-primary`, controllerPods.labels);
+      }
+      SynthIndex.addCheck(this, () => {
+        const pods = to._controllerPods;
+        if (!pods || (controllerPods && !this.waypoint)) {
+          return [];
+        }
+        return [this.waypoint
+          ? `host '${to.host}' is delivered by Flagger (${pods.by}), which routes to the ${to.host}-primary and ${to.host}-canary Services: `
+            + `policy allow-${to.host}, attached to Service '${to.host}' at the waypoint, reaches neither`
+          : `host '${to.host}' is delivered by Flagger (${pods.by}), whose primary pods carry ${formatLabels(pods.labels)}, which policy allow-${to.host} `
+            + `does not select: the namespace's default deny would refuse their callers; create ${pods.by} before this ZeroTrust`];
+      });
       this.policies.set(to.host, entry);
     }
     return entry.rules;

@@ -114,7 +114,9 @@ export class HostTraffic extends Construct {
   public readonly service: MeshService;
 
   private readonly routeScope: RouteScope;
-  private readonly renderer: HostRenderer;
+  private renderer: HostRenderer;
+  private readonly hostView: HostView;
+  private deliveredBy?: Contributed<string>;
   private readonly routes: Array<Contributed<RouteContribution>> = [];
   private readonly behaviours: SourcedBehaviour = {};
   /** By subset; the host's own under ''. */
@@ -131,8 +133,8 @@ export class HostTraffic extends Construct {
     this.service = service;
     this.routeScope = routeScope;
     service._checkAgainstApp(scope);
-    const view = this.view();
-    this.renderer = trafficApiOf(scope) === TrafficApi.GATEWAY_API ? new GatewayApiRenderer(this, view) : new IstioRenderer(this, view);
+    this.hostView = this.view();
+    this.renderer = trafficApiOf(scope) === TrafficApi.GATEWAY_API ? new GatewayApiRenderer(this, this.hostView) : new IstioRenderer(this, this.hostView);
   }
 
   /** The host's VirtualService, or `undefined` until a block contributes a route or when the chart uses the Gateway API. */
@@ -207,6 +209,29 @@ export class HostTraffic extends Construct {
       this.checkMirror(by, behaviour.mirror);
     }
     this.ensureRoute(by);
+  }
+
+  /**
+   * Hands the host's traffic to a delivery controller that writes its routes and rules itself (Flagger):
+   * `render` makes the renderer that replaces the API family's. Every later contribution goes through it,
+   * so what the controller has no field for fails at the block that asked for it.
+   *
+   * Call it before any block contributes to the host: the objects those contributions made would
+   * otherwise compete with the controller's.
+   *
+   * @param controller the controller's name, for messages (`Flagger`)
+   */
+  public deliverWith(by: IConstruct, controller: string, render: (scope: Construct, view: HostView) => HostRenderer): void {
+    if (this.deliveredBy) {
+      throw new Error(this.conflict(`two delivery controllers (${this.deliveredBy.value} and ${controller})`, this.deliveredBy.by, by));
+    }
+    const earlier = this.routes[0]?.by ?? this.subsetDefs[0]?.by ?? this.routeBy ?? this.policyBy;
+    if (earlier) {
+      throw new Error(`host '${this.service.host}' is handed to ${controller} by ${by.node.path} after ${earlier.node.path} contributed to it: `
+        + `create ${by.node.path} before the host's other blocks, since ${controller} writes the host's routes and rules and takes their settings from the blocks that follow`);
+    }
+    this.deliveredBy = { by, value: controller };
+    this.renderer = render(this, this.hostView);
   }
 
   /**

@@ -4,6 +4,7 @@ import { checkAnnotations } from './annotations';
 import { checkAuthorizationPolicies, checkGatewayRoutesAdmitted, checkIngressAdmitsOutside, checkZtunnelAdmitsForwarders } from './authorization-policy';
 import { checkConditions } from './conditions';
 import { checkDeprecations } from './deprecations';
+import { checkArgoRoutes, checkFlaggerOwnedHosts } from './delivery';
 import { checkDestinationRuleHosts, checkMtls, checkOutlierDetection, checkServerVerification, checkSubsets } from './destination-rule';
 import { checkEnvoyFilters } from './envoy-filter';
 import { checkConflictingGateways, checkDuplicateCertificates, checkGatewaySecrets, checkGatewayWorkloads } from './gateway';
@@ -27,5 +28,5 @@ export const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
   checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction, checkConditions,
   checkAnnotations, checkZtunnelAdmitsForwarders, checkIngressAdmitsOutside, checkGatewayRoutesAdmitted,
-  checkRetriesAgainstTimeout, checkRouteRetriesAgainstTimeout, checkOutlierDetection,
+  checkRetriesAgainstTimeout, checkRouteRetriesAgainstTimeout, checkOutlierDetection, checkFlaggerOwnedHosts, checkArgoRoutes,
 ];

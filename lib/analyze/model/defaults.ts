@@ -1,5 +1,6 @@
 import { Manifest } from '../read/manifest';
 import { ROOT_NAMESPACE } from '../../private/mesh-defaults';
+import { flaggerCreates, flaggerReleases } from './delivery';
 
 /**
  * What the analyzer assumes a mesh has although no input describes it, as `istioctl analyze` does for
@@ -7,7 +8,8 @@ import { ROOT_NAMESPACE } from '../../private/mesh-defaults';
  * Service), so that Gateways selecting it are not reported as selecting nothing. Its Service serves the
  * ports of istioctl's stand-in (80, 443, 31400, 15443) and the container ports of a default install behind
  * them (8080, 8443, 15021), so a Gateway on 8080, as Istio's Bookinfo sample writes it, is not flagged.
- * Likewise the pods Istio deploys for Gateway API Gateways. Assumed objects resolve references but never
+ * Likewise the pods Istio deploys for Gateway API Gateways, and the primary pods and Services Flagger creates
+ * for a Canary. Assumed objects resolve references but never
  * make a namespace count as described by the input.
  */
 export const ASSUMED = new WeakSet<Manifest>();
@@ -79,6 +81,8 @@ export function assumedObjects(manifests: readonly Manifest[]): Manifest[] {
     ...manifests.filter(g => isIstioGateway(g) && g.object.spec?.gatewayClassName === 'istio'
       && !manifests.some(m => m.kind === 'Service' && m.namespace === g.namespace && m.name === `${g.name}-istio`))
       .map(g => ({ source: `the Service Istio creates for Gateway ${g.namespace}/${g.name}`, object: gatewayApiService(g) })),
+    ...flaggerReleases(manifests).flatMap(r => flaggerCreates(r, manifests)
+      .map(object => ({ source: `what Flagger creates for Canary ${r.canary.namespace}/${r.canary.name}`, object }))),
   ];
   return assumed.map(({ source, object }) => {
     const m = new Manifest(`(assumed: ${source})`, object, () => 1);

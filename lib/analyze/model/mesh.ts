@@ -222,6 +222,9 @@ export class Mesh {
     } else if (m.group === '' && m.kind === 'Namespace') {
       this.namespaces.set(m.name, m);
       this.knownNamespaces.add(m.name);
+    } else if (m.kind === 'Rollout' && m.group === 'argoproj.io' && !m.object.spec?.template) {
+      // a Rollout with workloadRef runs the pods of the workload it references, which the input holds
+      this.describe(m, m.namespace);
     } else if (WORKLOAD_KINDS.has(`${m.group}/${m.kind}`)) {
       this.addWorkload(m, m.object.spec?.template?.metadata?.labels ?? {});
     } else if (m.group === '' && m.kind === 'Pod') {

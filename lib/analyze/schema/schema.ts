@@ -30,6 +30,47 @@ export class SchemaValidator {
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly precompiled = hasPrecompiled();
   private ajv?: Ajv;
+  /** Kinds of CustomResourceDefinitions the user gave (`--crd`, or in the input), by `group/Kind`. */
+  private readonly custom = new Map<string, { crd: Manifest; variants: SchemaVariant[] }>();
+
+  /**
+   * Validates objects of the kind a CustomResourceDefinition defines (Flagger's Canary, Argo Rollouts'
+   * Rollout, a team's own) against its served versions' schemas from now on. Kinds of the pinned
+   * bundles keep their pinned schemas.
+   */
+  public addCustomResourceDefinition(crd: Manifest): void {
+    const spec = crd.object.spec;
+    const group = spec?.group;
+    const kind = spec?.names?.kind;
+    if (typeof group !== 'string' || typeof kind !== 'string' || !Array.isArray(spec.versions) || kindSchema(group, kind)) {
+      return;
+    }
+    const variants = spec.versions
+      .filter((v: any) => v?.served !== false && v?.schema?.openAPIV3Schema)
+      .map((v: any) => ({ versions: [String(v.name)], schema: v.schema.openAPIV3Schema }));
+    this.custom.set(`${group}/${kind}`, { crd, variants });
+  }
+
+  /** Findings for an object of a kind a CustomResourceDefinition given to `addCustomResourceDefinition` defines, else `undefined`. */
+  public validateCustom(manifest: Manifest): Finding[] | undefined {
+    const entry = this.custom.get(`${manifest.group}/${manifest.kind}`);
+    if (!entry) {
+      return undefined;
+    }
+    const version = manifest.apiVersion.split('/')[1];
+    const index = entry.variants.findIndex(v => v.versions.includes(version));
+    if (index < 0) {
+      return [manifest.finding(CODES.unknownKind, `unknown ${manifest.group} kind or version '${manifest.apiVersion}, Kind=${manifest.kind}' `
+        + `(served versions of CustomResourceDefinition ${entry.crd.name}: ${entry.variants.flatMap(v => v.versions).map(v => `${manifest.group}/${v}`).join(', ')})`, ['apiVersion'])];
+    }
+    const key = `custom:${manifest.group}/${manifest.kind}/${version}`;
+    let validate = this.validators.get(key);
+    if (!validate) {
+      validate = this.compile(entry.variants[index]);
+      this.validators.set(key, validate);
+    }
+    return this.findings(manifest, validate, entry.variants[index]);
+  }
 
   /** The schema of the object's group, kind and version, if a pinned bundle serves it. */
   public variantOf(manifest: Manifest): { id: string; variant: SchemaVariant } | undefined {
@@ -70,9 +111,12 @@ export class SchemaValidator {
     if (!found) {
       return [unknownKind(manifest)];
     }
-    const validate = this.validatorFor(found.id, found.variant);
+    return this.findings(manifest, this.validatorFor(found.id, found.variant), found.variant);
+  }
+
+  private findings(manifest: Manifest, validate: ValidateFunction, variant: SchemaVariant): Finding[] {
     const schemaFindings = validate(manifest.object) ? [] : readableErrors(validate.errors ?? []).map(e => toFinding(manifest, e));
-    const celFindings = celViolations(found.variant.schema, manifest.object).map(v =>
+    const celFindings = celViolations(variant.schema, manifest.object).map(v =>
       manifest.finding(v.evaluated ? CODES.cel : CODES.celNotEvaluated, `${prefix(v.path)}${v.message}`, v.path));
     return [...schemaFindings, ...celFindings];
   }
@@ -145,7 +189,14 @@ function toFinding(manifest: Manifest, error: ErrorObject): Finding {
       return manifest.finding(CODES.schema, `${jsonPath([...path, field])}: unknown field '${field}' (kubectl rejects it)`, [...path, field]);
     }
     case 'oneOf': {
-      const fields = ((error.parentSchema as any)?.oneOf ?? []).flatMap((b: any) => b.required ?? []);
+      const branches: string[][] = ((error.parentSchema as any)?.oneOf ?? []).map((b: any) => b.required ?? []);
+      if (branches.some(b => b.length > 1)) {
+        // branches of several fields each (Flagger's analysis: interval, threshold and one of iterations, stepWeight, stepWeights)
+        const matched = (error.params as any).passingSchemas;
+        return manifest.finding(CODES.schema, `${where}must have the fields of exactly one of ${branches.map(b => `{${b.join(', ')}}`).join(', ')}, `
+          + `got ${Array.isArray(matched) ? `the fields of ${matched.length}` : 'those of none'}`, path);
+      }
+      const fields = branches.flat();
       const present = Object.keys(error.data ?? {}).filter(k => fields.includes(k));
       return manifest.finding(CODES.schema, present.length > 1
         ? `${where}at most one of ${fields.join(', ')} may be set, got ${present.join(' and ')}`

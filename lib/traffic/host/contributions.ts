@@ -159,6 +159,14 @@ export interface RouteContribution {
   readonly targets: RouteTarget[];
 
   /**
+   * The route's name (a VirtualService route's `name`, an HTTPRoute rule's), which a controller that
+   * edits the route finds it by.
+   *
+   * @default - unnamed
+   */
+  readonly name?: string;
+
+  /**
    * The route's own behaviour.
    *
    * @default - the host-wide behaviour only

@@ -113,6 +113,7 @@ export class GatewayApiRenderer implements HostRenderer {
     const weighted = targets.length > 1;
     const timeouts = { request: timeout && gatewayDuration(timeout.value), backendRequest: retry?.backendRequest };
     return {
+      name: route.value.name,
       matches: matches.length > 0 ? matches.map(m => gatewayMatch(m, route.by, service.host)) : undefined,
       backendRefs: targets.map(t => ({
         name: t.subset !== undefined ? versionService(t.service.host, t.subset) : t.service.host,

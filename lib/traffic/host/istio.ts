@@ -73,6 +73,7 @@ export class IstioRenderer implements HostRenderer {
     const { matches, targets } = route.value;
     const weighted = targets.length > 1;
     return {
+      name: route.value.name,
       match: matches.length > 0 ? matches.map(istioMatch) : undefined,
       route: targets.map(t => ({
         destination: { host: t.service.host, subset: t.subset, port: t.port !== undefined ? { number: t.port } : undefined },
