@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../lib/analyze/cli';
-import { BOOKINFO_SAMPLES, DIST, ROOT } from '../fixtures';
+import { BOOKINFO_SAMPLES, DIST, ROOT, SHARED } from '../fixtures';
 
 // The tutorial's own files, as its readers typed them: weight under destination, and a 90/10 split
 // applied without any DestinationRule.
@@ -163,6 +163,24 @@ describe('cdk8s-istio analyze', () => {
       expect(code).toBe(2);
       expect(stderr.trim().split('\n')).toHaveLength(1);
     }
+  });
+
+  test('--crd checks a controller\'s objects against its CRD; a CRD in the input counts too; a file without one is exit 2', () => {
+    const crd = path.join(SHARED, 'flagger-1.44.0', 'crd.yaml');
+    const canary = write('canary.yaml', `apiVersion: flagger.app/v1beta1
+kind: Canary
+metadata: { name: podinfo, namespace: test }
+spec:
+  targetRef: { apiVersion: apps/v1, kind: Deployment, name: podinfo }
+  service: { port: 9898 }
+  analysis: { interval: 1h, threshold: 5, stepWeights: [10] }
+`);
+    expect(run('analyze', canary).stdout).toContain('CI005');
+    const checked = run('analyze', '--crd', crd, canary);
+    expect([checked.code, checked.stdout.trim()]).toEqual([1, `${canary}:7  CI101  error  Canary/test/podinfo  spec.analysis.interval: must match pattern "^[0-9]+(m|s)"`]);
+    expect(run('analyze', crd, canary).stdout).toContain('spec.analysis.interval: must match pattern');
+    const none = run('analyze', '--crd', canary, canary);
+    expect([none.code, none.stderr]).toEqual([2, `cdk8s-istio analyze: --crd ${canary} holds no readable CustomResourceDefinition\n`]);
   });
 
   test('--suppress hides the findings it names', () => {

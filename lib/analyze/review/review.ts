@@ -7,7 +7,7 @@ import { durationMillis } from '../read/values';
 export interface TrafficChange {
   readonly host: string;
   readonly namespace: string;
-  /** `route`, `order`, `policy`, `subset`, `mtls`, `access` or `host`. */
+  /** `route`, `order`, `policy`, `subset`, `mtls`, `access`, `delivery` or `host`. */
   readonly aspect: string;
   /** What the change is about (`plain requests`, `outlierDetection.consecutive5xxErrors`, `callers`). */
   readonly subject: string;
@@ -48,7 +48,7 @@ export function explain(model: TrafficModel, findings: readonly Finding[], forma
 function explainText(h: HostModel, findings: readonly Finding[]): string {
   const lines = [`${h.host} (${h.namespace})  ${routedBy(h)}`];
   h.routes.forEach((r, i) => {
-    lines.push(`  route ${i + 1}  ${r.label} ${ARROW} ${destinations(r)}`);
+    lines.push(`  route ${i + 1}  ${r.label} ${ARROW} ${destinations(r)}${r.managedBy ? ` (weights managed by ${r.managedBy})` : ''}`);
     const extras = behaviour(r);
     if (extras.length > 0) {
       lines.push(`           ${extras.join('; ')}`);
@@ -59,6 +59,9 @@ function explainText(h: HostModel, findings: readonly Finding[]): string {
   }
   if (Object.keys(h.policy).length > 0) {
     lines.push(`  policy   ${Object.entries(h.policy).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+  }
+  if (h.delivery) {
+    lines.push(`  delivery ${h.delivery}`);
   }
   lines.push(`  mTLS     ${h.mtls}`);
   lines.push(`  callers  ${callers(h)}`);
@@ -71,11 +74,12 @@ function explainText(h: HostModel, findings: readonly Finding[]): string {
 function routedBy(h: HostModel): string {
   if (h.virtualService) return `VirtualService ${h.virtualService}`;
   if (h.httpRoutes) return `HTTPRoute ${h.httpRoutes.join(', ')}`;
+  if (h.routes[0]?.managedBy) return `routed by ${h.routes[0].managedBy}`;
   return 'no route: every request to any endpoint';
 }
 
 function explainMarkdown(h: HostModel, findings: readonly Finding[]): string {
-  const rows = h.routes.map((r, i) => `| ${i + 1} | ${cell(r.label)} | ${cell(destinations(r))} | ${cell(behaviour(r).join('; ') || '-')} |`);
+  const rows = h.routes.map((r, i) => `| ${i + 1} | ${cell(r.label)} | ${cell(destinations(r))}${r.managedBy ? ` (weights managed by ${cell(r.managedBy)})` : ''} | ${cell(behaviour(r).join('; ') || '-')} |`);
   return [
     `#### ${h.host} (${h.namespace})`,
     '',
@@ -83,6 +87,7 @@ function explainMarkdown(h: HostModel, findings: readonly Finding[]): string {
     '| --- | --- | --- | --- |',
     ...rows,
     '',
+    ...h.delivery ? [`Delivery: ${cell(h.delivery)}`, ''] : [],
     `mTLS: ${cell(h.mtls)} · callers: ${cell(callers(h))}${Object.keys(h.policy).length > 0 ? ` · policy: ${cell(Object.entries(h.policy).map(([k, v]) => `${k} ${v}`).join('; '))}` : ''}`,
     ...findings.map(f => `> ${f.code} ${f.severity}: ${cell(f.message)}`),
     '',
@@ -167,6 +172,8 @@ function hostChanges(a: HostModel | undefined, b: HostModel | undefined): Traffi
     ...recordChanges('policy', a.policy, b.policy, (k, x, y) => change('policy', k, x, y,
       x === '' ? `+ ${k} ${y}` : y === '' ? `- ${k} ${x}` : `${k} ${x} ${ARROW} ${y}`)),
     ...(mode(a.mtls) !== mode(b.mtls) ? [change('mtls', 'mTLS', a.mtls, b.mtls, `mTLS ${mode(a.mtls)} ${ARROW} ${mode(b.mtls)}`)] : []),
+    ...(a.delivery ?? '') !== (b.delivery ?? '') ? [change('delivery', 'delivery', a.delivery ?? '', b.delivery ?? '',
+      !a.delivery ? `+ released by ${b.delivery}` : !b.delivery ? `- released by ${a.delivery} (the weights in the input apply)` : `delivery ${a.delivery} ${ARROW} ${b.delivery}`)] : [],
     ...accessChanges(a, b, change),
   ];
 }
@@ -230,7 +237,8 @@ function pairRoutes(before: readonly RouteModel[], after: readonly RouteModel[])
 
 function sameRouteChanges(a: RouteModel, b: RouteModel, change: ChangeOf): TrafficChange[] {
   const changes: TrafficChange[] = [];
-  const weights = weightChanges(a, b);
+  // a controller sets these weights at run time: those in the input are its resting state, not traffic
+  const weights = a.managedBy || b.managedBy ? undefined : weightChanges(a, b);
   if (weights) {
     changes.push(change('route', a.label, destinations(a), destinations(b), `${b.label}: ${weights}`));
   }

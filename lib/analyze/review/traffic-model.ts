@@ -1,3 +1,4 @@
+import { ArgoRoute, argoRoutes, flaggerReleases } from '../model/delivery';
 import { asIstioHttpRoutes, serviceParents } from '../model/gateway-routes';
 import { append, Mesh, Workload } from '../model/mesh';
 import { Manifest } from '../read/manifest';
@@ -31,6 +32,10 @@ export interface RouteModel {
   readonly rewrite?: string;
   /** Header changes on the request and the response: `request set x-env=canary; response remove server`. */
   readonly headers?: string;
+  /** The route's name, which a delivery controller finds it by. */
+  readonly name?: string;
+  /** The controller that sets the route's weights (`Argo Rollouts (Rollout bookinfo/reviews)`): its weights in the input are a resting state. */
+  readonly managedBy?: string;
 }
 
 /**
@@ -61,6 +66,8 @@ export interface HostModel {
   readonly versionOf?: string;
   /** The host's workloads (`reviews-v1`, …) by the labels of the Service's selector. */
   readonly workloads: string[];
+  /** The controller that releases the host, and how: `Flagger (Canary bookinfo/reviews): 10%, 50%, then promotion, every 1m`. */
+  readonly delivery?: string;
 }
 
 /**
@@ -138,7 +145,7 @@ export class TrafficModel {
       ...[...fqdns].sort().map(fqdn => ({ ...hostModel(mesh, index, fqdn, routesByHost.get(fqdn)?.[0], httpRoutesByHost.get(fqdn) ?? [], entries.get(fqdn)), versionOf: versionOf.get(fqdn) })),
       ...[...ingressEntries(mesh)].sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => ingressModel(mesh, index, key, entry)),
     ];
-    this.hosts = new Map(hosts.map(h => [h.fqdn, h]));
+    this.hosts = new Map(withDelivery(mesh, hosts).map(h => [h.fqdn, h]));
     for (const m of manifests.filter(x => x.group === 'security.istio.io')) {
       const matchLabels = m.object.spec?.selector?.matchLabels;
       const refs = objects([m.object.spec?.targetRef, ...objects(m.object.spec?.targetRefs)]).map(r => `${r.kind} ${r.name}`);
@@ -152,6 +159,56 @@ export class TrafficModel {
       }
     }
   }
+}
+
+/**
+ * Hosts as their delivery controllers leave them: a Flagger Canary's host routes to its `-primary` and
+ * `-canary` Services with weights Flagger sets (all to the primary at rest); the VirtualService routes an
+ * Argo Rollout names are marked as managed by it. Either way the host says which controller steps it, how.
+ */
+function withDelivery(mesh: Mesh, hosts: HostModel[]): HostModel[] {
+  const flagger = new Map(flaggerReleases(mesh.manifests).map(r => [mesh.fqdn(r.service, r.canary.namespace), r]));
+  const argo = new Map<string, ArgoRoute>(argoRoutes(mesh.manifests).map(r => [`${r.virtualService.namespace}/${r.virtualService.name}`, r]));
+  return hosts.map(h => {
+    const release = flagger.get(h.fqdn);
+    if (release) {
+      const by = `Flagger (Canary ${release.canary.namespace}/${release.canary.name})`;
+      const analysis = release.canary.object.spec?.analysis ?? {};
+      const steps = Array.isArray(analysis.stepWeights) ? analysis.stepWeights.map((w: unknown) => `${w}%`).join(', ')
+        : analysis.stepWeight !== undefined ? `${analysis.stepWeight}% steps up to ${analysis.maxWeight ?? 100}%`
+          : analysis.iterations !== undefined ? `${analysis.iterations} checks${Array.isArray(analysis.match) ? ' of the matched requests' : ''}` : 'no steps';
+      const service = release.canary.object.spec?.service ?? {};
+      const policy: Record<string, string> = {};
+      flatten(service.trafficPolicy, '', policy);
+      return {
+        ...h,
+        virtualService: undefined,
+        httpRoutes: undefined,
+        // Flagger writes the service's trafficPolicy into both its DestinationRules
+        policy,
+        delivery: `${by}: ${steps}, then promotion${analysis.interval ? `, every ${analysis.interval}` : ''}`,
+        routes: [{
+          key: 'default', label: 'plain requests', managedBy: by,
+          timeout: typeof service.timeout === 'string' ? service.timeout : undefined,
+          retries: service.retries ? describeRetries(service.retries) : undefined,
+          destinations: [`${release.service}-primary`, `${release.service}-canary`].map((target, i) => ({ target, weight: i === 0 ? 100 : 0, host: mesh.fqdn(target, release.canary.namespace) })),
+        }],
+      };
+    }
+    const ref = h.virtualService ? argo.get(h.virtualService) : undefined;
+    if (!ref) {
+      return h;
+    }
+    const by = `Argo Rollouts (Rollout ${ref.rollout.namespace}/${ref.rollout.name})`;
+    const steps: unknown[] = Array.isArray(ref.rollout.object.spec?.strategy?.canary?.steps) ? ref.rollout.object.spec.strategy.canary.steps : [];
+    const weights = steps.flatMap((step: any) => typeof step?.setWeight === 'number' ? [`${step.setWeight}%`] : []);
+    const managed = (r: RouteModel) => ref.routes ? r.name !== undefined && ref.routes.includes(r.name) : h.routes.length === 1;
+    return {
+      ...h,
+      delivery: `${by}: ${weights.join(', ') || 'no weight steps'}, then promotion`,
+      routes: h.routes.map(r => managed(r) ? { ...r, managedBy: by } : r),
+    };
+  });
 }
 
 /** The routes a gateway applies to one hostname (a listener's, for a Gateway API route naming one). */
@@ -325,6 +382,7 @@ function routesOf(http: unknown, namespace: string, mesh: Mesh, routed: string, 
       response: r.redirect ? describeRedirect(r.redirect) : r.directResponse ? `respond ${r.directResponse.status}` : undefined,
       rewrite: r.rewrite && typeof r.rewrite === 'object' ? describeRewrite(r.rewrite) : undefined,
       headers: r.headers && typeof r.headers === 'object' ? describeHeaders(r.headers) : undefined,
+      name: typeof r.name === 'string' ? r.name : undefined,
     };
   });
 }

@@ -34,6 +34,9 @@ export interface ArgoBlueGreen {
 /** Name of the route Argo Rollouts adds for a header canary (`managedRoutes`). */
 export const HEADER_ROUTE = 'canary-header';
 
+/** Name of the route Argo Rollouts adds to mirror requests to the canary. */
+const MIRROR_ROUTE = 'canary-mirror';
+
 /**
  * The `argoproj.io/v1alpha1` Rollout of a release: it references the workload (`workloadRef`, which Argo
  * Rollouts scales down once the Rollout is healthy) and steps the weights of the named route, or switches
@@ -66,9 +69,11 @@ export function argoRollout(scope: Construct, settings: DeliverySettings, worklo
 
 function canary(settings: DeliverySettings, release: ArgoCanary, header: unknown[] | undefined): unknown {
   const pause = { pause: { duration: controllerDuration(settings.interval) } };
+  const mirror = settings.mirrorPercentage;
+  const managed = [...header ? [HEADER_ROUTE] : [], ...mirror !== undefined ? [MIRROR_ROUTE] : []];
   return {
     trafficRouting: {
-      managedRoutes: header ? [{ name: HEADER_ROUTE }] : undefined,
+      managedRoutes: managed.length > 0 ? managed.map(name => ({ name })) : undefined,
       istio: {
         virtualService: { name: release.virtualService(), routes: [settings.routeName] },
         destinationRule: { name: release.destinationRule(), canarySubsetName: release.canarySubset, stableSubsetName: release.stableSubset },
@@ -76,6 +81,8 @@ function canary(settings: DeliverySettings, release: ArgoCanary, header: unknown
     },
     steps: [
       ...header ? [{ setHeaderRoute: { name: HEADER_ROUTE, match: header } }] : [],
+      // every request (any path) is copied for one interval before the weights move
+      ...mirror !== undefined ? [{ setMirrorRoute: { name: MIRROR_ROUTE, percentage: mirror, match: [{ path: { prefix: '/' } }] } }, pause] : [],
       ...settings.steps.flatMap(weight => [{ setWeight: weight }, pause]),
     ],
   };

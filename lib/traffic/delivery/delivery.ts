@@ -43,6 +43,15 @@ export interface ProgressiveDeliveryOptions {
    * @default Duration.minutes(1)
    */
   readonly interval?: Duration;
+
+  /**
+   * Before the first step, copy this percentage of requests to the new release and discard its responses
+   * (traffic shadowing), so it is checked on real requests before it answers any: Flagger's
+   * `analysis.mirror`, Argo Rollouts' `setMirrorRoute`. Only for requests that are safe to process twice.
+   *
+   * @default - no mirroring
+   */
+  readonly mirrorPercentage?: number;
 }
 
 /**
@@ -107,6 +116,7 @@ export interface DeliverySettings {
   readonly maxRequestDuration: Duration;
   readonly iterations: number;
   readonly routeName: string;
+  readonly mirrorPercentage?: number;
 }
 
 /**
@@ -174,8 +184,12 @@ export class Delivery {
     if (interval.toMilliseconds() % 1000 !== 0) {
       throw new Error(`'interval' must be a whole number of seconds (both controllers count in seconds), got ${interval.toHumanString()}`);
     }
+    if (options.mirrorPercentage !== undefined) {
+      assertIntegerInRange('mirrorPercentage', options.mirrorPercentage, 1, 100);
+    }
     this._settings = {
       controller,
+      mirrorPercentage: options.mirrorPercentage,
       workload: options.workload,
       steps: below,
       interval,

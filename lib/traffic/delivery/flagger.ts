@@ -130,6 +130,8 @@ export class FlaggerRenderer implements HostRenderer {
         threshold: settings.threshold,
         ...strategy === 'canary' ? { stepWeights: settings.steps } : { iterations: settings.iterations },
         match: match?.map(istioMatch),
+        mirror: settings.mirrorPercentage !== undefined ? true : undefined,
+        mirrorWeight: settings.mirrorPercentage,
         metrics: [
           { name: 'request-success-rate', thresholdRange: { min: settings.minSuccessRate }, interval },
           { name: 'request-duration', thresholdRange: { max: settings.maxRequestDuration.toMilliseconds() }, interval },

@@ -209,6 +209,40 @@ spec: { host: reviews, subsets: [{ name: v1, labels: { version: v1 } }, { name: 
   });
 });
 
+describe('hosts a delivery controller releases', () => {
+  const FLAGGER_DIR = path.join(DIST, 'flagger');
+  const ARGO_DIR = path.join(DIST, 'argo-rollouts');
+
+  test('explain: a Flagger host routes to its -primary and -canary Services with weights Flagger sets, and says how it steps', () => {
+    const reviews = run('explain', FLAGGER_DIR).stdout.split('\n\n').find(b => b.startsWith('reviews (bookinfo-flagger)'))!;
+    expect(reviews.split('\n').slice(0, 4)).toEqual([
+      'reviews (bookinfo-flagger)  routed by Flagger (Canary bookinfo-flagger/reviews)',
+      '  route 1  plain requests → reviews-primary 100%, reviews-canary 0% (weights managed by Flagger (Canary bookinfo-flagger/reviews))',
+      '           retries 2 attempts, 1s per try, on gateway-error,connect-failure,refused-stream',
+      '  delivery Flagger (Canary bookinfo-flagger/reviews): 10%, 50%, then promotion, every 1m',
+    ]);
+  });
+
+  test('explain: the route an Argo Rollout names is marked as managed by it', () => {
+    const reviews = run('explain', ARGO_DIR).stdout.split('\n\n').find(b => b.startsWith('reviews (bookinfo-argo-rollouts)'))!;
+    expect(reviews).toContain('(weights managed by Argo Rollouts (Rollout bookinfo-argo-rollouts/reviews))');
+    expect(reviews).toContain('  delivery Argo Rollouts (Rollout bookinfo-argo-rollouts/reviews): 10%, 50%, then promotion');
+  });
+
+  test('diff: weights the controller sets are no change; its steps are', () => {
+    const dir = tmp();
+    const argo = fs.readFileSync(path.join(ARGO_DIR, 'bookinfo.k8s.yaml'), 'utf8');
+    const moved = argo.replace(/weight: 100\n(\s+- destination:\n\s+host: reviews\n\s+subset: canary\n\s+)weight: 0/, 'weight: 90\n$1weight: 10');
+    expect(moved).not.toBe(argo);
+    expect(run('diff', '--exit-code', write(dir, 'a.yaml', argo), write(dir, 'b.yaml', moved))).toMatchObject({ code: 0, stdout: 'no traffic changes\n' });
+    const flagger = fs.readFileSync(path.join(FLAGGER_DIR, 'bookinfo.k8s.yaml'), 'utf8');
+    const slower = flagger.replace('      - 10\n      - 50\n', '      - 10\n      - 25\n      - 50\n');
+    expect(slower).not.toBe(flagger);
+    expect(run('diff', write(dir, 'c.yaml', flagger), write(dir, 'd.yaml', slower)).stdout).toBe('reviews (bookinfo-flagger): delivery Flagger (Canary bookinfo-flagger/reviews): '
+      + '10%, 50%, then promotion, every 1m → Flagger (Canary bookinfo-flagger/reviews): 10%, 25%, 50%, then promotion, every 1m\n');
+  });
+});
+
 describe('diff: security and policy', () => {
   const POLICY = (callers: string) => `apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { BlueGreen, Canary, Delivery, HttpMatch, Retries, StringMatch } from '../../../lib';
 import { bookinfoApp, find, synth } from '../../util';
-import { oneWorkloadBookinfo } from './fixtures';
+import { analyzeWithCrds, oneWorkloadBookinfo } from './fixtures';
 
 describe('Canary handed to Argo Rollouts', () => {
   test('a Rollout references the Deployment and steps the weights of the named route, which the app writes at 100/0 over stable and canary subsets', () => {
@@ -56,6 +56,19 @@ describe('Canary handed to Argo Rollouts', () => {
     const http = find(manifests, 'VirtualService', 'reviews').spec.http;
     expect(http.map((r: any) => r.name)).toEqual(['reviews-split']);
     expect(http[0].retries).toEqual({ attempts: 2 });
+    expect(analyzeWithCrds(chart)).toEqual([]);
+  });
+
+  test('mirroring copies requests to the canary for an interval before the first weight', () => {
+    const { chart, bookinfo } = oneWorkloadBookinfo();
+    new Canary(chart, 'reviews', { service: bookinfo.reviews, delivery: Delivery.argoRollouts({ mirrorPercentage: 20, steps: [50] }) });
+    const canary = find(synth(chart), 'Rollout', 'reviews').spec.strategy.canary;
+    expect(canary.trafficRouting.managedRoutes).toEqual([{ name: 'canary-mirror' }]);
+    expect(canary.steps).toEqual([
+      { setMirrorRoute: { name: 'canary-mirror', percentage: 20, match: [{ path: { prefix: '/' } }] } }, { pause: { duration: '1m' } },
+      { setWeight: 50 }, { pause: { duration: '1m' } },
+    ]);
+    expect(analyzeWithCrds(chart)).toEqual([]);
   });
 
   test('throws if the header canary is not one match of headers', () => {
@@ -89,6 +102,7 @@ describe('BlueGreen handed to Argo Rollouts', () => {
       { route: [{ destination: { host: 'reviews' } }] },
     ]);
     expect(blueGreen.previewService?.name).toBe('reviews-preview');
+    expect(analyzeWithCrds(chart)).toEqual([]);
   });
 
   test('throws if active or preview subsets are named with a controller', () => {

@@ -19,6 +19,7 @@ describe('Delivery', () => {
     [{ threshold: 0 }, "'threshold' must be an integer between 1 and 1000, got 0"],
     [{ minSuccessRate: 0 }, "'minSuccessRate' must be a percentage above 0 and at most 100, got 0"],
     [{ iterations: -1 }, "'iterations' must be an integer between 1 and 1000, got -1"],
+    [{ mirrorPercentage: 0 }, "'mirrorPercentage' must be an integer between 1 and 100, got 0"],
   ])('throws if %j', (options, message) => {
     expect(() => Delivery.flagger(options)).toThrow(message);
   });

@@ -5,7 +5,7 @@ import {
   TrafficApi, useTrafficApi, ZeroTrust,
 } from '../../../lib';
 import { find, synth } from '../../util';
-import { oneWorkloadBookinfo } from './fixtures';
+import { analyzeWithCrds, oneWorkloadBookinfo } from './fixtures';
 
 describe('Canary handed to Flagger', () => {
   test('a flagger.app/v1beta1 Canary targets the Deployment, with the step weights and the built-in checks, and nothing routes the host', () => {
@@ -53,6 +53,7 @@ describe('Canary handed to Flagger', () => {
     expect(flagger.spec.analysis.interval).toBe('30s');
     expect(flagger.spec.analysis.threshold).toBe(3);
     expect(flagger.spec.analysis.metrics.map((m: any) => m.thresholdRange)).toEqual([{ min: 99.5 }, { max: 1000 }]);
+    expect(analyzeWithCrds(chart)).toEqual([]);
   });
 
   test('a blue/green release runs iterations, and its preview match is Flagger\'s A/B testing', () => {
@@ -65,6 +66,15 @@ describe('Canary handed to Flagger', () => {
     expect(analysis.iterations).toBe(4);
     expect(analysis.stepWeights).toBeUndefined();
     expect(analysis.match).toEqual([{ headers: { 'x-canary': { exact: 'insider' } } }]);
+    expect(analyzeWithCrds(chart)).toEqual([]);
+  });
+
+  test('mirroring is Flagger\'s analysis.mirror with its weight', () => {
+    const { chart, bookinfo } = oneWorkloadBookinfo();
+    new Canary(chart, 'reviews', { service: bookinfo.reviews, delivery: Delivery.flagger({ mirrorPercentage: 50 }) });
+    const analysis = find(synth(chart), 'Canary', 'reviews').spec.analysis;
+    expect([analysis.mirror, analysis.mirrorWeight]).toEqual([true, 50]);
+    expect(analyzeWithCrds(chart)).toEqual([]);
   });
 
   /** A cdk8s-plus Deployment of checkout and its Service (port 80 to container port 8080), selecting pods by `selectBy`. */
