@@ -4,18 +4,18 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { BlueGreen, Canary, CircuitBreaker, Delivery, HttpMatch, MeshService, Retries, StringMatch } from 'cdk8s-istio';
 
-/** The team's checkout: one Deployment (its image is the release) and its Service. */
-function checkout(chart: Chart): MeshService {
+/** The team's checkout in `namespace`: one Deployment (its image is the release) and its Service; each app is an alternative, in a namespace of its own. */
+function checkout(chart: Chart, namespace: string): MeshService {
   const labels = { app: 'checkout' };
   new ApiObject(chart, 'checkout-deployment', {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'checkout', namespace: 'shop' },
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'checkout', namespace },
     spec: {
       replicas: 2, selector: { matchLabels: labels },
       template: { metadata: { labels }, spec: { containers: [{ name: 'checkout', image: 'registry.example.com/checkout:2.4.1', ports: [{ containerPort: 8080 }] }] } },
     },
   });
   const service = new ApiObject(chart, 'checkout-service', {
-    apiVersion: 'v1', kind: 'Service', metadata: { name: 'checkout', namespace: 'shop' },
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'checkout', namespace },
     spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
   });
   return MeshService.fromService(service);
@@ -25,7 +25,7 @@ function checkout(chart: Chart): MeshService {
 // the retries and the circuit breaker go into the Flagger Canary's service
 const flagger = new App();
 const flaggerChart = new Chart(flagger, 'shop');
-const flaggerCheckout = checkout(flaggerChart);
+const flaggerCheckout = checkout(flaggerChart, 'shop');
 new Canary(flaggerChart, 'checkout-release', {
   service: flaggerCheckout,
   delivery: Delivery.flagger({ steps: [5, 25, 50, 100], interval: Duration.seconds(30), minSuccessRate: 99.5, maxRequestDuration: Duration.millis(300) }),
@@ -37,7 +37,7 @@ flagger.synth();
 // Argo Rollouts (alternatives in subdirectories of the output): the same steps, iPhone users on the canary from the first one
 const argo = new App({ outdir: path.join(flagger.outdir, 'argo-rollouts') });
 const argoChart = new Chart(argo, 'shop');
-const argoCheckout = checkout(argoChart);
+const argoCheckout = checkout(argoChart, 'shop-argo');
 new Canary(argoChart, 'checkout-release', {
   service: argoCheckout,
   canaryMatch: [HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*'))],
@@ -50,7 +50,7 @@ argo.synth();
 const blueGreen = new App({ outdir: path.join(flagger.outdir, 'blue-green') });
 const blueGreenChart = new Chart(blueGreen, 'shop');
 new BlueGreen(blueGreenChart, 'checkout-release', {
-  service: checkout(blueGreenChart),
+  service: checkout(blueGreenChart, 'shop-blue-green'),
   previewMatch: HttpMatch.header('x-preview', StringMatch.exact('true')),
   delivery: Delivery.argoRollouts({ interval: Duration.minutes(10) }),
 });

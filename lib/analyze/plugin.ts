@@ -29,6 +29,15 @@ export interface IstioAnalyzerPluginProps {
    * @default - none
    */
   readonly suppress?: string[];
+
+  /**
+   * Files of CustomResourceDefinitions (a delivery controller's, your own), relative to the app's
+   * directory: objects of their kinds are checked against their schemas, as `cdk8s-istio analyze --crd`
+   * does. Without them such objects are noted as not checked.
+   *
+   * @default - none
+   */
+  readonly crds?: string[];
 }
 
 /**
@@ -51,6 +60,8 @@ export class IstioAnalyzerPlugin implements Validation {
 
   private readonly suppressions: Suppressions;
 
+  private readonly crds: Manifest[];
+
   public constructor(props: IstioAnalyzerPluginProps = {}) {
     this.base = new Set(props.base ?? []);
     try {
@@ -58,6 +69,14 @@ export class IstioAnalyzerPlugin implements Validation {
     } catch (e) {
       throw new Error(`IstioAnalyzerPlugin: 'suppress' holds a malformed rule: ${(e as Error).message}`, { cause: e });
     }
+    this.crds = (props.crds ?? []).flatMap(file => {
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+      const crds = text === undefined ? [] : parseManifests(file, text).manifests.filter(m => m.group === 'apiextensions.k8s.io' && m.kind === 'CustomResourceDefinition');
+      if (crds.length === 0) {
+        throw new Error(`IstioAnalyzerPlugin: 'crds' names ${file}, which ${text === undefined ? 'does not exist' : 'holds no CustomResourceDefinition'}`);
+      }
+      return crds;
+    });
   }
 
   public async validate(context: ValidationContext): Promise<void> {
@@ -67,7 +86,7 @@ export class IstioAnalyzerPlugin implements Validation {
       throw new Error(`IstioAnalyzerPlugin: 'base' names ${missing.join(', ')}, which the app did not synthesize (synthesized: ${files.map(f => path.basename(f.file)).join(', ')})`);
     }
     const outdir = files.map(f => path.dirname(f.file)).sort((a, b) => a.length - b.length)[0];
-    const analyzer = new Analyzer();
+    const analyzer = new Analyzer(this.crds);
     const isBase = (file: string) => this.base.has(path.basename(file));
     const analyzed = this.base.size > 0
       ? analyzer.analyzeLayers(files.filter(f => isBase(f.file)).flatMap(f => f.manifests), files.filter(f => !isBase(f.file)).map(f => f.manifests))

@@ -153,9 +153,7 @@ export class ZeroTrust extends Construct {
   // An ingress route to a callee of this graph reaches it as the gateway's proxy, whose identity the
   // callee's policy must admit; without that edge every request through the gateway gets 403.
   private refusedIngressRoutes(): string[] {
-    const index = SynthIndex.of(this);
-    const ingresses = index.memo('ingress-gateways', () => this.node.root.node.findAll().filter((c): c is IngressGateway => c instanceof IngressGateway));
-    return ingresses.flatMap(ingress => {
+    return IngressGateway._all(this).flatMap(ingress => {
       const callee = ingress.service;
       const identity = ingress.identity ?? (ingress.gateway && isDefaultIngress(ingress.selector) ? WorkloadIdentity.ingressGateway() : undefined);
       if (callee.namespace !== this.namespace || !identity || this.edgeKeys.has(`${identity.principal}->${callee.host}`)) {

@@ -108,7 +108,7 @@ export class BlueGreen extends Construct {
       const settings = this.delivery._settings;
       const workload = targetWorkload(this, service, settings.workload);
       let renderer: FlaggerRenderer | undefined;
-      model.deliverWith(this, 'Flagger', (s, view) => (renderer = new FlaggerRenderer(s, view, {
+      model._deliverWith(this, 'Flagger', (s, view) => (renderer = new FlaggerRenderer(s, view, {
         by: this, strategy: 'blue-green', settings, workload, match: props.previewMatch && [props.previewMatch],
       })));
       this.flaggerCanary = renderer!.canary;

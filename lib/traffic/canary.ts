@@ -126,7 +126,7 @@ export class Canary extends Construct {
       const settings = this.delivery._settings;
       const workload = targetWorkload(this, props.service, settings.workload);
       let renderer: FlaggerRenderer | undefined;
-      model.deliverWith(this, 'Flagger', (s, view) => (renderer = new FlaggerRenderer(s, view, { by: this, strategy: 'canary', settings, workload })));
+      model._deliverWith(this, 'Flagger', (s, view) => (renderer = new FlaggerRenderer(s, view, { by: this, strategy: 'canary', settings, workload })));
       this.flaggerCanary = renderer!.canary;
       return;
     }

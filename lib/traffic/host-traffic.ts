@@ -220,8 +220,9 @@ export class HostTraffic extends Construct {
    * otherwise compete with the controller's.
    *
    * @param controller the controller's name, for messages (`Flagger`)
+   * @internal
    */
-  public deliverWith(by: IConstruct, controller: string, render: (scope: Construct, view: HostView) => HostRenderer): void {
+  public _deliverWith(by: IConstruct, controller: string, render: (scope: Construct, view: HostView) => HostRenderer): void {
     if (this.deliveredBy) {
       throw new Error(this.conflict(`two delivery controllers (${this.deliveredBy.value} and ${controller})`, this.deliveredBy.by, by));
     }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Gateway as KubernetesGateway, GatewaySpec as KubernetesGatewaySpec, GatewaySpecListeners, HTTPRoute } from '../../imports/gateway-api';
 import { Gateway, GatewaySpecServers, GatewaySpecServersTlsMode, VirtualService } from '../../imports/networking.istio.io';
+import { SynthIndex } from '../private/synth-index';
 import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
 import { MeshService } from '../service';
 import { HostTraffic } from './host-traffic';
@@ -97,6 +98,15 @@ export interface IngressGatewayProps {
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
  */
 export class IngressGateway extends Construct {
+  /**
+   * Every IngressGateway of the app of `scope`, found once per synth-time validation pass.
+   *
+   * @internal
+   */
+  public static _all(scope: Construct): IngressGateway[] {
+    return SynthIndex.of(scope).memo('ingress-gateways', () => scope.node.root.node.findAll().filter((c): c is IngressGateway => c instanceof IngressGateway));
+  }
+
   /** The Istio Gateway (`networking.istio.io`); `undefined` with the Gateway API. */
   public readonly gateway?: Gateway;
 

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type * as validation from 'cdk8s-cli/lib/plugins/validation';
 import { IstioAnalyzerPlugin } from '../../lib/analyze/plugin';
-import { DIST } from '../fixtures';
+import { DIST, SHARED } from '../fixtures';
 
 // cdk8s-cli exports its plugin API as 'cdk8s-cli/plugins'; TypeScript's node10 resolution sees only lib/
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -70,6 +70,27 @@ describe('IstioAnalyzerPlugin', () => {
   test('throws if base names a manifest the app did not synthesize', async () => {
     await expect(new IstioAnalyzerPlugin({ base: ['nope.k8s.yaml'] }).validate(distContext()))
       .rejects.toThrow("IstioAnalyzerPlugin: 'base' names nope.k8s.yaml, which the app did not synthesize");
+  });
+});
+
+describe('IstioAnalyzerPlugin crds', () => {
+  const FLAGGER_CRD = path.join(SHARED, 'flagger-1.44.0', 'crd.yaml');
+  const CANARY = 'apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: { name: reviews, namespace: bookinfo }\n'
+    + 'spec: { targetRef: { apiVersion: apps/v1, kind: Deployment, name: reviews-v1 }, service: { port: 9080 }, analysis: { interval: 2h, threshold: 5, stepWeights: [10] } }\n';
+
+  test('checks objects of the CRDs it is given against their schemas', async () => {
+    const unchecked = distContext({ 'canary.k8s.yaml': CANARY });
+    await new IstioAnalyzerPlugin().validate(unchecked);
+    expect(unchecked.report.success).toBe(true);
+    const checked = distContext({ 'canary.k8s.yaml': CANARY });
+    await new IstioAnalyzerPlugin({ crds: [FLAGGER_CRD] }).validate(checked);
+    expect(checked.report.success).toBe(false);
+    expect(checked.report.toJson().violations.find(v => v.ruleName.startsWith('CI101'))!.recommendation).toBe('spec.analysis.interval: must match pattern "^[0-9]+(m|s)"');
+  });
+
+  test('throws if a file it names holds no CustomResourceDefinition', () => {
+    expect(() => new IstioAnalyzerPlugin({ crds: [path.join(DIST, 'mesh.k8s.yaml')] }))
+      .toThrow(`IstioAnalyzerPlugin: 'crds' names ${path.join(DIST, 'mesh.k8s.yaml')}, which holds no CustomResourceDefinition`);
   });
 });
 

@@ -86,6 +86,22 @@ export interface FlaggerDeliveryOptions extends ProgressiveDeliveryOptions {
    * @default 10
    */
   readonly iterations?: number;
+
+  /**
+   * Istio Gateways (`namespace/name`) at which Flagger's VirtualService routes `hosts` too, besides the
+   * mesh, so requests from outside take part in the release (Flagger's `service.gateways`). Flagger then
+   * writes the gateway's route for those hosts: no `IngressGateway` of the app routes the host.
+   *
+   * @default - the mesh only
+   */
+  readonly gateways?: string[];
+
+  /**
+   * Hostnames Flagger's VirtualService matches at `gateways` (`service.hosts`).
+   *
+   * @default - none; required with `gateways`
+   */
+  readonly hosts?: string[];
 }
 
 /**
@@ -117,6 +133,8 @@ export interface DeliverySettings {
   readonly iterations: number;
   readonly routeName: string;
   readonly mirrorPercentage?: number;
+  readonly gateways?: string[];
+  readonly hosts?: string[];
 }
 
 /**
@@ -184,12 +202,22 @@ export class Delivery {
     if (interval.toMilliseconds() % 1000 !== 0) {
       throw new Error(`'interval' must be a whole number of seconds (both controllers count in seconds), got ${interval.toHumanString()}`);
     }
+    if ((options.gateways?.length ?? 0) > 0 !== (options.hosts?.length ?? 0) > 0) {
+      throw new Error(`'gateways' and 'hosts' go together: Flagger routes the hosts at the gateways, got ${options.gateways?.length ?? 0} gateways and ${options.hosts?.length ?? 0} hosts`);
+    }
+    for (const gateway of options.gateways ?? []) {
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(gateway)) {
+        throw new Error(`'gateways' must name Istio Gateways as namespace/name, got '${gateway}'`);
+      }
+    }
     if (options.mirrorPercentage !== undefined) {
       assertIntegerInRange('mirrorPercentage', options.mirrorPercentage, 1, 100);
     }
     this._settings = {
       controller,
       mirrorPercentage: options.mirrorPercentage,
+      gateways: options.gateways,
+      hosts: options.hosts,
       workload: options.workload,
       steps: below,
       interval,

@@ -1,8 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { formatLabels } from '../../private/objects';
+import { SynthIndex } from '../../private/synth-index';
 import { istioDurationOf } from '../../private/validate';
 import { HttpMatch } from '../http-match';
+import { IngressGateway } from '../ingress-gateway';
 import { HttpBehaviour, RouteContribution, TrafficPolicyContribution } from '../host/contributions';
 import { istioMatch } from '../host/istio';
 import { HostRenderer, HostView } from '../host/renderer';
@@ -19,7 +21,7 @@ const FLAGGER_SELECTOR_LABELS = ['app', 'name', 'app.kubernetes.io/name'];
  */
 export interface FlaggerRelease {
   /** The Canary or BlueGreen construct that handed the host to Flagger. */
-  readonly by: IConstruct;
+  readonly by: Construct;
   /** `canary`: step weights; `blue-green`: iterations, then every request at once. */
   readonly strategy: 'canary' | 'blue-green';
   /** Requests that reach the new release during the analysis (Flagger's A/B testing), for blue/green. */
@@ -57,6 +59,7 @@ export class FlaggerRenderer implements HostRenderer {
       // Flagger's primary pods carry the workload's labels with the selector label suffixed: policies that select the host's pods must select those too
       service._controllerPods = { labels: { ...service.selector, [label]: `${release.workload.matchLabels[label]}-primary` }, by: release.by.node.path };
     }
+    SynthIndex.addCheck(release.by, () => this.ingressRoutes());
     this.canary = new ApiObject(scope, 'FlaggerCanary', {
       apiVersion: 'flagger.app/v1beta1',
       kind: 'Canary',
@@ -98,6 +101,14 @@ export class FlaggerRenderer implements HostRenderer {
 
   public ensurePolicy(): void {}
 
+  // a gateway's own route to the host sends requests to the apex Service, which Flagger points at the
+  // primary pods: they would never reach the canary, and its analysis would see none of them
+  private ingressRoutes(): string[] {
+    return IngressGateway._all(this.release.by).filter(i => i.service === this.view.service).map(i => `${i.node.path} routes requests to host '${i.service.host}', which Flagger delivers `
+      + `(${this.release.by.node.path}): they would reach its primary pods alone, never the release; let Flagger route the gateway's hosts `
+      + `with Delivery.flagger({ gateways: ['${i.namespace ?? 'default'}/${i.name}'], hosts: [...] }) and keep the Gateway without a route of the app`);
+  }
+
   private owned(by: IConstruct, what: string, instead: string): string {
     return `host '${this.view.service.host}' is delivered by Flagger (${this.release.by.node.path}), but ${by.node.path} ${what}: ${instead}`;
   }
@@ -115,6 +126,9 @@ export class FlaggerRenderer implements HostRenderer {
       service: {
         name: service.host,
         port: port.port,
+        // the mesh stays routed by Flagger when a gateway is added: in-mesh callers take part in the release too
+        gateways: settings.gateways && [...settings.gateways, 'mesh'],
+        hosts: settings.hosts,
         targetPort: port.targetPort,
         portName: port.name,
         timeout: timeout && istioDurationOf(timeout.value),

@@ -24,6 +24,13 @@ describe('Delivery', () => {
     expect(() => Delivery.flagger(options)).toThrow(message);
   });
 
+  test.each([
+    [{ gateways: ['istio-system/public'] }, "'gateways' and 'hosts' go together: Flagger routes the hosts at the gateways, got 1 gateways and 0 hosts"],
+    [{ gateways: ['public'], hosts: ['shop.example.com'] }, "'gateways' must name Istio Gateways as namespace/name, got 'public'"],
+  ])('throws if Flagger gets %j', (options, message) => {
+    expect(() => Delivery.flagger(options)).toThrow(message);
+  });
+
   test('throws if routeName is not a route name', () => {
     expect(() => Delivery.argoRollouts({ routeName: 'Primary Route' })).toThrow("'routeName' must be lowercase letters, digits, '-' and '.', got 'Primary Route'");
   });

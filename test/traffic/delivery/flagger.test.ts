@@ -1,7 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import {
-  BlueGreen, Canary, CircuitBreaker, MeshService, Delivery, FaultInjection, HttpMatch, RequestTimeout, Retries, RetryOn, ServiceRoute, ServiceSubsets, StringMatch,
+  BlueGreen, Canary, CircuitBreaker, IngressGateway, MeshService, Delivery, FaultInjection, HttpMatch, RequestTimeout, Retries, RetryOn, ServiceRoute, ServiceSubsets, StringMatch,
   TrafficApi, useTrafficApi, ZeroTrust,
 } from '../../../lib';
 import { find, synth } from '../../util';
@@ -75,6 +75,21 @@ describe('Canary handed to Flagger', () => {
     const analysis = find(synth(chart), 'Canary', 'reviews').spec.analysis;
     expect([analysis.mirror, analysis.mirrorWeight]).toEqual([true, 50]);
     expect(analyzeWithCrds(chart)).toEqual([]);
+  });
+
+  test('gateways and hosts put the gateway\'s route in Flagger\'s VirtualService, beside the mesh', () => {
+    const { chart, bookinfo } = oneWorkloadBookinfo();
+    new Canary(chart, 'reviews', { service: bookinfo.reviews, delivery: Delivery.flagger({ gateways: ['istio-system/public'], hosts: ['reviews.example.com'] }) });
+    const service = find(synth(chart), 'Canary', 'reviews').spec.service;
+    expect([service.gateways, service.hosts]).toEqual([['istio-system/public', 'mesh'], ['reviews.example.com']]);
+    expect(analyzeWithCrds(chart)).toEqual([]);
+  });
+
+  test('fails if an IngressGateway of the app routes the host itself: its requests would never reach the release', () => {
+    const { chart, bookinfo } = oneWorkloadBookinfo();
+    new Canary(chart, 'reviews', { service: bookinfo.reviews, delivery: Delivery.flagger() });
+    new IngressGateway(chart, 'ingress', { name: 'reviews-gateway', namespace: 'bookinfo', service: bookinfo.reviews, matches: [HttpMatch.uriPrefix('/reviews')] });
+    expect(() => synth(chart)).toThrow(/release\/ingress routes requests to host 'reviews', which Flagger delivers \(release\/reviews\): they would reach its primary pods alone, never the release; let Flagger route the gateway's hosts with Delivery.flagger\(\{ gateways: \['bookinfo\/reviews-gateway'\]/);
   });
 
   /** A cdk8s-plus Deployment of checkout and its Service (port 80 to container port 8080), selecting pods by `selectBy`. */
