@@ -42,8 +42,12 @@ export class Manifest {
 
   /** API group, `''` for the core group. */
   public get group(): string {
-    return this.apiVersion.includes('/') ? this.apiVersion.split('/')[0] : '';
+    // read by every check of every object: computed once
+    this.groupOf ??= this.apiVersion.includes('/') ? this.apiVersion.split('/')[0] : '';
+    return this.groupOf;
   }
+
+  private groupOf?: string;
 
   /** `group/kind/namespace/name`: objects of the same identity are one object to the API server. */
   public get identity(): string {
@@ -241,11 +245,30 @@ function duplicateKey(doc: FullDocument): { key: string; first: number; second: 
  * nothing after it, `match:`), so they are absent rather than of the wrong type.
  */
 function pruneNulls(value: unknown): unknown {
+  // most objects hold no null: they are returned as they are, without a copy
+  return hasNull(value) ? prunedCopy(value) : value;
+}
+
+function hasNull(value: unknown): boolean {
   if (Array.isArray(value)) {
-    return value.map(pruneNulls);
+    return value.some(hasNull);
   }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, pruneNulls(v)]));
+    for (const v of Object.values(value)) {
+      if (v === null || hasNull(v)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+function prunedCopy(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(prunedCopy);
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, prunedCopy(v)]));
   }
   return value;
 }

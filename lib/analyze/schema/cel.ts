@@ -1,5 +1,4 @@
-import { isIP } from 'net';
-import { Environment } from '@marcbachmann/cel-js';
+import type { Environment } from '@marcbachmann/cel-js';
 
 /** The outcome of evaluating one rule: it held, it failed, or it could not be evaluated. */
 export type CelOutcome = { readonly result: boolean } | { readonly error: string };
@@ -32,8 +31,13 @@ function parseUrl(value: string): URL | undefined {
   }
 }
 
+// cel-js and net load on first use: most inputs have no CEL rule to evaluate, and a command's start-up is its cost
 function kubernetesEnvironment(): Environment {
-  return new Environment({ unlistedVariablesAreDyn: true })
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Environment: CelEnvironment } = require('@marcbachmann/cel-js') as typeof import('@marcbachmann/cel-js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isIP } = require('net') as typeof import('net');
+  return new CelEnvironment({ unlistedVariablesAreDyn: true })
     .registerType('URL', KubernetesUrl)
     .registerFunction('isURL(string): bool', (s: string) => parseUrl(s) !== undefined)
     // Kubernetes' IP library, which the Gateway API's hostname rules call
