@@ -136,9 +136,9 @@ export class MeshService {
       selector,
       serviceAccount: accounts.length === 1 ? accounts[0] : undefined,
     });
-    handle.source = object;
+    handle._source = object;
     handle.workloadVersions = [...new Set(workloads.flatMap(w => w.labels.version ?? []))].sort();
-    handle.identityProblem = accounts.length > 1
+    handle._identityProblem = accounts.length > 1
       ? `its workloads run as several ServiceAccounts (${workloads.map(w => `${w.name}: ${w.serviceAccount}`).join(', ')})`
       : workloads.length === 0 ? `no workload of the app matches its selector yet (${object.node.path})` : undefined;
     return handle;
@@ -181,14 +181,14 @@ export class MeshService {
    *
    * @internal
    */
-  public source?: ApiObject;
+  public _source?: ApiObject;
 
   /**
    * Why the handle has no ServiceAccount, when it was made from a Service.
    *
    * @internal
    */
-  public identityProblem?: string;
+  public _identityProblem?: string;
 
   private readonly external: boolean;
   private workloadVersions: string[] = [];

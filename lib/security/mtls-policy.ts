@@ -44,7 +44,7 @@ export interface MtlsPolicyProps {
    *
    * @default - no port-level exceptions
    */
-  readonly portModes?: Record<number, MtlsMode>;
+  readonly portModes?: Record<string, MtlsMode>;
 }
 
 /**

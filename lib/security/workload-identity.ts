@@ -38,7 +38,7 @@ export class WorkloadIdentity {
   /** The identity a mesh service's workloads run as; throws if its ServiceAccount is not known. */
   public static of(service: MeshService): WorkloadIdentity {
     if (!service.namespace || !service.serviceAccount) {
-      const why = service.namespace && service.identityProblem ? ` (${service.identityProblem})` : '';
+      const why = service.namespace && service._identityProblem ? ` (${service._identityProblem})` : '';
       throw new Error(`caller '${service.host}' has no ${service.namespace ? 'serviceAccount' : 'namespace'}${why}: its requests carry no identity a policy can allow`);
     }
     return new WorkloadIdentity(service.host, service.namespace, service.serviceAccount);

@@ -120,7 +120,7 @@ export class BlueGreen extends Construct {
       const settings = this.delivery._settings;
       const workload = targetWorkload(this, service, settings.workload);
       const previewHost = `${service.host}-preview`;
-      const ports: any[] = service.source?.toJson().spec?.ports ?? (service.port !== undefined ? [{ port: service.port, name: 'http' }] : []);
+      const ports: any[] = service._source?.toJson().spec?.ports ?? (service.port !== undefined ? [{ port: service.port, name: 'http' }] : []);
       if (ports.length === 0) {
         throw new Error(`host '${service.host}' needs a port for its preview Service: give its MeshService a 'port'`);
       }

@@ -90,15 +90,15 @@ export class HttpMatch {
   private constructor(
     /** The header conditions, all of which must hold. */
     public readonly headers: HeaderMatch[],
-    /** The path condition. */
-    public readonly uri?: StringMatch,
+    /** The path condition (`uri` in Istio's match; a static factory has that name). */
+    public readonly uriMatch?: StringMatch,
   ) {}
 
   /** The conditions as messages print them: `header user-agent regex '.*iPhone.*'`. */
   public get description(): string {
     return [
       ...this.headers.map(h => `header ${h.name} ${h.value.type} '${h.value.value}'`),
-      ...(this.uri ? [`uri ${this.uri.type} '${this.uri.value}'`] : []),
+      ...(this.uriMatch ? [`uri ${this.uriMatch.type} '${this.uriMatch.value}'`] : []),
     ].join(' and ');
   }
 }

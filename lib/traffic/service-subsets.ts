@@ -8,6 +8,7 @@ import { workloadsSelectedBy } from '../private/workloads';
 import { assertDnsLabel } from '../private/validate';
 import { MeshService } from '../service';
 import { HostTraffic } from './host-traffic';
+import { SubsetContribution } from './host/contributions';
 
 /**
  * A named subset of a service's endpoints.
@@ -65,7 +66,7 @@ export class ServiceSubsets extends Construct {
   public readonly name: string;
 
   /** The subsets with their resolved labels. */
-  public readonly subsets: Required<SubsetDefinition>[];
+  public readonly subsets: SubsetContribution[];
 
   public constructor(scope: Construct, id: string, props: ServiceSubsetsProps) {
     super(scope, id);

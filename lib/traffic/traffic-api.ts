@@ -28,6 +28,37 @@ export const TRAFFIC_API_CONTEXT = 'cdk8s-istio/traffic-api';
  * @example useTrafficApi(chart, TrafficApi.GATEWAY_API)
  */
 export function useTrafficApi(scope: IConstruct, api: TrafficApi): void {
+  TrafficApiScope.use(scope, api);
+}
+
+/**
+ * Chooses the traffic API family of an app or chart, from any language; `useTrafficApi` is its
+ * TypeScript shorthand.
+ *
+ * @example TrafficApiScope.use(chart, TrafficApi.GATEWAY_API)
+ */
+export class TrafficApiScope {
+  /** The construct context key that holds the family (`cdk8s-istio/traffic-api`). */
+  public static readonly CONTEXT_KEY: string = TRAFFIC_API_CONTEXT;
+
+  /**
+   * Chooses `api` for every block below `scope` (an App or a Chart).
+   *
+   * Call it before adding blocks: the host models read it when they are created.
+   */
+  public static use(scope: IConstruct, api: TrafficApi): void {
+    useApi(scope, api);
+  }
+
+  /** The family that applies to `scope`: its chart's (or app's) choice, else Istio's APIs. */
+  public static of(scope: IConstruct): TrafficApi {
+    return trafficApiOf(scope);
+  }
+
+  private constructor() {}
+}
+
+function useApi(scope: IConstruct, api: TrafficApi): void {
   if (!Object.values(TrafficApi).includes(api)) {
     throw new Error(`'api' must be one of ${Object.values(TrafficApi).join(', ')}, got '${api}'`);
   }

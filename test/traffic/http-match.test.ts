@@ -4,8 +4,8 @@ describe('HttpMatch', () => {
   test('holds header and uri conditions as typed values', () => {
     const match = HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*'));
     expect(match.headers.map(h => [h.name, h.value.type, h.value.value])).toEqual([['user-agent', 'regex', '.*iPhone.*']]);
-    expect(match.uri).toBeUndefined();
-    expect(HttpMatch.uriPrefix('/static').uri).toEqual(StringMatch.prefix('/static'));
+    expect(match.uriMatch).toBeUndefined();
+    expect(HttpMatch.uriPrefix('/static').uriMatch).toEqual(StringMatch.prefix('/static'));
     expect(match.description).toBe("header user-agent regex '.*iPhone.*'");
   });
 
@@ -29,6 +29,6 @@ describe('HttpMatch', () => {
   });
 
   test('a uri regex needs no leading slash', () => {
-    expect(HttpMatch.uri(StringMatch.regex('.*/v1/.*')).uri).toEqual(StringMatch.regex('.*/v1/.*'));
+    expect(HttpMatch.uri(StringMatch.regex('.*/v1/.*')).uriMatch).toEqual(StringMatch.regex('.*/v1/.*'));
   });
 });

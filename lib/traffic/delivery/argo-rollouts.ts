@@ -90,7 +90,7 @@ function canary(settings: DeliverySettings, release: ArgoCanary, header: unknown
 
 /** Argo Rollouts matches a header route on headers alone, every one at once: one match of headers. */
 function argoHeaderMatch(matches: HttpMatch[]): unknown[] {
-  if (matches.length !== 1 || matches[0].uri || matches[0].headers.length === 0) {
+  if (matches.length !== 1 || matches[0].uriMatch || matches[0].headers.length === 0) {
     throw new Error(`'canaryMatch' must be one HttpMatch of headers with Argo Rollouts, whose setHeaderRoute `
       + `matches headers only, all at once; got ${matches.map(m => `(${m.description})`).join(' or ')}`);
   }

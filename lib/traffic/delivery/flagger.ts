@@ -161,7 +161,7 @@ function servicePort(view: HostView): { port: number; targetPort?: number | stri
   if (service.port === undefined) {
     throw new Error(`host '${service.host}' is delivered by Flagger, which needs the Service port: give its MeshService a 'port'`);
   }
-  const ports: any[] = service.source?.toJson().spec?.ports ?? [];
+  const ports: any[] = service._source?.toJson().spec?.ports ?? [];
   const entry = ports.find(p => p.port === service.port);
   return { port: service.port, targetPort: entry?.targetPort, name: entry?.name };
 }

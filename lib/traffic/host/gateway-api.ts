@@ -161,7 +161,7 @@ function gatewayMatch(match: HttpMatch, by: IConstruct, host: string): HTTPRoute
   });
   return {
     headers: headers.length > 0 ? headers : undefined,
-    path: match.uri && { type: PATH_TYPES[match.uri.type], value: match.uri.value },
+    path: match.uriMatch && { type: PATH_TYPES[match.uriMatch.type], value: match.uriMatch.value },
   };
 }
 

@@ -115,7 +115,7 @@ function istioString(match: StringMatch): { exact?: string; prefix?: string; reg
 export function istioMatch(match: HttpMatch): VirtualServiceSpecHttpMatch {
   return {
     headers: match.headers.length > 0 ? Object.fromEntries(match.headers.map(h => [h.name, istioString(h.value)])) : undefined,
-    uri: match.uri && istioString(match.uri),
+    uri: match.uriMatch && istioString(match.uriMatch),
   };
 }
 
