@@ -1,7 +1,8 @@
 // The README's quickstart, type-checked by `npm test` and synthesized with the analyzer plugin by
 // the consumer test, so it cannot drift from the API.
 import { App, Chart, Duration } from 'cdk8s';
-import { BookinfoApp, Canary, HttpMatch, MeshService, RequestTimeout, ServiceRoute, StringMatch } from 'cdk8s-istio';
+import { BookinfoApp, Canary, HttpMatch, RequestTimeout, StringMatch } from 'cdk8s-istio';
+import { MeshService, ServiceRoute } from 'cdk8s-istio';
 
 const app = new App();
 const chart = new Chart(app, 'bookinfo');

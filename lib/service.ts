@@ -84,13 +84,25 @@ export interface MeshServiceProps extends MeshServiceOptions {
 }
 
 /**
+ * Whose requests a policy can admit: a `MeshService` (its workloads' ServiceAccount) or a
+ * `WorkloadIdentity`. A `ZeroTrust` edge starts at one.
+ */
+export interface ICaller {
+  /**
+   * SPIFFE principal the caller's requests carry (`cluster.local/ns/<namespace>/sa/<account>`), or
+   * `undefined` for a service whose ServiceAccount the app does not know.
+   */
+  readonly callerPrincipal?: string;
+}
+
+/**
  * A handle on a service in the mesh: the host that traffic constructs route to, and the subsets it has.
  *
  * App constructs such as `BookinfoApp` create handles for the services they define; use
  * `MeshService.fromHost` for a service whose workloads are deployed elsewhere. Traffic constructs take
  * handles instead of host strings, so a route can only name subsets that a DestinationRule defines.
  */
-export class MeshService {
+export class MeshService implements ICaller {
   /**
    * Refers to an existing service by host name.
    *
@@ -232,6 +244,11 @@ export class MeshService {
    */
   public get principal(): string | undefined {
     return this.namespace && this.serviceAccount ? `cluster.local/ns/${this.namespace}/sa/${this.serviceAccount}` : undefined;
+  }
+
+  /** The principal of the service's workloads, as a `ZeroTrust` caller (`principal`). */
+  public get callerPrincipal(): string | undefined {
+    return this.principal;
   }
 
   /** Names of the subsets defined for this host, in definition order. */

@@ -1,6 +1,6 @@
 import { ROOT_NAMESPACE } from '../private/mesh-defaults';
 import { assertDnsLabel } from '../private/validate';
-import { MeshService } from '../service';
+import { ICaller, MeshService } from '../service';
 
 /**
  * Options for `WorkloadIdentity.ingressGateway`.
@@ -24,7 +24,7 @@ export interface IngressGatewayIdentityOptions {
 /**
  * The mTLS identity of a workload that calls services: a ServiceAccount in a namespace.
  */
-export class WorkloadIdentity {
+export class WorkloadIdentity implements ICaller {
   /** The identity of Istio's ingress gateway, which calls the services it exposes. */
   public static ingressGateway(options: IngressGatewayIdentityOptions = {}): WorkloadIdentity {
     return new WorkloadIdentity('ingress gateway', options.namespace ?? ROOT_NAMESPACE, options.serviceAccount ?? 'istio-ingressgateway-service-account');
@@ -56,5 +56,10 @@ export class WorkloadIdentity {
   /** SPIFFE principal, as AuthorizationPolicy `principals` match it. */
   public get principal(): string {
     return `cluster.local/ns/${this.namespace}/sa/${this.serviceAccount}`;
+  }
+
+  /** The principal, as a `ZeroTrust` caller (always known for an identity). */
+  public get callerPrincipal(): string | undefined {
+    return this.principal;
   }
 }

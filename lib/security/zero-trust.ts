@@ -4,7 +4,7 @@ import { formatLabels } from '../private/objects';
 import { SynthIndex } from '../private/synth-index';
 import { assertDnsLabel } from '../private/validate';
 import { DataplaneMode } from '../mesh-namespace';
-import { MeshService } from '../service';
+import { ICaller, MeshService } from '../service';
 import { IngressGateway } from '../traffic/ingress-gateway';
 import { WorkloadIdentity } from './workload-identity';
 
@@ -31,7 +31,9 @@ export interface CallOptions {
  * One allowed call: `from` may send requests to `to`.
  */
 export interface CallEdge extends CallOptions {
-  readonly from: MeshService | WorkloadIdentity;
+  /** The caller: a `MeshService` (its workloads' identity) or a `WorkloadIdentity`. */
+  readonly from: ICaller;
+  /** The callee. */
   readonly to: MeshService;
 }
 
@@ -208,7 +210,10 @@ export class ZeroTrust extends Construct {
    *
    * @returns this graph, to chain calls
    */
-  public allow(from: MeshService | WorkloadIdentity, to: MeshService, options: CallOptions = {}): ZeroTrust {
+  public allow(from: ICaller, to: MeshService, options: CallOptions = {}): ZeroTrust {
+    if (!(from instanceof WorkloadIdentity) && !(from instanceof MeshService)) {
+      throw new Error(`'from' must be a MeshService or a WorkloadIdentity, got ${from?.constructor?.name ?? typeof from}`);
+    }
     const caller = from instanceof WorkloadIdentity ? from : WorkloadIdentity.of(from);
     this.checkCallee(to);
     to._checkAgainstApp(this);

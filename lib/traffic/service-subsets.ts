@@ -33,11 +33,19 @@ export interface ServiceSubsetsProps {
   readonly service: MeshService;
 
   /**
-   * The subsets: names (labelled `version: <name>`) or definitions with explicit labels.
+   * Subsets by name, each selecting the pods labelled `version: <name>`.
    *
-   * @default - one per `version` label of the service's workloads (`service.versions`, for a handle from `MeshService.fromService`)
+   * @default - one per `version` label of the service's workloads (`service.versions`, for a handle from
+   * `MeshService.fromService`), unless `definitions` are given
    */
-  readonly subsets?: Array<string | SubsetDefinition>;
+  readonly subsets?: string[];
+
+  /**
+   * Subsets with labels of their own (`{ name: 'canary', labels: { track: 'canary' } }`), after `subsets`.
+   *
+   * @default - none
+   */
+  readonly definitions?: SubsetDefinition[];
 
   /**
    * Name of the DestinationRule.
@@ -72,15 +80,18 @@ export class ServiceSubsets extends Construct {
     super(scope, id);
     this.name = props.name ?? props.service.host;
     assertDnsLabel('name', this.name);
-    const subsets = props.subsets ?? props.service.versions;
-    if (props.subsets === undefined && subsets.length === 0) {
+    const named = props.subsets ?? (props.definitions ? [] : props.service.versions);
+    if (props.subsets === undefined && props.definitions === undefined && named.length === 0) {
       throw new Error(`'subsets' must be given for host '${props.service.host}': its handle knows no workload versions `
         + '(a handle from MeshService.fromService learns them from the `version` labels of the workloads its Service selects)');
     }
-    if (subsets.length === 0) {
+    if (named.length + (props.definitions?.length ?? 0) === 0) {
       throw new Error(`'subsets' must name at least one subset for host '${props.service.host}'`);
     }
-    this.subsets = subsets.map((s, i) => resolveSubset(`subsets[${i}]`, s));
+    this.subsets = [
+      ...named.map((s, i) => resolveSubset(`subsets[${i}]`, { name: s })),
+      ...(props.definitions ?? []).map((s, i) => resolveSubset(`definitions[${i}]`, s)),
+    ];
     const model = HostTraffic.of(this, props.service);
     model.namePolicy(this, this.name);
     const before = model.versionServices.length;
@@ -103,10 +114,9 @@ export class ServiceSubsets extends Construct {
   }
 }
 
-function resolveSubset(prop: string, subset: string | SubsetDefinition): Required<SubsetDefinition> {
-  const definition = typeof subset === 'string' ? { name: subset } : subset;
+function resolveSubset(prop: string, definition: SubsetDefinition): SubsetContribution {
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(definition.name)) {
-    throw new Error(`'${typeof subset === 'string' ? prop : `${prop}.name`}' must be a subset name (lowercase letters, digits and '-'), got '${definition.name}'`);
+    throw new Error(`'${prop.startsWith('subsets') ? prop : `${prop}.name`}' must be a subset name (lowercase letters, digits and '-'), got '${definition.name}'`);
   }
   const labels = definition.labels ?? { version: definition.name };
   if (Object.keys(labels).length === 0) {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { BookinfoApp, ReviewsVersion } from '../../lib';
+import { BookinfoApp, MeshService, ReviewsVersion, WorkloadIdentity } from '../../lib';
 import { find, synth } from '../util';
 import { BOOKINFO_SAMPLES } from '../fixtures';
 
@@ -172,7 +172,7 @@ describe('BookinfoApp', () => {
 
   test('declares the call graph of the sample', () => {
     const { app } = bookinfo({ namespace: 'bookinfo' });
-    expect(app.callGraph().map(e => `${'host' in e.from ? e.from.host : e.from.name}->${e.to.host}`))
+    expect(app.callGraph().map(e => `${e.from instanceof MeshService ? e.from.host : (e.from as WorkloadIdentity).name}->${e.to.host}`))
       .toEqual(['ingress gateway->productpage', 'productpage->details', 'productpage->reviews', 'reviews->ratings']);
   });
 

@@ -50,7 +50,7 @@ describe('ZeroTrust', () => {
     const workloads = workloadsOf(synth(base));
     const ingress = WorkloadIdentity.ingressGateway();
     const callers = [{ name: 'ingress gateway', principal: ingress.principal }, ...workloads];
-    const declared = new Set(graph.map(e => `${e.from instanceof WorkloadIdentity ? e.from.name : e.from.host}->${e.to.host}`));
+    const declared = new Set(graph.map(e => `${e.from instanceof WorkloadIdentity ? e.from.name : (e.from as MeshService).host}->${e.to.host}`));
     const allowed = new Set<string>();
     for (const caller of callers) {
       for (const target of workloads) {

@@ -6,7 +6,7 @@ describe('ServiceSubsets', () => {
   test('defines a DestinationRule with version-labelled subsets and teaches the handle', () => {
     const chart = new Chart(Testing.app(), 'rules');
     const service = MeshService.fromHost('reviews', { namespace: 'shop' });
-    new ServiceSubsets(chart, 'reviews', { service, subsets: ['v1', { name: 'canary', labels: { track: 'canary' } }] });
+    new ServiceSubsets(chart, 'reviews', { service, subsets: ['v1'], definitions: [{ name: 'canary', labels: { track: 'canary' } }] });
     const manifests = synth(chart);
     const rule = find(manifests, 'DestinationRule', 'reviews');
     expect(rule.apiVersion).toBe('networking.istio.io/v1');
@@ -62,7 +62,7 @@ describe('ServiceSubsets', () => {
 
   test('throws if a subset has empty labels', () => {
     const chart = new Chart(Testing.app(), 'rules');
-    expect(() => new ServiceSubsets(chart, 'r', { service: MeshService.fromHost('reviews'), subsets: [{ name: 'all', labels: {} }] }))
-      .toThrow("'subsets[0].labels' of subset 'all' must not be empty");
+    expect(() => new ServiceSubsets(chart, 'r', { service: MeshService.fromHost('reviews'), definitions: [{ name: 'all', labels: {} }] }))
+      .toThrow("'definitions[0].labels' of subset 'all' must not be empty");
   });
 });

@@ -1,8 +1,7 @@
 """The README's quickstart in Python (examples/quickstart.ts, line for line)."""
 from cdk8s import App, Chart, Duration
-from cdk8s_istio import (
-    BookinfoApp, Canary, HttpMatch, HttpRouteOptions, MeshService, RequestTimeout, RouteDestination, ServiceRoute, StringMatch,
-)
+from cdk8s_istio import BookinfoApp, Canary, HttpMatch, RequestTimeout, StringMatch
+from cdk8s_istio import HttpRouteOptions, MeshService, RouteDestination, ServiceRoute
 
 app = App()
 chart = Chart(app, "bookinfo")

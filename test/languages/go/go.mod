@@ -1,3 +1,0 @@
-module quickstart
-
-go 1.23
