@@ -46,10 +46,10 @@ new MtlsPolicy(chart, 'mtls', { namespace: 'shop' });
 new ZeroTrust(chart, 'zero-trust', {
   namespace: 'shop',
   edges: [
-    { from: WorkloadIdentity.ingressGateway(), to: frontend },
-    { from: frontend, to: cart },
-    { from: frontend, to: checkout, methods: ['GET', 'POST'] },
-    { from: checkout, to: payments, methods: ['POST'] },
+    { caller: WorkloadIdentity.ingressGateway(), to: frontend },
+    { caller: frontend, to: cart },
+    { caller: frontend, to: checkout, methods: ['GET', 'POST'] },
+    { caller: checkout, to: payments, methods: ['POST'] },
   ],
 });
 app.synth();

@@ -270,10 +270,10 @@ export class BookinfoApp extends Construct {
    */
   public callGraph(ingress: WorkloadIdentity = WorkloadIdentity.ingressGateway()): CallEdge[] {
     return [
-      { from: ingress, to: this.productpage },
-      { from: this.productpage, to: this.details },
-      { from: this.productpage, to: this.reviews },
-      { from: this.reviews, to: this.ratings },
+      { caller: ingress, to: this.productpage },
+      { caller: this.productpage, to: this.details },
+      { caller: this.productpage, to: this.reviews },
+      { caller: this.reviews, to: this.ratings },
     ];
   }
 

@@ -31,8 +31,21 @@ export interface CallOptions {
  * One allowed call: `from` may send requests to `to`.
  */
 export interface CallEdge extends CallOptions {
-  /** The caller: a `MeshService` (its workloads' identity) or a `WorkloadIdentity`. */
-  readonly from: ICaller;
+  /**
+   * The caller: a `MeshService` (its workloads' identity) or a `WorkloadIdentity`.
+   *
+   * @default - `from`; one of them is required
+   */
+  readonly caller?: ICaller;
+
+  /**
+   * The caller.
+   *
+   * @deprecated use `caller`: `from` is a reserved word of Python, where it reads `from_`
+   * @default - `caller`
+   */
+  readonly from?: ICaller;
+
   /** The callee. */
   readonly to: MeshService;
 }
@@ -143,8 +156,11 @@ export class ZeroTrust extends Construct {
       }
       // an ALLOW policy without rules matches nothing, so it denies what no other policy allows
       : { metadata: { name: 'allow-nothing', namespace: props.namespace }, spec: {} });
-    for (const edge of props.edges ?? []) {
-      this.allow(edge.from, edge.to, edge);
+    for (const [i, edge] of (props.edges ?? []).entries()) {
+      if ((edge.caller === undefined) === (edge.from === undefined)) {
+        throw new Error(`'edges[${i}]' must name its caller once, in 'caller' (or the deprecated 'from'), got ${edge.caller ? 'both' : 'neither'}`);
+      }
+      this.allow((edge.caller ?? edge.from)!, edge.to, edge);
     }
     for (const gateway of props.ingressGateways ?? []) {
       this.allowIngress(gateway);

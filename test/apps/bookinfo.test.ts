@@ -172,7 +172,7 @@ describe('BookinfoApp', () => {
 
   test('declares the call graph of the sample', () => {
     const { app } = bookinfo({ namespace: 'bookinfo' });
-    expect(app.callGraph().map(e => `${e.from instanceof MeshService ? e.from.host : (e.from as WorkloadIdentity).name}->${e.to.host}`))
+    expect(app.callGraph().map(e => `${e.caller instanceof MeshService ? e.caller.host : (e.caller as WorkloadIdentity).name}->${e.to.host}`))
       .toEqual(['ingress gateway->productpage', 'productpage->details', 'productpage->reviews', 'reviews->ratings']);
   });
 

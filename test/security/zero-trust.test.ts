@@ -50,7 +50,7 @@ describe('ZeroTrust', () => {
     const workloads = workloadsOf(synth(base));
     const ingress = WorkloadIdentity.ingressGateway();
     const callers = [{ name: 'ingress gateway', principal: ingress.principal }, ...workloads];
-    const declared = new Set(graph.map(e => `${e.from instanceof WorkloadIdentity ? e.from.name : (e.from as MeshService).host}->${e.to.host}`));
+    const declared = new Set(graph.map(e => `${e.caller instanceof WorkloadIdentity ? e.caller.name : (e.caller as MeshService).host}->${e.to.host}`));
     const allowed = new Set<string>();
     for (const caller of callers) {
       for (const target of workloads) {
@@ -113,6 +113,20 @@ describe('ZeroTrust', () => {
     // THEN every request through it would get 403
     expect(() => synth(chart)).toThrow("[zero-trust/zero-trust] bookinfo/bookinfo/Ingress routes requests to 'productpage' as cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account, "
       + "which this graph does not allow to call it: every request through gateway 'bookinfo-gateway' would get 403; add the edge allow(WorkloadIdentity.ingressGateway(), productpage)");
+  });
+
+  test('an edge names its caller in caller, or in the deprecated from (a reserved word of Python), once', () => {
+    const chart = new Chart(Testing.app(), 'edges');
+    const app = new BookinfoApp(chart, 'bookinfo', { namespace: 'bookinfo', ingress: false });
+    const policy = (id: string, edge: any) => {
+      new ZeroTrust(chart, id, { namespace: 'bookinfo', edges: [edge] });
+      return find(synth(chart), 'AuthorizationPolicy', 'allow-details');
+    };
+    expect(policy('deprecated', { from: app.productpage, to: app.details }).spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/bookinfo/sa/bookinfo-productpage']);
+    expect(() => new ZeroTrust(chart, 'both', { namespace: 'bookinfo', edges: [{ caller: app.productpage, from: app.productpage, to: app.details }] }))
+      .toThrow("'edges[0]' must name its caller once, in 'caller' (or the deprecated 'from'), got both");
+    expect(() => new ZeroTrust(chart, 'neither', { namespace: 'bookinfo', edges: [{ to: app.details }] }))
+      .toThrow("'edges[0]' must name its caller once, in 'caller' (or the deprecated 'from'), got neither");
   });
 
   test('throws if an edge goes to a service no workload of the app backs', () => {
