@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Packs the library and installs it into fresh consumer cdk8s apps, one on the oldest and one on the newest
-# cdk8s/constructs the peer range allows; each must share one copy of cdk8s and constructs with the
+# Packs the library and installs it into fresh consumer cdk8s apps, one on the oldest cdk8s/constructs the
+# peer range allows and one on newer ones; each must share one copy of cdk8s and constructs with the
 # library, type-check with --strict, synthesize with the analyzer plugin in its cdk8s.yaml (its own app
 # and the README's examples), and pass the installed `cdk8s-istio analyze`. Needs the npm registry.
 #   npm run test:consumer [-- <cdk8s>@<constructs> ...]
@@ -9,7 +9,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 pairs=("$@")
-[ ${#pairs[@]} -gt 0 ] || pairs=("2.68.0@10.3.0" "$(node -p "require('$root/package.json').devDependencies.cdk8s")@$(node -p "require('$root/package.json').devDependencies.constructs")")
+NEWEST_CDK8S="2.70.106@10.8.1"
+# the oldest versions the peer range allows (the project's devDependencies, as jsii pins them) and newer ones
+[ ${#pairs[@]} -gt 0 ] || pairs=("$(node -p "require('$root/package.json').devDependencies.cdk8s")@$(node -p "require('$root/package.json').devDependencies.constructs")" "$NEWEST_CDK8S")
 fail() { echo "consumer-test: $*" >&2; exit 1; }
 
 (cd "$root" && npm pack --silent --pack-destination "$work" >/dev/null)
@@ -94,8 +96,8 @@ for plus in "cdk8s-plus-28@2.5.6" "cdk8s-plus-33@$newest_plus"; do
 {
   "name": "own-services", "version": "1.0.0", "private": true,
   "dependencies": {
-    "cdk8s": "$(node -p "require('$root/package.json').devDependencies.cdk8s")",
-    "constructs": "$(node -p "require('$root/package.json').devDependencies.constructs")",
+    "cdk8s": "${NEWEST_CDK8S%@*}",
+    "constructs": "${NEWEST_CDK8S#*@}",
     "$plus_name": "$plus_version", "cdk8s-istio": "file:$tarball"
   },
   "devDependencies": {
