@@ -65,3 +65,19 @@ def test_the_analyzer_is_reachable_from_a_python_install(tmp_path):
                    "spec: { host: x, subsets: [{ name: v1, labels: { version: v1 } }] }\n")
     flagged = subprocess.run([str(cli), "analyze", str(bad)], capture_output=True, text=True)
     assert flagged.returncode == 1 and "CI202" in flagged.stdout
+
+
+def test_a_release_handed_to_flagger_and_a_zero_trust_edge_from_python(tmp_path):
+    from cdk8s import App, Chart, Duration
+    from cdk8s_istio import BookinfoApp, Canary, CallEdge, Delivery, DeliveryController, ReviewsDeployment, ZeroTrust
+    app = App(outdir=str(tmp_path))
+    chart = Chart(app, "release")
+    bookinfo = BookinfoApp(chart, "bookinfo", namespace="bookinfo", ingress=False, reviews_deployment=ReviewsDeployment.ONE_WORKLOAD)
+    delivery = Delivery.flagger(steps=[10, 50, 100], interval=Duration.seconds(30))
+    assert delivery.controller == DeliveryController.FLAGGER
+    Canary(chart, "reviews", service=bookinfo.reviews, delivery=delivery)
+    ZeroTrust(chart, "zero-trust", namespace="bookinfo", edges=[CallEdge(caller=bookinfo.productpage, to=bookinfo.reviews)])
+    app.synth()
+    yaml = (tmp_path / "release.k8s.yaml").read_text()
+    assert "kind: Canary" in yaml and "stepWeights:\n      - 10\n      - 50" in yaml and "interval: 30s" in yaml
+    assert "name: allow-reviews-primary" in yaml
