@@ -7,6 +7,7 @@ export * from './traffic/host-traffic';
 export * from './traffic/host/contributions';
 export * from './traffic/policies';
 export * from './traffic/service-route';
+export * from './traffic/header-policy';
 export * from './traffic/resilience';
 export * from './traffic/external-service';
 export * from './traffic/blue-green';

@@ -43,7 +43,7 @@ export interface GatewayRouteOptions {
 type BehaviourSlot = keyof HttpBehaviour;
 type PolicySlot = keyof TrafficPolicyContribution;
 
-const BEHAVIOUR_SLOTS: BehaviourSlot[] = ['timeout', 'retries', 'fault', 'mirror'];
+const BEHAVIOUR_SLOTS: BehaviourSlot[] = ['timeout', 'retries', 'fault', 'mirror', 'headers'];
 const POLICY_SLOTS: PolicySlot[] = ['loadBalancer', 'outlierDetection', 'connectionPool', 'tls', 'retryBudget'];
 
 const SLOT_NOUN: Record<BehaviourSlot | PolicySlot, string> = {
@@ -51,6 +51,7 @@ const SLOT_NOUN: Record<BehaviourSlot | PolicySlot, string> = {
   retries: 'retry policies',
   fault: 'fault injections',
   mirror: 'mirrors',
+  headers: 'header policies',
   loadBalancer: 'load balancers',
   connectionPool: 'connection pools',
   outlierDetection: 'outlier detections',

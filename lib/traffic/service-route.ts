@@ -5,7 +5,8 @@ import { VirtualService } from '../../imports/networking.istio.io';
 import { assertDnsLabel, assertIntegerInRange, validDuration } from '../private/validate';
 import { MeshService } from '../service';
 import { HostTraffic } from './host-traffic';
-import { RouteContribution, RouteTarget } from './host/contributions';
+import { HeaderSettings, RouteContribution, RouteTarget } from './host/contributions';
+import { headerSettings } from './header-policy';
 import { HttpMatch } from './http-match';
 import { faultSettings, RetryPolicy, retrySettings } from './policies';
 
@@ -13,8 +14,12 @@ import { faultSettings, RetryPolicy, retrySettings } from './policies';
  * A destination of an HTTP route: one subset of the routed service, with its share of the traffic.
  */
 export interface RouteDestination {
-  /** Subset that receives the traffic; a DestinationRule must define it. */
-  readonly subset: string;
+  /**
+   * Subset that receives the traffic; a DestinationRule must define it.
+   *
+   * @default - every endpoint of the service (a route to a host without subsets); required when a route has several destinations
+   */
+  readonly subset?: string;
 
   /**
    * Share of the route's traffic, an integer percentage; the weights of a route sum to 100.
@@ -95,6 +100,13 @@ export interface HttpRouteOptions {
    * @default - Istio's default retry policy
    */
   readonly retries?: RetryPolicy;
+
+  /**
+   * Header changes of this route's requests and responses.
+   *
+   * @default - none
+   */
+  readonly headers?: HeaderSettings;
 }
 
 /**
@@ -174,6 +186,7 @@ export function routeContribution(prop: string, route: HttpRouteOptions, service
     timeout: route.timeout && validDuration(`${prop}.timeout`, route.timeout),
     retries: route.retries && retrySettings(`${prop}.retries.`, route.retries),
     fault,
+    headers: route.headers && headerSettings(`${prop}.headers.`, route.headers),
   };
   return {
     matches,
@@ -196,13 +209,16 @@ export function routeTargets(prop: string, destinations: RouteDestination[], ser
     if (d.weight === undefined && weighted) {
       throw new Error(`'${prop}[${i}].weight' is required when a route has several destinations`);
     }
+    if (d.subset === undefined && weighted) {
+      throw new Error(`'${prop}[${i}].subset' is required when a route has several destinations: a weighted split is between subsets`);
+    }
     if (d.weight !== undefined) {
       assertIntegerInRange(`${prop}[${i}].weight`, d.weight, 0, 100);
     }
   });
   const total = destinations.reduce((sum, d) => sum + (d.weight ?? 100), 0);
   if (total !== 100) {
-    throw new Error(`'${prop}' weights must sum to 100, got ${total} (${destinations.map(d => `${d.subset}=${d.weight}`).join(', ')})`);
+    throw new Error(`'${prop}' weights must sum to 100, got ${total} (${destinations.map(d => `${d.subset ?? 'any endpoint'}=${d.weight}`).join(', ')})`);
   }
   return destinations.map((d, i) => ({ service, subset: d.subset, weight: d.weight, prop: subsetProps?.[i] ?? `${prop}[${i}].subset` }));
 }

@@ -6,7 +6,7 @@ import { istioDurationOf } from '../../private/validate';
 import { HttpMatch } from '../http-match';
 import { IngressGateway } from '../ingress-gateway';
 import { HttpBehaviour, RouteContribution, TrafficPolicyContribution } from '../host/contributions';
-import { istioMatch } from '../host/istio';
+import { istioHeaders, istioMatch } from '../host/istio';
 import { HostRenderer, HostView } from '../host/renderer';
 import { controllerDuration, DeliverySettings } from './delivery';
 import { TargetWorkload } from './workload';
@@ -35,8 +35,8 @@ export interface FlaggerRelease {
  * defines rules for the host, since Flagger creates the host's VirtualService, its `-primary` and
  * `-canary` DestinationRules and Services, and reverts whatever else edits them.
  *
- * The contributions Flagger's Canary has a field for go there: the host's timeout and retries
- * (`service.timeout`, `service.retries`) and its DestinationRule policy (`service.trafficPolicy`, which
+ * The contributions Flagger's Canary has a field for go there: the host's timeout, retries and header
+ * changes (`service.timeout`, `service.retries`, `service.headers`) and its DestinationRule policy (`service.trafficPolicy`, which
  * Flagger writes into both rules). Every other contribution fails, naming the block that made it.
  *
  * @internal
@@ -116,7 +116,7 @@ export class FlaggerRenderer implements HostRenderer {
   private renderCanary(): unknown {
     const { service } = this.view;
     const { settings, workload, strategy, match } = this.release;
-    const { timeout, retries } = this.view.behaviourOf(this.view.orderedRoutes()[0]);
+    const { timeout, retries, headers } = this.view.behaviourOf(this.view.orderedRoutes()[0]);
     const policy = this.view.trafficPolicy();
     const interval = controllerDuration(settings.interval);
     const port = servicePort(this.view);
@@ -137,6 +137,7 @@ export class FlaggerRenderer implements HostRenderer {
           perTryTimeout: retries.value.perTryTimeout && istioDurationOf(retries.value.perTryTimeout),
           retryOn: retries.value.retryOn && retries.value.retryOn.length > 0 ? retries.value.retryOn.join(',') : undefined,
         },
+        headers: headers && istioHeaders(headers.value),
         trafficPolicy: policy && Object.values(policy).some(v => v !== undefined) ? { ...policy } : undefined,
       },
       analysis: {

@@ -116,6 +116,51 @@ export interface MirrorSettings {
 }
 
 /**
+ * Changes to the headers of a request or of a response.
+ */
+export interface HeaderOperations {
+  /**
+   * Headers set, replacing any of the same name.
+   *
+   * @default - none
+   */
+  readonly set?: Record<string, string>;
+
+  /**
+   * Headers added beside any of the same name.
+   *
+   * @default - none
+   */
+  readonly add?: Record<string, string>;
+
+  /**
+   * Headers removed.
+   *
+   * @default - none
+   */
+  readonly remove?: string[];
+}
+
+/**
+ * Header changes of a route: on the request before it is forwarded, on the response before it is returned.
+ */
+export interface HeaderSettings {
+  /**
+   * Changes to the request.
+   *
+   * @default - none
+   */
+  readonly request?: HeaderOperations;
+
+  /**
+   * Changes to the response.
+   *
+   * @default - none
+   */
+  readonly response?: HeaderOperations;
+}
+
+/**
  * HTTP behaviour of a route, or of every route of a host.
  */
 export interface HttpBehaviour {
@@ -146,6 +191,13 @@ export interface HttpBehaviour {
    * @default - none
    */
   readonly mirror?: MirrorSettings;
+
+  /**
+   * Header changes.
+   *
+   * @default - none
+   */
+  readonly headers?: HeaderSettings;
 }
 
 /**

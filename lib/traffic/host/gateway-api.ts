@@ -1,10 +1,13 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { HTTPRoute, HTTPRouteSpec, HTTPRouteSpecParentRefs, HTTPRouteSpecRules, HTTPRouteSpecRulesMatches, HTTPRouteSpecRulesRetry } from '../../../imports/gateway-api';
+import {
+  HTTPRoute, HTTPRouteSpec, HTTPRouteSpecParentRefs, HTTPRouteSpecRules, HTTPRouteSpecRulesFilters, HTTPRouteSpecRulesFiltersRequestHeaderModifier, HTTPRouteSpecRulesMatches,
+  HTTPRouteSpecRulesRetry,
+} from '../../../imports/gateway-api';
 import { kubeService } from '../../private/k8s';
 import { MeshService } from '../../service';
 import { HttpMatch } from '../http-match';
-import { HttpBehaviour, RetrySettings, RouteContribution, SubsetContribution, TrafficPolicyContribution } from './contributions';
+import { HeaderOperations, HttpBehaviour, RetrySettings, RouteContribution, SubsetContribution, TrafficPolicyContribution } from './contributions';
 import { Contributed, HostRenderer, HostView } from './renderer';
 
 // Everything here either has an exact Gateway API form or fails, naming the feature, the construct that
@@ -107,7 +110,7 @@ export class GatewayApiRenderer implements HostRenderer {
   /** One rule of the HTTPRoute: matches, backends (a version Service per subset), mirror, timeouts and retry. */
   private renderRule(route: Contributed<RouteContribution>): HTTPRouteSpecRules {
     const service = this.view.service;
-    const { timeout, retries, mirror } = this.view.behaviourOf(route);
+    const { timeout, retries, mirror, headers } = this.view.behaviourOf(route);
     const retry = retries && gatewayRetry(retries.value, route.by, service.host);
     const { matches, targets } = route.value;
     const weighted = targets.length > 1;
@@ -120,10 +123,14 @@ export class GatewayApiRenderer implements HostRenderer {
         port: t.port ?? t.service.port,
         weight: weighted ? t.weight : undefined,
       })),
-      filters: mirror ? [{
-        type: 'RequestMirror',
-        requestMirror: { backendRef: { name: versionService(service.host, mirror.value.subset), port: service.port }, percent: mirror.value.percentage },
-      }] : undefined,
+      filters: filtersOf([
+        ...mirror ? [{
+          type: 'RequestMirror',
+          requestMirror: { backendRef: { name: versionService(service.host, mirror.value.subset), port: service.port }, percent: mirror.value.percentage },
+        }] : [],
+        ...headers?.value.request ? [{ type: 'RequestHeaderModifier', requestHeaderModifier: gatewayHeaders(headers.value.request) }] : [],
+        ...headers?.value.response ? [{ type: 'ResponseHeaderModifier', responseHeaderModifier: gatewayHeaders(headers.value.response) }] : [],
+      ]),
       timeouts: timeouts.request || timeouts.backendRequest ? timeouts : undefined,
       retry: retry?.retry,
     };
@@ -197,4 +204,14 @@ function gatewayDuration(duration: Duration): string {
   const seconds = Math.floor(millis / 1000);
   const rest = millis % 1000;
   return [seconds > 0 ? `${seconds}s` : '', rest > 0 ? `${rest}ms` : ''].join('') || '0s';
+}
+
+function filtersOf(filters: HTTPRouteSpecRulesFilters[]): HTTPRouteSpecRulesFilters[] | undefined {
+  return filters.length > 0 ? filters : undefined;
+}
+
+/** Header operations as a header modifier filter: name/value lists, as istiod translates them back to the VirtualService form. */
+function gatewayHeaders(ops: HeaderOperations): HTTPRouteSpecRulesFiltersRequestHeaderModifier {
+  const pairs = (values?: Record<string, string>) => values && Object.entries(values).map(([name, value]) => ({ name, value }));
+  return { set: pairs(ops.set), add: pairs(ops.add), remove: ops.remove };
 }

@@ -2,13 +2,13 @@ import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   DestinationRule, DestinationRuleSpec, DestinationRuleSpecTrafficPolicy, VirtualService, VirtualServiceSpec,
-  VirtualServiceSpecHttp, VirtualServiceSpecHttpFault, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries,
+  VirtualServiceSpecHttp, VirtualServiceSpecHttpFault, VirtualServiceSpecHttpHeaders, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries,
 } from '../../../imports/networking.istio.io';
 import { SynthIndex } from '../../private/synth-index';
 import { istioDurationOf as istioDuration } from '../../private/validate';
 import { HttpMatch, StringMatch } from '../http-match';
 import { duplicateRouteHosts, markPatched, recordModelRoute } from './checks';
-import { FaultSettings, RetrySettings, RouteContribution, TrafficPolicyContribution } from './contributions';
+import { FaultSettings, HeaderOperations, HeaderSettings, RetrySettings, RouteContribution, TrafficPolicyContribution } from './contributions';
 import { Contributed, HostRenderer, HostView } from './renderer';
 
 /**
@@ -69,7 +69,7 @@ export class IstioRenderer implements HostRenderer {
   }
 
   private renderHttp(route: Contributed<RouteContribution>): VirtualServiceSpecHttp {
-    const { timeout, retries, fault, mirror } = this.view.behaviourOf(route);
+    const { timeout, retries, fault, mirror, headers } = this.view.behaviourOf(route);
     const { matches, targets } = route.value;
     const weighted = targets.length > 1;
     return {
@@ -84,6 +84,7 @@ export class IstioRenderer implements HostRenderer {
       fault: fault && istioFault(fault.value),
       mirror: mirror && { host: this.view.service.host, subset: mirror.value.subset },
       mirrorPercentage: mirror && { value: mirror.value.percentage },
+      headers: headers && istioHeaders(headers.value),
     };
   }
 
@@ -136,4 +137,10 @@ function istioFault(fault: FaultSettings): VirtualServiceSpecHttpFault {
 
 function istioTrafficPolicy(policy: TrafficPolicyContribution | undefined): DestinationRuleSpecTrafficPolicy | undefined {
   return policy && Object.values(policy).some(v => v !== undefined) ? { ...policy } : undefined;
+}
+
+/** @internal */
+export function istioHeaders(headers: HeaderSettings): VirtualServiceSpecHttpHeaders {
+  const ops = (o?: HeaderOperations) => o && { set: o.set, add: o.add, remove: o.remove };
+  return { request: ops(headers.request), response: ops(headers.response) };
 }
