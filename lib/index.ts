@@ -9,6 +9,7 @@ export * from './traffic/policies';
 export * from './traffic/service-route';
 export * from './traffic/header-policy';
 export * from './traffic/rate-limit';
+export * from './traffic/locality-failover';
 export * from './traffic/resilience';
 export * from './traffic/external-service';
 export * from './traffic/blue-green';

@@ -44,7 +44,7 @@ type BehaviourSlot = keyof HttpBehaviour;
 type PolicySlot = keyof TrafficPolicyContribution;
 
 const BEHAVIOUR_SLOTS: BehaviourSlot[] = ['timeout', 'retries', 'fault', 'mirror', 'headers'];
-const POLICY_SLOTS: PolicySlot[] = ['loadBalancer', 'outlierDetection', 'connectionPool', 'tls', 'retryBudget'];
+const POLICY_SLOTS: PolicySlot[] = ['loadBalancer', 'outlierDetection', 'connectionPool', 'tls', 'retryBudget', 'localityLbSetting'];
 
 const SLOT_NOUN: Record<BehaviourSlot | PolicySlot, string> = {
   timeout: 'timeouts',
@@ -57,6 +57,7 @@ const SLOT_NOUN: Record<BehaviourSlot | PolicySlot, string> = {
   outlierDetection: 'outlier detections',
   tls: 'TLS settings',
   retryBudget: 'retry budgets',
+  localityLbSetting: 'locality load balancing settings',
 };
 
 const MODELS = new WeakMap<Chart, Map<string, HostTraffic>>();
@@ -287,6 +288,14 @@ export class HostTraffic extends Construct {
     }
     this.policyBy = this.policyBy ?? by;
     this.renderer.ensurePolicy();
+  }
+
+  /**
+   * The connection-level policy contributed so far to the host, or to one of its subsets: what its
+   * DestinationRule will hold, which blocks whose settings depend on others' read at synth.
+   */
+  public policyOf(subset?: string): TrafficPolicyContribution | undefined {
+    return this.trafficPolicy(subset);
   }
 
   private view(): HostView {

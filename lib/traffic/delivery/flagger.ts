@@ -6,7 +6,7 @@ import { istioDurationOf } from '../../private/validate';
 import { HttpMatch } from '../http-match';
 import { IngressGateway } from '../ingress-gateway';
 import { HttpBehaviour, RouteContribution, TrafficPolicyContribution } from '../host/contributions';
-import { istioHeaders, istioMatch } from '../host/istio';
+import { istioHeaders, istioMatch, istioTrafficPolicy } from '../host/istio';
 import { HostRenderer, HostView } from '../host/renderer';
 import { controllerDuration, DeliverySettings } from './delivery';
 import { TargetWorkload } from './workload';
@@ -138,7 +138,7 @@ export class FlaggerRenderer implements HostRenderer {
           retryOn: retries.value.retryOn && retries.value.retryOn.length > 0 ? retries.value.retryOn.join(',') : undefined,
         },
         headers: headers && istioHeaders(headers.value),
-        trafficPolicy: policy && Object.values(policy).some(v => v !== undefined) ? { ...policy } : undefined,
+        trafficPolicy: istioTrafficPolicy(policy),
       },
       analysis: {
         interval,

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  DestinationRuleSpecTrafficPolicyConnectionPool, DestinationRuleSpecTrafficPolicyLoadBalancer,
+  DestinationRuleSpecTrafficPolicyConnectionPool, DestinationRuleSpecTrafficPolicyLoadBalancer, DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSetting,
   DestinationRuleSpecTrafficPolicyOutlierDetection, DestinationRuleSpecTrafficPolicyRetryBudget,
   DestinationRuleSpecTrafficPolicyTls,
 } from '../../../imports/networking.istio.io';
@@ -276,4 +276,11 @@ export interface TrafficPolicyContribution {
    * @default - not set by this contribution
    */
   readonly retryBudget?: DestinationRuleSpecTrafficPolicyRetryBudget;
+
+  /**
+   * Locality-aware load balancing (`loadBalancer.localityLbSetting`), beside the load balancer's algorithm.
+   *
+   * @default - not set by this contribution
+   */
+  readonly localityLbSetting?: DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSetting;
 }

@@ -22,6 +22,7 @@ const POLICY_FEATURE: Record<keyof TrafficPolicyContribution, string> = {
   outlierDetection: 'outlier detection (circuit breaking)',
   tls: 'client TLS settings',
   retryBudget: 'a retry budget',
+  localityLbSetting: 'locality load balancing',
 };
 
 /**

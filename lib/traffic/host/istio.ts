@@ -135,8 +135,18 @@ function istioFault(fault: FaultSettings): VirtualServiceSpecHttpFault {
   };
 }
 
-function istioTrafficPolicy(policy: TrafficPolicyContribution | undefined): DestinationRuleSpecTrafficPolicy | undefined {
-  return policy && Object.values(policy).some(v => v !== undefined) ? { ...policy } : undefined;
+/**
+ * The contributed policy fields in a DestinationRule's `trafficPolicy`; locality settings go into the load
+ * balancer, beside its algorithm.
+ *
+ * @internal
+ */
+export function istioTrafficPolicy(policy: TrafficPolicyContribution | undefined): DestinationRuleSpecTrafficPolicy | undefined {
+  if (!policy || !Object.values(policy).some(v => v !== undefined)) {
+    return undefined;
+  }
+  const { localityLbSetting, loadBalancer, ...rest } = policy;
+  return { ...rest, loadBalancer: loadBalancer || localityLbSetting ? { ...loadBalancer, localityLbSetting } : undefined };
 }
 
 /** @internal */
