@@ -168,13 +168,16 @@ describe('dist/gateway-api/: the same tutorial with the Gateway API in ambient m
     return { app, state, charts };
   }
 
-  test('namespace bookinfo-ambient enrolled in ambient with a waypoint; no VirtualService or DestinationRule; no name clashes with dist/', () => {
+  test('namespace bookinfo-ambient enrolled in ambient with a waypoint; no VirtualService; ratings\' circuit breaker for it and its version Service; no name clashes with dist/', () => {
     const { state } = ambient();
     const manifests = synth(state);
     expect(find(manifests, 'Namespace', 'bookinfo-ambient').metadata.labels).toEqual({
       'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint', 'istio.io/ingress-use-waypoint': 'true',
     });
-    expect(manifests.filter(m => m.kind === 'VirtualService' || m.kind === 'DestinationRule')).toEqual([]);
+    expect(manifests.filter(m => m.kind === 'VirtualService')).toEqual([]);
+    // requests routed to ratings-v1 are requests to that host: its DestinationRule carries the breaker too
+    expect(manifests.filter(m => m.kind === 'DestinationRule').map(m => [m.spec.host, m.spec.trafficPolicy.outlierDetection.consecutive5xxErrors]))
+      .toEqual([['ratings', 5], ['ratings-v1', 5]]);
     expect(find(manifests, 'Gateway', 'waypoint').spec.gatewayClassName).toBe('istio-waypoint');
     expect(find(manifests, 'Gateway', 'bookinfo-gateway').spec.gatewayClassName).toBe('istio');
     expect(manifests.filter(m => m.kind !== 'Namespace').every(m => m.metadata.namespace === 'bookinfo-ambient')).toBe(true);

@@ -121,14 +121,12 @@ export class BookinfoStateChart extends Chart {
       dataplaneMode: ambient ? DataplaneMode.AMBIENT : undefined,
       waypoint: ambient ? WAYPOINT : undefined,
     });
-    if (!ambient) {
-      // circuit breaking is a DestinationRule policy, which routes to per-version Services do not reach (docs/gateway-api.md)
-      new CircuitBreaker(this, 'ratings-breaker', {
-        service: this.bookinfo.ratings,
-        outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 100 },
-        connectionPool: { http1MaxPendingRequests: 100, maxRequestsPerConnection: 10 },
-      });
-    }
+    // with the Gateway API, a DestinationRule for ratings and for its version Service, which the waypoint applies
+    new CircuitBreaker(this, 'ratings-breaker', {
+      service: this.bookinfo.ratings,
+      outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 100 },
+      connectionPool: { http1MaxPendingRequests: 100, maxRequestsPerConnection: 10 },
+    });
     new MtlsPolicy(this, 'mtls', { namespace });
     // the Gateway API ingress runs in the app's namespace, under the namespace's policies, as <gateway>-istio
     const gatewayApiIngress = ambient ? this.bookinfo.ingress : undefined;

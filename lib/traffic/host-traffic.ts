@@ -287,7 +287,7 @@ export class HostTraffic extends Construct {
       ]);
     }
     this.policyBy = this.policyBy ?? by;
-    this.renderer.ensurePolicy();
+    this.renderer.ensurePolicy(subset);
   }
 
   /**

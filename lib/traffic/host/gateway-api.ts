@@ -4,10 +4,12 @@ import {
   HTTPRoute, HTTPRouteSpec, HTTPRouteSpecParentRefs, HTTPRouteSpecRules, HTTPRouteSpecRulesFilters, HTTPRouteSpecRulesFiltersRequestHeaderModifier, HTTPRouteSpecRulesMatches,
   HTTPRouteSpecRulesRetry,
 } from '../../../imports/gateway-api';
+import { DestinationRule } from '../../../imports/networking.istio.io';
 import { kubeService } from '../../private/k8s';
+import { istioTrafficPolicy } from './istio';
 import { MeshService } from '../../service';
 import { HttpMatch } from '../http-match';
-import { HeaderOperations, HttpBehaviour, RetrySettings, RouteContribution, SubsetContribution, TrafficPolicyContribution } from './contributions';
+import { HeaderOperations, HttpBehaviour, RetrySettings, RouteContribution, SubsetContribution } from './contributions';
 import { Contributed, HostRenderer, HostView } from './renderer';
 
 // Everything here either has an exact Gateway API form or fails, naming the feature, the construct that
@@ -16,27 +18,25 @@ import { Contributed, HostRenderer, HostView } from './renderer';
 /** How to keep a feature that only Istio's APIs have. */
 const KEEP_ISTIO = 'keep the Istio API for this host (useTrafficApi(chart, TrafficApi.ISTIO) on the chart that routes it)';
 
-const POLICY_FEATURE: Record<keyof TrafficPolicyContribution, string> = {
-  loadBalancer: 'a load balancer setting',
-  connectionPool: 'connection-pool limits (circuit breaking)',
-  outlierDetection: 'outlier detection (circuit breaking)',
-  tls: 'client TLS settings',
-  retryBudget: 'a retry budget',
-  localityLbSetting: 'locality load balancing',
-};
-
 /**
  * A host model as Kubernetes Gateway API objects: one HTTPRoute (`Route`) whose parent is the Service
  * (or a Gateway's listener), and a Service per subset (`Version.<subset>`), since HTTPRoutes cannot name
  * DestinationRule subsets (Istio's bookinfo-versions.yaml).
+ *
+ * Connection-level policy stays a DestinationRule, which Istio applies in both modes (the client's
+ * sidecar, or in ambient mode the Service's waypoint): one for the host (`Policy`), and one per version
+ * Service (`Policy.<subset>`) with the host's policy and the subset's, since requests routed to a version
+ * Service are requests to that host.
  *
  * @internal
  */
 export class GatewayApiRenderer implements HostRenderer {
   public httpRoute?: HTTPRoute;
   public readonly virtualService = undefined;
-  public readonly destinationRule = undefined;
+  public destinationRule?: DestinationRule;
   public readonly versionServices: ApiObject[] = [];
+  private readonly subsets: string[] = [];
+  private readonly subsetPolicies = new Set<string>();
 
   public constructor(private readonly scope: Construct, private readonly view: HostView) {}
 
@@ -65,13 +65,7 @@ export class GatewayApiRenderer implements HostRenderer {
     }
   }
 
-  public checkPolicy(by: IConstruct, policy: TrafficPolicyContribution): void {
-    const slot = (Object.keys(policy) as Array<keyof TrafficPolicyContribution>).find(k => policy[k] !== undefined);
-    if (slot) {
-      throw unsupported(POLICY_FEATURE[slot], by, this.view.service.host,
-        `${KEEP_ISTIO}, or write a DestinationRule for each of its per-version Services yourself (in ambient mode its waypoint applies it)`);
-    }
-  }
+  public checkPolicy(): void {}
 
   public ensureRoute(_by: IConstruct): void {
     if (this.httpRoute) {
@@ -83,7 +77,32 @@ export class GatewayApiRenderer implements HostRenderer {
     });
   }
 
-  public ensurePolicy(): void {}
+  public ensurePolicy(subset?: string): void {
+    if (subset !== undefined) {
+      this.subsetPolicies.add(subset);
+    }
+    const service = this.view.service;
+    this.destinationRule ??= new DestinationRule(this.scope, 'Policy', {
+      metadata: { name: this.view.policyName(), namespace: service.namespace },
+      spec: Lazy.any({ produce: () => ({ host: service.host, trafficPolicy: istioTrafficPolicy(this.view.trafficPolicy()) }) }),
+    });
+    this.subsets.forEach(s => this.ensureVersionPolicy(s));
+  }
+
+  /** The DestinationRule of a version Service, once the host or the subset has a policy. */
+  private ensureVersionPolicy(subset: string): void {
+    const id = `Policy.${subset}`;
+    if (!this.destinationRule || this.scope.node.tryFindChild(id) || (!this.view.trafficPolicy() && !this.subsetPolicies.has(subset))) {
+      return;
+    }
+    const service = this.view.service;
+    const host = versionService(service.host, subset);
+    new DestinationRule(this.scope, id, {
+      metadata: { name: host, namespace: service.namespace },
+      // a subset's setting of a field replaces the host's, as Istio merges a subset's trafficPolicy
+      spec: Lazy.any({ produce: () => ({ host, trafficPolicy: istioTrafficPolicy({ ...this.view.trafficPolicy(), ...this.view.trafficPolicy(subset) }) }) }),
+    });
+  }
 
   public addSubsets(by: IConstruct, subsets: SubsetContribution[]): void {
     const service = this.view.service;
@@ -95,6 +114,8 @@ export class GatewayApiRenderer implements HostRenderer {
       const port = portOf(service, by);
       this.versionServices.push(kubeService(this.scope, `Version.${subset.name}`, { name: versionService(service.host, subset.name), namespace: service.namespace },
         { ports: [{ port, name: 'http' }], selector: { ...service.selector, ...subset.labels } }));
+      this.subsets.push(subset.name);
+      this.ensureVersionPolicy(subset.name);
     }
   }
 

@@ -92,8 +92,8 @@ export interface HostRenderer {
 
   /** Creates the route object if there is none yet; `by` contributed first, and is blamed for the route's checks. */
   ensureRoute(by: IConstruct): void;
-  /** Creates the policy object if there is none yet. */
-  ensurePolicy(): void;
+  /** Creates the policy objects a contribution to the host's (or a subset's) policy needs, if there are none yet. */
+  ensurePolicy(subset?: string): void;
   /** Defines subsets: in the policy object, or as objects of their own. */
   addSubsets(by: IConstruct, subsets: SubsetContribution[]): void;
 }

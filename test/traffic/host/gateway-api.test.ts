@@ -126,20 +126,42 @@ describe('the same blocks, written as Gateway API objects', () => {
   });
 });
 
+describe('DestinationRule policy, which Istio applies in both modes (the sidecar, or the waypoint in ambient mode)', () => {
+  test('a host policy in a DestinationRule of the host and of each version Service; a subset\'s own policy in its version\'s', () => {
+    // GIVEN
+    const { chart, cart } = shop();
+    // WHEN
+    new CircuitBreaker(chart, 'breaker', { service: cart, outlierDetection: { consecutive5xxErrors: 5 } });
+    const lb = new LoadBalancing(chart, 'lb', { service: cart, subset: 'v2', loadBalancer: LoadBalancer.RANDOM });
+    new Retries(chart, 'retries', { service: cart, attempts: 2, budgetPercent: 20 });
+    // THEN
+    const manifests = synth(chart);
+    const rules = manifests.filter(m => m.kind === 'DestinationRule');
+    expect(rules.map(r => [r.metadata.name, r.spec.host])).toEqual([['cart', 'cart'], ['cart-v1', 'cart-v1'], ['cart-v2', 'cart-v2']]);
+    const policy = (name: string) => find(manifests, 'DestinationRule', name).spec.trafficPolicy;
+    expect(policy('cart')).toEqual({ outlierDetection: { consecutive5xxErrors: 5 }, retryBudget: { percent: 20 } });
+    expect(policy('cart-v1')).toEqual(policy('cart'));
+    expect(policy('cart-v2')).toEqual({ ...policy('cart'), loadBalancer: { simple: 'RANDOM' } });
+    // no VirtualService, and no subsets: HTTPRoutes route to the version Services
+    expect(manifests.filter(m => m.kind === 'VirtualService')).toEqual([]);
+    expect(rules.every(r => r.spec.subsets === undefined)).toBe(true);
+    expect(lb.destinationRule.name).toBe('cart');
+  });
+
+  test('a subset\'s policy alone writes no DestinationRule for the other versions', () => {
+    const { chart, cart } = shop();
+    new LoadBalancing(chart, 'lb', { service: cart, subset: 'v2', loadBalancer: LoadBalancer.RANDOM });
+    const rules = synth(chart).filter(m => m.kind === 'DestinationRule');
+    expect(rules.map(r => [r.metadata.name, r.spec.trafficPolicy])).toEqual([['cart', undefined], ['cart-v2', { loadBalancer: { simple: 'RANDOM' } }]]);
+  });
+});
+
 describe('what HTTPRoute cannot express fails, naming the feature, the construct and the way out', () => {
   test.each([
     ['fault injection', (c: Chart, s: MeshService) => new FaultInjection(c, 'block', { service: s, delay: Duration.seconds(2) }),
       "fault injection (delay, abort) has no Gateway API (HTTPRoute) form: mesh/block asks for it on host 'cart'; keep the Istio API for this host"],
     ['FaultyTimeout', (c: Chart, s: MeshService) => new FaultyTimeout(c, 'block', { service: s, subset: 'v1', delay: Duration.seconds(2), caller: new MeshService({ host: 'web', port: 80 }), callerSubset: 'v1', timeout: Duration.millis(500) }),
       "fault injection (delay, abort) has no Gateway API (HTTPRoute) form: mesh/block/Fault asks for it on host 'cart'"],
-    ['outlier detection', (c: Chart, s: MeshService) => new CircuitBreaker(c, 'block', { service: s, outlierDetection: { consecutive5xxErrors: 5 } }),
-      "outlier detection (circuit breaking) has no Gateway API (HTTPRoute) form: mesh/block asks for it on host 'cart'; keep the Istio API for this host"],
-    ['connection pools', (c: Chart, s: MeshService) => new CircuitBreaker(c, 'block', { service: s, connectionPool: { maxConnections: 5 } }),
-      'connection-pool limits (circuit breaking) has no Gateway API (HTTPRoute) form'],
-    ['load balancing on a subset', (c: Chart, s: MeshService) => new LoadBalancing(c, 'block', { service: s, subset: 'v2', loadBalancer: LoadBalancer.RANDOM }),
-      'a load balancer setting has no Gateway API (HTTPRoute) form'],
-    ['a retry budget', (c: Chart, s: MeshService) => new Retries(c, 'block', { service: s, attempts: 2, budgetPercent: 20 }),
-      'a retry budget has no Gateway API (HTTPRoute) form'],
     ['retries on connect failures', (c: Chart, s: MeshService) => new Retries(c, 'block', { service: s, attempts: 2, retryOn: [RetryOn.CONNECT_FAILURE] }),
       "retrying on 'connect-failure' has no Gateway API (HTTPRoute) form: mesh/block asks for it on host 'cart'; HTTPRoute retries on HTTP status codes only"],
     ['a prefix header match', (c: Chart, s: MeshService) => new ServiceRoute(c, 'block', { service: s, routes: [{ matches: [HttpMatch.header('x-team', StringMatch.prefix('web'))], destinations: [{ subset: 'v1' }] }] }),
