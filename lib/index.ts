@@ -12,6 +12,7 @@ export * from './traffic/rate-limit';
 export * from './traffic/locality-failover';
 export * from './traffic/resilience';
 export * from './traffic/external-service';
+export * from './traffic/egress-gateway';
 export * from './traffic/blue-green';
 export * from './traffic/canary';
 export {
