@@ -23,6 +23,7 @@ export * from './traffic/ingress-gateway';
 export * from './security/mtls-policy';
 export * from './security/workload-identity';
 export * from './security/zero-trust';
+export * from './security/egress-scope';
 export * from './security/jwt-edge';
 export * from './security/waypoint';
 export * from './telemetry';
