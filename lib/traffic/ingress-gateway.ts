@@ -48,8 +48,12 @@ export interface IngressGatewayProps {
   /** The service that requests are routed to. */
   readonly service: MeshService;
 
-  /** Requests routed to the service (any of them); others get 404 from the gateway. */
-  readonly matches: HttpMatch[];
+  /**
+   * Requests routed to the service (any of them); others get 404 from the gateway.
+   *
+   * @default - every request to the hosts
+   */
+  readonly matches?: HttpMatch[];
 
   /**
    * Hosts the gateway serves.
@@ -154,8 +158,8 @@ export class IngressGateway extends Construct {
   public constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, id);
     assertDnsLabel('name', props.name);
-    if (props.matches.length === 0) {
-      throw new Error(`'matches' must hold at least one match: an ingress that routes nothing serves only 404s`);
+    if (props.matches !== undefined && props.matches.length === 0) {
+      throw new Error(`'matches' must hold at least one match when set (leave it out to route every request): an ingress that routes nothing serves only 404s`);
     }
     this.name = props.name;
     this.service = props.service;
@@ -191,7 +195,7 @@ export class IngressGateway extends Construct {
       });
     }
     model.addRoute(this, {
-      matches: props.matches,
+      matches: props.matches ?? [],
       targets: [{ service: props.service, port: props.service.port, prop: 'service' }],
     });
     this.virtualService = model.virtualService;

@@ -39,7 +39,7 @@ describe('IngressGateway with Istio\'s APIs', () => {
   });
 
   test.each([
-    [{ matches: [] }, "'matches' must hold at least one match: an ingress that routes nothing serves only 404s"],
+    [{ matches: [] }, "'matches' must hold at least one match when set (leave it out to route every request): an ingress that routes nothing serves only 404s"],
     [{ name: 'Edge' }, "'name' must be a DNS label (lowercase letters, digits and '-', at most 63 characters), got 'Edge'"],
     [{ httpPort: 0 }, "'httpPort' must be an integer between 1 and 65535, got 0"],
     [{ tls: { credentialName: 'c', port: 8080 } }, "'tls.port' must differ from 'httpPort', got 8080 for both"],
@@ -51,6 +51,13 @@ describe('IngressGateway with Istio\'s APIs', () => {
     const chart = Testing.chart();
     new IngressGateway(chart, 'in', { name: 'edge', service: MeshService.fromHost('web'), matches: [HttpMatch.uriPrefix('/')] });
     expect(find(Testing.synth(chart), 'VirtualService', 'web').spec.http[0].route).toEqual([{ destination: { host: 'web' } }]);
+  });
+
+  test('without matches, every request to the hosts goes to the service (a catch-all route)', () => {
+    const chart = Testing.chart();
+    const web = MeshService.fromHost('web', { namespace: 'shop', port: 80 });
+    new IngressGateway(chart, 'in', { name: 'web', namespace: 'shop', service: web });
+    expect(find(Testing.synth(chart), 'VirtualService', 'web').spec.http).toEqual([{ route: [{ destination: { host: 'web', port: { number: 80 } } }] }]);
   });
 
   test('with the Gateway API a backendRef must name the port', () => {
