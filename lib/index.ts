@@ -8,6 +8,7 @@ export * from './traffic/host/contributions';
 export * from './traffic/policies';
 export * from './traffic/service-route';
 export * from './traffic/header-policy';
+export * from './traffic/cors-policy';
 export * from './traffic/rate-limit';
 export * from './traffic/locality-failover';
 export * from './traffic/resilience';

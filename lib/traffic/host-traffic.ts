@@ -43,7 +43,7 @@ export interface GatewayRouteOptions {
 type BehaviourSlot = keyof HttpBehaviour;
 type PolicySlot = keyof TrafficPolicyContribution;
 
-const BEHAVIOUR_SLOTS: BehaviourSlot[] = ['timeout', 'retries', 'fault', 'mirror', 'headers'];
+const BEHAVIOUR_SLOTS: BehaviourSlot[] = ['timeout', 'retries', 'fault', 'mirror', 'headers', 'cors'];
 const POLICY_SLOTS: PolicySlot[] = ['loadBalancer', 'outlierDetection', 'connectionPool', 'tls', 'retryBudget', 'localityLbSetting'];
 
 const SLOT_NOUN: Record<BehaviourSlot | PolicySlot, string> = {
@@ -52,6 +52,7 @@ const SLOT_NOUN: Record<BehaviourSlot | PolicySlot, string> = {
   fault: 'fault injections',
   mirror: 'mirrors',
   headers: 'header policies',
+  cors: 'CORS policies',
   loadBalancer: 'load balancers',
   connectionPool: 'connection pools',
   outlierDetection: 'outlier detections',

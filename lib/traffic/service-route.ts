@@ -5,7 +5,8 @@ import { VirtualService } from '../../imports/networking.istio.io';
 import { assertDnsLabel, assertIntegerInRange, validDuration } from '../private/validate';
 import { MeshService } from '../service';
 import { HostTraffic } from './host-traffic';
-import { HeaderSettings, RouteContribution, RouteTarget } from './host/contributions';
+import { CorsSettings, HeaderSettings, RouteContribution, RouteTarget } from './host/contributions';
+import { corsSettings } from './cors-policy';
 import { headerSettings } from './header-policy';
 import { HttpMatch } from './http-match';
 import { faultSettings, RetryPolicy, retrySettings } from './policies';
@@ -107,6 +108,13 @@ export interface HttpRouteOptions {
    * @default - none
    */
   readonly headers?: HeaderSettings;
+
+  /**
+   * The CORS policy of this route.
+   *
+   * @default - none
+   */
+  readonly cors?: CorsSettings;
 }
 
 /**
@@ -187,6 +195,7 @@ export function routeContribution(prop: string, route: HttpRouteOptions, service
     retries: route.retries && retrySettings(`${prop}.retries.`, route.retries),
     fault,
     headers: route.headers && headerSettings(`${prop}.headers.`, route.headers),
+    cors: route.cors && corsSettings(`${prop}.cors.`, route.cors),
   };
   return {
     matches,

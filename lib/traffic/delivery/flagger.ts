@@ -6,7 +6,7 @@ import { istioDurationOf } from '../../private/validate';
 import { HttpMatch } from '../http-match';
 import { IngressGateway } from '../ingress-gateway';
 import { HttpBehaviour, RouteContribution, TrafficPolicyContribution } from '../host/contributions';
-import { istioHeaders, istioMatch, istioTrafficPolicy } from '../host/istio';
+import { istioCors, istioHeaders, istioMatch, istioTrafficPolicy } from '../host/istio';
 import { HostRenderer, HostView } from '../host/renderer';
 import { controllerDuration, DeliverySettings } from './delivery';
 import { TargetWorkload } from './workload';
@@ -116,7 +116,7 @@ export class FlaggerRenderer implements HostRenderer {
   private renderCanary(): unknown {
     const { service } = this.view;
     const { settings, workload, strategy, match } = this.release;
-    const { timeout, retries, headers } = this.view.behaviourOf(this.view.orderedRoutes()[0]);
+    const { timeout, retries, headers, cors } = this.view.behaviourOf(this.view.orderedRoutes()[0]);
     const policy = this.view.trafficPolicy();
     const interval = controllerDuration(settings.interval);
     const port = servicePort(this.view);
@@ -138,6 +138,7 @@ export class FlaggerRenderer implements HostRenderer {
           retryOn: retries.value.retryOn && retries.value.retryOn.length > 0 ? retries.value.retryOn.join(',') : undefined,
         },
         headers: headers && istioHeaders(headers.value),
+        corsPolicy: cors && istioCors(cors.value),
         trafficPolicy: istioTrafficPolicy(policy),
       },
       analysis: {

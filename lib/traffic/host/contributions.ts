@@ -5,7 +5,7 @@ import {
   DestinationRuleSpecTrafficPolicyTls,
 } from '../../../imports/networking.istio.io';
 import { MeshService } from '../../service';
-import { HttpMatch } from '../http-match';
+import { HttpMatch, StringMatch } from '../http-match';
 
 /**
  * One destination of a contributed route.
@@ -161,6 +161,49 @@ export interface HeaderSettings {
 }
 
 /**
+ * Which cross-origin requests browsers may make to a route (CORS).
+ */
+export interface CorsSettings {
+  /** Origins allowed, each matched exactly, by prefix or by regular expression. */
+  readonly allowOrigins: StringMatch[];
+
+  /**
+   * Methods allowed.
+   *
+   * @default - the browser's simple methods only
+   */
+  readonly allowMethods?: string[];
+
+  /**
+   * Request headers allowed.
+   *
+   * @default - the browser's simple headers only
+   */
+  readonly allowHeaders?: string[];
+
+  /**
+   * Response headers the browser may read.
+   *
+   * @default - the browser's simple response headers only
+   */
+  readonly exposeHeaders?: string[];
+
+  /**
+   * How long browsers may cache the preflight's answer.
+   *
+   * @default - the browser's default
+   */
+  readonly maxAge?: Duration;
+
+  /**
+   * Whether requests with credentials (cookies, authorization) are allowed.
+   *
+   * @default false
+   */
+  readonly allowCredentials?: boolean;
+}
+
+/**
  * HTTP behaviour of a route, or of every route of a host.
  */
 export interface HttpBehaviour {
@@ -198,6 +241,13 @@ export interface HttpBehaviour {
    * @default - none
    */
   readonly headers?: HeaderSettings;
+
+  /**
+   * The CORS policy.
+   *
+   * @default - none: browsers refuse cross-origin requests the service's own headers do not allow
+   */
+  readonly cors?: CorsSettings;
 }
 
 /**

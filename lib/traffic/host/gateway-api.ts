@@ -63,6 +63,10 @@ export class GatewayApiRenderer implements HostRenderer {
     if (behaviour.mirror) {
       portOf(service, by);
     }
+    if (behaviour.cors) {
+      throw unsupported('a CORS policy', by, service.host,
+        `${KEEP_ISTIO}; the Gateway API's CORS filter is experimental and istiod does not translate it here`);
+    }
   }
 
   public checkPolicy(): void {}

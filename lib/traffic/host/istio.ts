@@ -2,13 +2,13 @@ import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   DestinationRule, DestinationRuleSpec, DestinationRuleSpecTrafficPolicy, VirtualService, VirtualServiceSpec,
-  VirtualServiceSpecHttp, VirtualServiceSpecHttpFault, VirtualServiceSpecHttpHeaders, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries,
+  VirtualServiceSpecHttp, VirtualServiceSpecHttpCorsPolicy, VirtualServiceSpecHttpFault, VirtualServiceSpecHttpHeaders, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries,
 } from '../../../imports/networking.istio.io';
 import { SynthIndex } from '../../private/synth-index';
 import { istioDurationOf as istioDuration } from '../../private/validate';
 import { HttpMatch, StringMatch } from '../http-match';
 import { duplicateRouteHosts, markPatched, recordModelRoute } from './checks';
-import { FaultSettings, HeaderOperations, HeaderSettings, RetrySettings, RouteContribution, TrafficPolicyContribution } from './contributions';
+import { CorsSettings, FaultSettings, HeaderOperations, HeaderSettings, RetrySettings, RouteContribution, TrafficPolicyContribution } from './contributions';
 import { Contributed, HostRenderer, HostView } from './renderer';
 
 /**
@@ -69,7 +69,7 @@ export class IstioRenderer implements HostRenderer {
   }
 
   private renderHttp(route: Contributed<RouteContribution>): VirtualServiceSpecHttp {
-    const { timeout, retries, fault, mirror, headers } = this.view.behaviourOf(route);
+    const { timeout, retries, fault, mirror, headers, cors } = this.view.behaviourOf(route);
     const { matches, targets } = route.value;
     const weighted = targets.length > 1;
     return {
@@ -85,6 +85,7 @@ export class IstioRenderer implements HostRenderer {
       mirror: mirror && { host: this.view.service.host, subset: mirror.value.subset },
       mirrorPercentage: mirror && { value: mirror.value.percentage },
       headers: headers && istioHeaders(headers.value),
+      corsPolicy: cors && istioCors(cors.value),
     };
   }
 
@@ -153,4 +154,16 @@ export function istioTrafficPolicy(policy: TrafficPolicyContribution | undefined
 export function istioHeaders(headers: HeaderSettings): VirtualServiceSpecHttpHeaders {
   const ops = (o?: HeaderOperations) => o && { set: o.set, add: o.add, remove: o.remove };
   return { request: ops(headers.request), response: ops(headers.response) };
+}
+
+/** @internal */
+export function istioCors(cors: CorsSettings): VirtualServiceSpecHttpCorsPolicy {
+  return {
+    allowOrigins: cors.allowOrigins.map(istioString),
+    allowMethods: cors.allowMethods,
+    allowHeaders: cors.allowHeaders,
+    exposeHeaders: cors.exposeHeaders,
+    maxAge: cors.maxAge && istioDuration(cors.maxAge),
+    allowCredentials: cors.allowCredentials,
+  };
 }
