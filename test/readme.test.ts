@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Construct } from 'constructs';
+import * as lib from '../lib';
 import { ROOT } from './fixtures';
 
 // The README's quickstarts are excerpts of files the tests run (examples/quickstart.ts by the consumer test,
@@ -35,5 +37,18 @@ describe('README quickstarts', () => {
     const excerpt = block(language);
     expect(excerpt.length).toBeGreaterThan(5);
     expect(missingFrom(excerpt, file)).toEqual([]);
+  });
+});
+
+describe('README block table', () => {
+  test('lists every construct the package exports, with its support in both API families', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Building blocks'), readme.indexOf('\n## ', readme.indexOf('## Building blocks') + 3));
+    const constructs = Object.entries(lib).filter(([, v]) => typeof v === 'function' && (v as any).prototype instanceof Construct).map(([name]) => name);
+    expect(constructs.length).toBeGreaterThan(20);
+    expect(constructs.filter(name => !table.includes(`\`${name}\``))).toEqual([]);
+    // every row with a block says what it is in each family
+    const rows = table.split('\n').filter(l => l.startsWith('| ') && /`[A-Z]/.test(l) && !l.startsWith('| anything else'));
+    expect(rows.every(r => r.split('|').length === 7 && r.split('|')[3].trim() !== '' && r.split('|')[4].trim() !== '')).toBe(true);
   });
 });

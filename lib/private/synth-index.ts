@@ -165,3 +165,16 @@ function isRepeatedPassOfAppSynth(): boolean {
 function chartOf(scope: IConstruct): Chart | undefined {
   return scope.node.scopes.reverse().find((c): c is Chart => Chart.isChart(c));
 }
+
+/**
+ * Why a sidecar-only resource in `namespace` would apply to nothing: the app enrolls the namespace in
+ * ambient mode (label `istio.io/dataplane-mode=ambient`), whose pods have no sidecar; else none.
+ *
+ * @internal
+ */
+export function ambientNamespace(scope: IConstruct, namespace: string | undefined): string | undefined {
+  const index = SynthIndex.of(scope);
+  const ambient = index.memo('ambient-namespaces', () => new Set([...index.objectsOf('Namespace')]
+    .filter(n => n.manifest.metadata?.labels?.['istio.io/dataplane-mode'] === 'ambient').map(n => n.manifest.metadata?.name as string)));
+  return namespace !== undefined && ambient.has(namespace) ? `namespace '${namespace}' is in ambient mode (its Namespace is labelled istio.io/dataplane-mode=ambient), where pods have no sidecar` : undefined;
+}

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Sidecar } from '../../imports/networking.istio.io';
 import { ROOT_NAMESPACE } from '../private/mesh-defaults';
-import { SynthIndex } from '../private/synth-index';
+import { ambientNamespace, SynthIndex } from '../private/synth-index';
 import { assertDnsLabel } from '../private/validate';
 import { MeshService } from '../service';
 import { CallEdge } from './zero-trust';
@@ -67,6 +67,11 @@ export class EgressScope extends Construct {
       throw new Error(`'outboundPolicy' must be one of ${Object.values(OutboundPolicy).join(', ')}, got '${mode}'`);
     }
     const outboundTrafficPolicy = { mode };
+    SynthIndex.addCheck(this, () => {
+      const ambient = ambientNamespace(this, props.namespace);
+      return ambient ? [`${ambient}: Sidecar resources configure sidecars, so the egress scope would apply to nothing; `
+        + 'in ambient mode, restrict egress with AuthorizationPolicies at an egress waypoint, or keep the namespace on sidecars'] : [];
+    });
     const edges = props.edges ?? [];
     const callees = new Map<MeshService, Set<string>>();
     edges.forEach((edge, i) => {

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvoyFilter, EnvoyFilterSpecConfigPatches } from '../../imports/networking.istio.io';
-import { SynthIndex } from '../private/synth-index';
+import { ambientNamespace, SynthIndex } from '../private/synth-index';
 import { assertDnsLabel, assertIntegerInRange, validDuration } from '../private/validate';
 import { MeshService } from '../service';
 import { HttpMatch, StringMatch } from './http-match';
@@ -91,6 +91,11 @@ export class RateLimit extends Construct {
     }));
     const name = props.name ?? `${props.service.host}-local-ratelimit`;
     assertDnsLabel('name', name);
+    SynthIndex.addCheck(this, () => {
+      const ambient = ambientNamespace(this, props.service.namespace);
+      return ambient ? [`${ambient}: the rate limit is an EnvoyFilter on the sidecars of '${props.service.host}' and would apply to nothing; `
+        + 'keep the namespace on sidecars to rate-limit its inbound requests'] : [];
+    });
     this.envoyFilter = new EnvoyFilter(this, 'Resource', {
       metadata: { name, namespace: props.service.namespace },
       spec: {

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { BookinfoApp, EgressScope, MeshService, OutboundPolicy, WorkloadIdentity, ZeroTrust } from '../../lib';
+import { BookinfoApp, DataplaneMode, EgressScope, MeshService, OutboundPolicy, WorkloadIdentity, ZeroTrust } from '../../lib';
 import { Analyzer } from '../../lib/analyze/analyzer';
 import { find, manifestsOf, synth } from '../util';
 
@@ -62,5 +62,14 @@ describe('EgressScope', () => {
     new EgressScope(chart, 'a', { namespace: 'bookinfo' });
     new EgressScope(chart, 'b', { namespace: 'bookinfo' });
     expect(() => synth(chart)).toThrow(/Sidecar bookinfo\/default is defined 2 times in chart 'bookinfo'/);
+  });
+});
+
+describe('EgressScope in ambient mode', () => {
+  test('fails synth: Sidecar resources configure sidecars, which ambient pods do not have', () => {
+    const chart = new Chart(Testing.app(), 'ambient');
+    new BookinfoApp(chart, 'bookinfo', { namespace: 'bookinfo-ambient', dataplaneMode: DataplaneMode.AMBIENT });
+    new EgressScope(chart, 'egress', { namespace: 'bookinfo-ambient' });
+    expect(() => synth(chart)).toThrow(/namespace 'bookinfo-ambient' is in ambient mode .*: Sidecar resources configure sidecars, so the egress scope would apply to nothing/);
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { BookinfoApp, HttpMatch, MeshService, RateLimit, StringMatch } from '../../lib';
+import { BookinfoApp, DataplaneMode, HttpMatch, MeshService, RateLimit, StringMatch } from '../../lib';
 import { Analyzer } from '../../lib/analyze/analyzer';
 import { parseManifests } from '../../lib/analyze/read/manifest';
 import { SHARED } from '../fixtures';
@@ -85,5 +85,14 @@ describe('RateLimit', () => {
     const { chart } = productpage();
     expect(() => new RateLimit(chart, 'limit', { service: MeshService.fromHost('api', { namespace: 'shop' }), requests: 10 }))
       .toThrow("'service' is 'api', whose handle has no selector: the rate limit applies at its workloads' sidecars, which the selector picks");
+  });
+});
+
+describe('RateLimit in ambient mode', () => {
+  test('fails synth: an EnvoyFilter on sidecars applies to nothing where pods have none', () => {
+    const chart = new Chart(Testing.app(), 'ambient');
+    const bookinfo = new BookinfoApp(chart, 'bookinfo', { namespace: 'bookinfo-ambient', dataplaneMode: DataplaneMode.AMBIENT });
+    new RateLimit(chart, 'limit', { service: bookinfo.productpage, requests: 100 });
+    expect(() => synth(chart)).toThrow("namespace 'bookinfo-ambient' is in ambient mode (its Namespace is labelled istio.io/dataplane-mode=ambient), where pods have no sidecar: the rate limit is an EnvoyFilter on the sidecars of 'productpage' and would apply to nothing");
   });
 });
