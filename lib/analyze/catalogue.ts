@@ -111,4 +111,6 @@ export const CHECKS = {
   flaggerOwnedHost: deliveryCodes.flaggerOwnedHost, // CI270
   argoRouteMissing: deliveryCodes.argoRouteMissing, // CI271
   argoRouteShape: deliveryCodes.argoRouteShape, // CI272
+  localRateLimitMalformed: envoyFilterCodes.localRateLimitMalformed, // CI273
+  inboundVhostNotServed: envoyFilterCodes.inboundVhostNotServed, // CI274
 } satisfies Record<string, Check>;

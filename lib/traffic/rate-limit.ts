@@ -3,8 +3,10 @@ import { Construct } from 'constructs';
 import { EnvoyFilter, EnvoyFilterSpecConfigPatches } from '../../imports/networking.istio.io';
 import { ambientNamespace, SynthIndex } from '../private/synth-index';
 import { assertDnsLabel, assertIntegerInRange, validDuration } from '../private/validate';
+import { ROOT_NAMESPACE } from '../private/mesh-defaults';
 import { MeshService } from '../service';
 import { HttpMatch, StringMatch } from './http-match';
+import { IngressGateway } from './ingress-gateway';
 
 /**
  * A limit of its own for the requests of one route (Envoy's descriptor).
@@ -28,8 +30,19 @@ export interface RouteRateLimit {
  * Properties for `RateLimit`.
  */
 export interface RateLimitProps {
-  /** The service whose workloads limit the requests they receive (its selector picks the pods). */
-  readonly service: MeshService;
+  /**
+   * The service whose workloads limit the requests they receive (its selector picks the pods).
+   *
+   * @default - required unless `ingress` is set
+   */
+  readonly service?: MeshService;
+
+  /**
+   * An ingress gateway whose proxy limits the requests it admits, before they enter the mesh.
+   *
+   * @default - required unless `service` is set
+   */
+  readonly ingress?: IngressGateway;
 
   /** Requests each workload accepts per `interval`, a positive integer: a token bucket of that size. */
   readonly requests: number;
@@ -57,8 +70,9 @@ export interface RateLimitProps {
 }
 
 /**
- * Local rate limiting of a service's inbound requests at each of its workloads' sidecars: a token bucket
- * per workload, and buckets of their own for matched routes; a request over the limit gets 429.
+ * Local rate limiting of a service's inbound requests at each of its workloads' sidecars, or of the requests
+ * an ingress gateway admits: a token bucket per proxy, and buckets of their own for matched routes; a
+ * request over the limit gets 429.
  *
  * Istio has no API for it: this writes the EnvoyFilter of Istio's local rate limit sample
  * (`samples/ratelimit/local-rate-limit-service.yaml`) from typed, validated props — the local_ratelimit
@@ -77,10 +91,10 @@ export class RateLimit extends Construct {
   public constructor(scope: Construct, id: string, props: RateLimitProps) {
     super(scope, id);
     SynthIndex.watch(this);
-    const selector = props.service.selector;
-    if (!selector || Object.keys(selector).length === 0) {
-      throw new Error(`'service' is '${props.service.host}', whose handle has no selector: the rate limit applies at its workloads' sidecars, which the selector picks`);
+    if ((props.service === undefined) === (props.ingress === undefined)) {
+      throw new Error(`one of 'service' or 'ingress' must be set, got ${props.service ? 'both' : 'neither'}`);
     }
+    const target = props.service ? sidecarTarget(props.service) : gatewayTarget(props.ingress!);
     this.requests = props.requests;
     const interval = props.interval ?? Duration.minutes(1);
     const bucket = tokenBucket('', props.requests, interval);
@@ -89,20 +103,23 @@ export class RateLimit extends Construct {
       headers: routeHeaders(r.match),
       bucket: tokenBucket(`routes[${i}].`, r.requests, r.interval ?? interval),
     }));
-    const name = props.name ?? `${props.service.host}-local-ratelimit`;
+    const name = props.name ?? `${target.name}-local-ratelimit`;
     assertDnsLabel('name', name);
-    SynthIndex.addCheck(this, () => {
-      const ambient = ambientNamespace(this, props.service.namespace);
-      return ambient ? [`${ambient}: the rate limit is an EnvoyFilter on the sidecars of '${props.service.host}' and would apply to nothing; `
-        + 'keep the namespace on sidecars to rate-limit its inbound requests'] : [];
-    });
+    if (props.service) {
+      const service = props.service;
+      SynthIndex.addCheck(this, () => {
+        const ambient = ambientNamespace(this, service.namespace);
+        return ambient ? [`${ambient}: the rate limit is an EnvoyFilter on the sidecars of '${service.host}' and would apply to nothing; `
+          + 'keep the namespace on sidecars to rate-limit its inbound requests'] : [];
+      });
+    }
     this.envoyFilter = new EnvoyFilter(this, 'Resource', {
-      metadata: { name, namespace: props.service.namespace },
+      metadata: { name, namespace: target.namespace },
       spec: {
-        workloadSelector: { labels: selector },
+        workloadSelector: { labels: target.selector },
         configPatches: [
-          filterPatch(),
-          routePatch(bucket, routes),
+          filterPatch(target.context),
+          routePatch(target.context, bucket, routes),
         ],
       },
     });
@@ -128,11 +145,33 @@ function tokenBucket(prefix: string, requests: number, interval: Duration): Toke
   return { max_tokens: requests, tokens_per_fill: requests, fill_interval: `${millis / 1000}s` };
 }
 
-/** The local rate limit filter, first in the inbound HTTP chain: it counts before anything else runs. */
-function filterPatch(): EnvoyFilterSpecConfigPatches {
+/** Whose proxies limit: a service's sidecars (their inbound), or an ingress gateway's proxy. */
+interface LimitTarget {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly selector: Record<string, string>;
+  readonly context: 'SIDECAR_INBOUND' | 'GATEWAY';
+}
+
+function sidecarTarget(service: MeshService): LimitTarget {
+  if (!service.selector || Object.keys(service.selector).length === 0) {
+    throw new Error(`'service' is '${service.host}', whose handle has no selector: the rate limit applies at its workloads' sidecars, which the selector picks`);
+  }
+  return { name: service.host, namespace: service.namespace, selector: service.selector, context: 'SIDECAR_INBOUND' };
+}
+
+function gatewayTarget(ingress: IngressGateway): LimitTarget {
+  // an Istio-API Gateway configures the installer's gateway in the root namespace; a Gateway API Gateway runs its own proxy beside it
+  return ingress.kubernetesGateway
+    ? { name: ingress.name, namespace: ingress.namespace, selector: { 'gateway.networking.k8s.io/gateway-name': ingress.name }, context: 'GATEWAY' }
+    : { name: ingress.name, namespace: ROOT_NAMESPACE, selector: ingress.selector ?? { istio: 'ingressgateway' }, context: 'GATEWAY' };
+}
+
+/** The local rate limit filter, first in the HTTP chain: it counts before anything else runs. */
+function filterPatch(context: string): EnvoyFilterSpecConfigPatches {
   return {
     applyTo: 'HTTP_FILTER',
-    match: { context: 'SIDECAR_INBOUND', listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager' } } } },
+    match: { context, listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager' } } } },
     patch: {
       operation: 'INSERT_FIRST',
       value: {
@@ -144,11 +183,11 @@ function filterPatch(): EnvoyFilterSpecConfigPatches {
 }
 
 /** The buckets, on every inbound route of the workload; a route limit is a descriptor its requests are tagged with. */
-function routePatch(bucket: TokenBucket, routes: Array<{ descriptor: string; headers: unknown[]; bucket: TokenBucket }>): EnvoyFilterSpecConfigPatches {
+function routePatch(context: string, bucket: TokenBucket, routes: Array<{ descriptor: string; headers: unknown[]; bucket: TokenBucket }>): EnvoyFilterSpecConfigPatches {
   const enabled = (key: string) => ({ runtime_key: key, default_value: { numerator: 100, denominator: 'HUNDRED' } });
   return {
     applyTo: 'HTTP_ROUTE',
-    match: { context: 'SIDECAR_INBOUND', routeConfiguration: { vhost: { route: { action: 'ANY' } } } },
+    match: { context, routeConfiguration: { vhost: { route: { action: 'ANY' } } } },
     patch: {
       operation: 'MERGE',
       value: {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { BookinfoApp, DataplaneMode, HttpMatch, MeshService, RateLimit, StringMatch } from '../../lib';
+import { BookinfoApp, DataplaneMode, HttpMatch, MeshService, RateLimit, StringMatch, TrafficApi, useTrafficApi } from '../../lib';
 import { Analyzer } from '../../lib/analyze/analyzer';
 import { parseManifests } from '../../lib/analyze/read/manifest';
 import { SHARED } from '../fixtures';
@@ -94,5 +94,32 @@ describe('RateLimit in ambient mode', () => {
     const bookinfo = new BookinfoApp(chart, 'bookinfo', { namespace: 'bookinfo-ambient', dataplaneMode: DataplaneMode.AMBIENT });
     new RateLimit(chart, 'limit', { service: bookinfo.productpage, requests: 100 });
     expect(() => synth(chart)).toThrow("namespace 'bookinfo-ambient' is in ambient mode (its Namespace is labelled istio.io/dataplane-mode=ambient), where pods have no sidecar: the rate limit is an EnvoyFilter on the sidecars of 'productpage' and would apply to nothing");
+  });
+});
+
+describe('RateLimit at an ingress gateway', () => {
+  test('Istio\'s ingress gateway in the root namespace, by its selector, in the GATEWAY context', () => {
+    const { chart, bookinfo } = productpage();
+    new RateLimit(chart, 'edge-limit', { ingress: bookinfo.ingress!, requests: 1000, routes: [{ match: HttpMatch.uriPrefix('/api'), requests: 100 }] });
+    const filter = find(synth(chart), 'EnvoyFilter', 'bookinfo-gateway-local-ratelimit');
+    expect([filter.metadata.namespace, filter.spec.workloadSelector]).toEqual(['istio-system', { labels: { istio: 'ingressgateway' } }]);
+    expect(filter.spec.configPatches.map((p: any) => p.match.context)).toEqual(['GATEWAY', 'GATEWAY']);
+    expect(limits(filter).workload.max_tokens).toBe(1000);
+    expect(new Analyzer().analyze(manifestsOf(chart)).filter(f => f.severity !== 'info').map(f => f.code)).toEqual(['CI105']);
+  });
+
+  test('a Gateway API gateway\'s own proxy in its namespace, by the gateway-name label', () => {
+    const chart = new Chart(Testing.app(), 'ambient');
+    useTrafficApi(chart, TrafficApi.GATEWAY_API);
+    const bookinfo = new BookinfoApp(chart, 'bookinfo', { namespace: 'bookinfo' });
+    new RateLimit(chart, 'edge-limit', { ingress: bookinfo.ingress!, requests: 1000 });
+    const filter = find(synth(chart), 'EnvoyFilter', 'bookinfo-gateway-local-ratelimit');
+    expect([filter.metadata.namespace, filter.spec.workloadSelector]).toEqual(['bookinfo', { labels: { 'gateway.networking.k8s.io/gateway-name': 'bookinfo-gateway' } }]);
+  });
+
+  test('throws if both or neither of service and ingress are set', () => {
+    const { chart, bookinfo } = productpage();
+    expect(() => new RateLimit(chart, 'a', { service: bookinfo.productpage, ingress: bookinfo.ingress!, requests: 1 })).toThrow("one of 'service' or 'ingress' must be set, got both");
+    expect(() => new RateLimit(chart, 'b', { requests: 1 })).toThrow("one of 'service' or 'ingress' must be set, got neither");
   });
 });

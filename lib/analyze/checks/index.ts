@@ -6,7 +6,7 @@ import { checkConditions } from './conditions';
 import { checkDeprecations } from './deprecations';
 import { checkArgoRoutes, checkFlaggerOwnedHosts } from './delivery';
 import { checkDestinationRuleHosts, checkMtls, checkOutlierDetection, checkServerVerification, checkSubsets } from './destination-rule';
-import { checkEnvoyFilters } from './envoy-filter';
+import { checkEnvoyFilters, checkLocalRateLimits } from './envoy-filter';
 import { checkConflictingGateways, checkDuplicateCertificates, checkGatewaySecrets, checkGatewayWorkloads } from './gateway';
 import { checkGatewayApiRoutes, checkGatewayPodSelectors, checkRouteRetriesAgainstTimeout } from './gateway-api';
 import { checkInjectionLabels, checkPortNames, checkWorkloads } from './kubernetes';
@@ -28,5 +28,5 @@ export const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkAuthorizationPolicies, checkWorkloads, checkGatewayPodSelectors, checkJwtClaimRoutes,
   checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction, checkConditions,
   checkAnnotations, checkZtunnelAdmitsForwarders, checkIngressAdmitsOutside, checkGatewayRoutesAdmitted,
-  checkRetriesAgainstTimeout, checkRouteRetriesAgainstTimeout, checkOutlierDetection, checkFlaggerOwnedHosts, checkArgoRoutes,
+  checkRetriesAgainstTimeout, checkRouteRetriesAgainstTimeout, checkOutlierDetection, checkFlaggerOwnedHosts, checkArgoRoutes, checkLocalRateLimits,
 ];
