@@ -1,4 +1,3 @@
-import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HTTPRoute } from '../../imports/gateway-api';
 import { VirtualService } from '../../imports/networking.istio.io';
@@ -6,52 +5,13 @@ import { validDuration } from '../private/validate';
 import { MeshService } from '../service';
 import { HostTraffic } from './host-traffic';
 import { CorsSettings } from './host/contributions';
-import { StringMatch } from './http-match';
 
 /**
  * Properties for `CorsPolicy`.
  */
-export interface CorsPolicyProps {
+export interface CorsPolicyProps extends CorsSettings {
   /** The service browsers call from other origins. */
   readonly service: MeshService;
-
-  /** Origins allowed (`StringMatch.exact('https://shop.example.com')`, `StringMatch.regex('https://.*\\.example\\.com')`). */
-  readonly allowOrigins: StringMatch[];
-
-  /**
-   * Methods allowed, in uppercase.
-   *
-   * @default - the browser's simple methods only (GET, HEAD, POST)
-   */
-  readonly allowMethods?: string[];
-
-  /**
-   * Request headers allowed.
-   *
-   * @default - the browser's simple headers only
-   */
-  readonly allowHeaders?: string[];
-
-  /**
-   * Response headers the browser may read.
-   *
-   * @default - the browser's simple response headers only
-   */
-  readonly exposeHeaders?: string[];
-
-  /**
-   * How long browsers may cache the preflight's answer.
-   *
-   * @default - the browser's default
-   */
-  readonly maxAge?: Duration;
-
-  /**
-   * Whether requests with credentials (cookies, authorization) are allowed.
-   *
-   * @default false
-   */
-  readonly allowCredentials?: boolean;
 }
 
 /**
