@@ -160,14 +160,15 @@ export class ExternalService extends Construct {
     if (props.ports && (props.port !== undefined || props.tls)) {
       throw new Error(`'ports' is set beside '${props.tls ? 'tls' : 'port'}': give the ports in 'ports' alone, or one 'port' (with 'tls' for TLS origination)`);
     }
-    const port = props.port ?? props.ports?.[0]?.number ?? (props.tls ? 80 : 443);
+    const listed = props.ports && externalPorts(props.ports);
+    const port = props.port ?? listed?.[0].number ?? (props.tls ? 80 : 443);
     assertIntegerInRange('port', port, 1, 65535);
     const tlsPort = props.tlsPort ?? 443;
     assertIntegerInRange('tlsPort', tlsPort, 1, 65535);
     if (props.tlsPort !== undefined && !props.tls) {
       throw new Error(`'tlsPort' is set but 'tls' is not: without TLS origination the workloads connect to 'port' directly`);
     }
-    const ports = props.ports ? externalPorts(props.ports) : [props.tls
+    const ports = listed ?? [props.tls
       ? { number: port, name: `http-${port}`, protocol: 'HTTP', targetPort: port === tlsPort ? undefined : tlsPort }
       : { number: port, name: `https-${port}`, protocol: 'HTTPS' }];
     const tls = props.tls && renderClientTls('tls.', props.tls);
@@ -202,7 +203,7 @@ function isAddress(address: string): boolean {
   return rest.length === 0 && version !== 0 && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128)));
 }
 
-function externalPorts(ports: ExternalServicePort[]): ServiceEntrySpecPorts[] {
+function externalPorts(ports: ExternalServicePort[]): Array<ServiceEntrySpecPorts & { number: number }> {
   if (ports.length === 0) {
     throw new Error(`'ports' must hold at least one port`);
   }

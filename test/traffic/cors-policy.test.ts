@@ -55,6 +55,8 @@ describe('CorsPolicy', () => {
     [{ allowOrigins: [] }, "'allowOrigins' must hold at least one origin: a CORS policy that allows none changes nothing"],
     [{ allowOrigins: [SHOP], allowMethods: ['get'] }, "'allowMethods[0]' must be an HTTP method in uppercase, got 'get'"],
     [{ allowOrigins: [SHOP], allowHeaders: ['bad header'] }, "'allowHeaders[0]' must be a header name, got 'bad header'"],
+    [{ allowOrigins: [SHOP], exposeHeaders: ['a,b'] }, "'exposeHeaders[0]' must be a header name, got 'a,b'"],
+    [{ allowOrigins: [SHOP], maxAge: Duration.millis(0.5) }, "'maxAge' must be a positive whole number of milliseconds"],
     [{ allowOrigins: [StringMatch.exact('*')], allowCredentials: true }, "'allowCredentials' is true with the origin '*': browsers refuse credentials for any origin; name the origins"],
   ])('throws if %j', (props, message) => {
     const { chart, service } = api();

@@ -85,6 +85,8 @@ describe('EgressGateway with the Gateway API', () => {
   test('throws if the host is not a DNS name', () => {
     const chart = new Chart(Testing.app(), 'egress');
     expect(() => new EgressGateway(chart, 'x', { host: 'CNN' })).toThrow("'host' must be a fully qualified DNS name in lowercase (edition.cnn.com), got 'CNN'");
+    expect(() => new EgressGateway(chart, 'y', { host: 'edition.cnn.com', name: 'CNN' })).toThrow("'name' must be a DNS label");
+    expect(() => new EgressGateway(chart, 'z', { host: 'edition.cnn.com', namespace: 'Egress' })).toThrow("'namespace' must be a DNS label");
   });
 });
 

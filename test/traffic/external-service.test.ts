@@ -89,6 +89,8 @@ describe('ExternalService with several hosts, ports and addresses', () => {
     [{ host: 'a.example.com', port: 443, ports: [{ number: 443, protocol: ExternalProtocol.HTTPS }] }, "'ports' is set beside 'port'"],
     [{ host: 'a.example.com', ports: [{ number: 443, protocol: ExternalProtocol.HTTPS }, { number: 443, protocol: ExternalProtocol.TLS }] }, "'ports' holds port number 443 twice"],
     [{ host: 'a.example.com', ports: [{ number: 443, protocol: 'QUIC' }] }, "'ports[0].protocol' must be one of HTTP, HTTPS, TLS, TCP, GRPC, got 'QUIC'"],
+    [{ host: 'a.example.com', ports: [{ number: 70000, protocol: ExternalProtocol.TCP }] }, "'ports[0].number' must be an integer between 1 and 65535, got 70000"],
+    [{ host: 'a.example.com', name: 'A_B' }, "'name' must be a DNS label"],
   ])('throws on %j', (props, message) => {
     const chart = new Chart(Testing.app(), 'egress');
     expect(() => new ExternalService(chart, 'x', props as any)).toThrow(message);

@@ -76,6 +76,7 @@ describe('RateLimit', () => {
     [{ requests: 0 }, "'requests' must be an integer between 1 and 1000000000, got 0"],
     [{ requests: 10, interval: Duration.millis(20) }, "'interval' must be at least 50 ms (Envoy refuses a shorter fill interval), got 20 millis"],
     [{ requests: 10, routes: [{ match: HttpMatch.uriPrefix('/a'), requests: 2.5 }] }, "'routes[0].requests' must be an integer between 1 and 1000000000, got 2.5"],
+    [{ requests: 10, name: 'Limit' }, "'name' must be a DNS label"],
   ])('throws if %j', (props, message) => {
     const { chart, bookinfo } = productpage();
     expect(() => new RateLimit(chart, 'limit', { service: bookinfo.productpage, ...props })).toThrow(message);
