@@ -13,3 +13,11 @@ export const ROOT_NAMESPACE = 'istio-system';
  * @internal
  */
 export const EXTERNAL_SUBSETS = 'cdk8s-istio.io/external-subsets';
+
+/**
+ * The labels Flagger finds a workload's pods by, in its order (its `-selector-labels` default); its
+ * primary pods carry the first of them suffixed `-primary`.
+ *
+ * @internal
+ */
+export const FLAGGER_SELECTOR_LABELS = ['app', 'name', 'app.kubernetes.io/name'];

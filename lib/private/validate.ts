@@ -57,6 +57,13 @@ export function validDuration(prop: string, duration: Duration): Duration {
 }
 
 /**
+ * A fully qualified DNS name in lowercase (`api.example.com`), as Istio takes an external host.
+ *
+ * @internal
+ */
+export const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+
+/**
  * Throws unless `name` is a valid RFC 1123 DNS label, the rule for Kubernetes object names.
  *
  * @internal

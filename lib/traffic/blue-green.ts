@@ -6,7 +6,7 @@ import { kubeService } from '../private/k8s';
 import { MeshService } from '../service';
 import { argoRollout } from './delivery/argo-rollouts';
 import { assertIstioApi, Delivery, DeliveryController } from './delivery/delivery';
-import { FlaggerRenderer } from './delivery/flagger';
+import { handToFlagger } from './delivery/flagger';
 import { targetWorkload } from './delivery/workload';
 import { HttpMatch, StringMatch } from './http-match';
 import { HostTraffic } from './host-traffic';
@@ -104,14 +104,7 @@ export class BlueGreen extends Construct {
     const service = props.service;
 
     if (controller === DeliveryController.FLAGGER) {
-      assertIstioApi(this, 'Flagger');
-      const settings = this.delivery._settings;
-      const workload = targetWorkload(this, service, settings.workload);
-      let renderer: FlaggerRenderer | undefined;
-      model._deliverWith(this, 'Flagger', (s, view) => (renderer = new FlaggerRenderer(s, view, {
-        by: this, strategy: 'blue-green', settings, workload, match: props.previewMatch && [props.previewMatch],
-      })));
-      this.flaggerCanary = renderer!.canary;
+      this.flaggerCanary = handToFlagger(this, model, service, this.delivery._settings, 'blue-green', props.previewMatch && [props.previewMatch]);
       return;
     }
 

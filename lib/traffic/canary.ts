@@ -6,7 +6,7 @@ import { assertIntegerInRange } from '../private/validate';
 import { MeshService } from '../service';
 import { argoRollout } from './delivery/argo-rollouts';
 import { assertIstioApi, Delivery, DeliveryController } from './delivery/delivery';
-import { FlaggerRenderer } from './delivery/flagger';
+import { handToFlagger } from './delivery/flagger';
 import { targetWorkload } from './delivery/workload';
 import { HttpMatch } from './http-match';
 import { HostTraffic } from './host-traffic';
@@ -122,12 +122,7 @@ export class Canary extends Construct {
         throw new Error(`'canaryMatch' has no weighted form in Flagger, whose match is A/B testing (matched requests to the new release during the analysis, `
           + 'every other request to the primary): use BlueGreen with \'previewMatch\' and Delivery.flagger() for that');
       }
-      assertIstioApi(this, 'Flagger');
-      const settings = this.delivery._settings;
-      const workload = targetWorkload(this, props.service, settings.workload);
-      let renderer: FlaggerRenderer | undefined;
-      model._deliverWith(this, 'Flagger', (s, view) => (renderer = new FlaggerRenderer(s, view, { by: this, strategy: 'canary', settings, workload })));
-      this.flaggerCanary = renderer!.canary;
+      this.flaggerCanary = handToFlagger(this, model, props.service, this.delivery._settings, 'canary');
       return;
     }
 

@@ -4,7 +4,7 @@ import { Gateway as KubernetesGateway, HTTPRoute } from '../../imports/gateway-a
 import { DestinationRule, Gateway, ServiceEntry, VirtualService } from '../../imports/networking.istio.io';
 import { ROOT_NAMESPACE } from '../private/mesh-defaults';
 import { SynthIndex } from '../private/synth-index';
-import { assertDnsLabel } from '../private/validate';
+import { assertDnsLabel, DNS_NAME } from '../private/validate';
 import { TrafficApi, trafficApiOf } from './traffic-api';
 
 /**
@@ -75,7 +75,7 @@ export class EgressGateway extends Construct {
   public constructor(scope: Construct, id: string, props: EgressGatewayProps) {
     super(scope, id);
     SynthIndex.watch(this);
-    if (!/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(props.host)) {
+    if (!DNS_NAME.test(props.host)) {
       throw new Error(`'host' must be a fully qualified DNS name in lowercase (edition.cnn.com), got '${props.host}'`);
     }
     if (props.namespace !== undefined) {

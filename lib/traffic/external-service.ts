@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { isIP } from 'net';
 import { DestinationRule, ServiceEntry, ServiceEntrySpecLocation, ServiceEntrySpecPorts, ServiceEntrySpecResolution } from '../../imports/networking.istio.io';
-import { assertDnsLabel, assertIntegerInRange } from '../private/validate';
+import { assertDnsLabel, assertIntegerInRange, DNS_NAME } from '../private/validate';
 import { MeshService } from '../service';
 import { HostTraffic } from './host-traffic';
 import { ClientTls, renderClientTls } from './policies';
@@ -194,8 +194,6 @@ export class ExternalService extends Construct {
     }
   }
 }
-
-const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
 function isAddress(address: string): boolean {
   const [ip, bits, ...rest] = address.split('/');

@@ -1,7 +1,5 @@
+import { FLAGGER_SELECTOR_LABELS } from '../../private/mesh-defaults';
 import { Manifest } from '../read/manifest';
-
-/** The labels Flagger finds a workload's pods by, in its order (its `-selector-labels` default). */
-const FLAGGER_SELECTOR_LABELS = ['app', 'name', 'app.kubernetes.io/name'];
 
 /** A Flagger Canary and what it creates and owns in its namespace. */
 export interface FlaggerRelease {

@@ -1,18 +1,18 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { FLAGGER_SELECTOR_LABELS } from '../../private/mesh-defaults';
 import { formatLabels } from '../../private/objects';
 import { SynthIndex } from '../../private/synth-index';
 import { istioDurationOf } from '../../private/validate';
+import { MeshService } from '../../service';
+import { HostTraffic } from '../host-traffic';
 import { HttpMatch } from '../http-match';
 import { IngressGateway } from '../ingress-gateway';
 import { HttpBehaviour, RouteContribution, TrafficPolicyContribution } from '../host/contributions';
 import { istioCors, istioHeaders, istioMatch, istioTrafficPolicy } from '../host/istio';
 import { HostRenderer, HostView } from '../host/renderer';
-import { controllerDuration, DeliverySettings } from './delivery';
-import { TargetWorkload } from './workload';
-
-/** The labels Flagger finds a workload's pods by, in its order (its `-selector-labels` default). */
-const FLAGGER_SELECTOR_LABELS = ['app', 'name', 'app.kubernetes.io/name'];
+import { assertIstioApi, controllerDuration, DeliverySettings } from './delivery';
+import { TargetWorkload, targetWorkload } from './workload';
 
 /**
  * What a release asks of Flagger.
@@ -166,4 +166,19 @@ function servicePort(view: HostView): { port: number; targetPort?: number | stri
   const ports: any[] = service._source?.toJson().spec?.ports ?? [];
   const entry = ports.find(p => p.port === service.port);
   return { port: service.port, targetPort: entry?.targetPort, name: entry?.name };
+}
+
+/**
+ * Hands the host of `model` to Flagger for `by` (a Canary or BlueGreen): its chart must keep Istio's APIs,
+ * the service's workload is the target, and Flagger's renderer replaces the family's. Returns the Canary.
+ *
+ * @internal
+ */
+export function handToFlagger(by: Construct, model: HostTraffic, service: MeshService, settings: DeliverySettings,
+  strategy: FlaggerRelease['strategy'], match?: HttpMatch[]): ApiObject {
+  assertIstioApi(by, 'Flagger');
+  const workload = targetWorkload(by, service, settings.workload);
+  let renderer: FlaggerRenderer | undefined;
+  model._deliverWith(by, 'Flagger', (scope, view) => (renderer = new FlaggerRenderer(scope, view, { by, strategy, settings, workload, match })));
+  return renderer!.canary;
 }
