@@ -1,6 +1,7 @@
 import * as jsyaml from 'js-yaml';
 import type { Document } from 'yaml';
 import { Check, check, Finding, Severity } from '../finding';
+import { IndentLocator } from './locate';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
@@ -124,9 +125,9 @@ function fastLoad(text: string): { value: unknown } | undefined {
  * Parses the YAML text of one file into manifests, and findings for what cannot be read.
  *
  * A document that is not YAML or has no kind yields one finding and is skipped; the rest of the file
- * is still read. Values come from a fast parser; a document's line positions from the full one, parsed
- * once and only when a finding needs a line, so reading costs a tenth of what building every document's
- * syntax tree did.
+ * is still read. Values come from a fast parser, and a finding's line from the document's indentation
+ * (./locate); the full parser, which builds a syntax tree with positions at ten times the cost, reads only
+ * documents that are not plain YAML or whose layout the indentation does not settle.
  */
 export function parseManifests(file: string, text: string, namespace = 'default'): { manifests: Manifest[]; findings: Finding[] } {
   const manifests: Manifest[] = [];
@@ -137,6 +138,7 @@ export function parseManifests(file: string, text: string, namespace = 'default'
   for (const segment of segments(text)) {
     const full = lazyDocument(segment);
     const fast = fastLoad(segment.text);
+    const indentation = new IndentLocator(segment.text, segment.line);
     let object: any;
     if (fast) {
       object = pruneNulls(fast.value);
@@ -176,8 +178,8 @@ export function parseManifests(file: string, text: string, namespace = 'default'
         continue;
       }
       manifests.push(new Manifest(file, item, path => {
-        const doc = full();
-        return locate(doc, item === object ? path : []);
+        const at = item === object ? path : [];
+        return (fast && indentation.line(fast.value, at)) ?? locate(full(), at);
       }, undefined, namespace));
     }
   }
