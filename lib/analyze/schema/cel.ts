@@ -157,7 +157,7 @@ export function celViolations(schema: any, data: unknown, path: (string | number
 }
 
 function violations(schema: any, data: unknown, path: (string | number)[]): CelViolation[] {
-  if (data === undefined || data === null || !schema) {
+  if (data === undefined || data === null || !schema || !summary(schema).rules) {
     return [];
   }
   const found: CelViolation[] = [];
@@ -165,7 +165,7 @@ function violations(schema: any, data: unknown, path: (string | number)[]): CelV
     if (/\boldSelf\b/.test(rule)) {
       continue;
     }
-    const outcome = compileCel(rule)(data);
+    const outcome = evaluate(rule, data);
     if ('error' in outcome) {
       found.push({ path, rule, evaluated: false, message: `rule \`${rule}\` could not be evaluated: ${outcome.error}` });
     } else if (!outcome.result) {
@@ -212,9 +212,56 @@ function childSchema(schema: any, key: string): any {
   return schema?.properties?.[key] ?? (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined);
 }
 
+/** What a schema node holds anywhere below it: CEL rules or list-type constraints, and `default`s. */
+interface Summary {
+  readonly rules: boolean;
+  readonly defaults: boolean;
+}
+
+const summaries = new WeakMap<object, Summary>();
+
+/**
+ * Most of a schema holds no rule and no default: data under such a node is neither walked nor copied,
+ * which is most of the cost of an object that has nothing to check.
+ */
+function summary(schema: any): Summary {
+  let found = summaries.get(schema);
+  if (!found) {
+    let rules = schema['x-kubernetes-validations'] !== undefined || schema['x-kubernetes-list-type'] === 'map' || schema['x-kubernetes-list-type'] === 'set';
+    let defaults = false;
+    const below = [...Object.values<any>(schema.properties ?? {}), schema.items, schema.additionalProperties];
+    for (const child of below) {
+      if (child && typeof child === 'object') {
+        const s = summary(child);
+        rules ||= s.rules;
+        defaults ||= s.defaults || child.default !== undefined;
+      }
+    }
+    found = { rules, defaults };
+    summaries.set(schema, found);
+  }
+  return found;
+}
+
+/** Outcomes of rules on scalars, by rule and value: a mesh repeats the same durations and hosts thousands of times. */
+const scalarOutcomes = new Map<string, CelOutcome>();
+
+function evaluate(rule: string, self: unknown): CelOutcome {
+  if (typeof self !== 'string' && typeof self !== 'number' && typeof self !== 'boolean') {
+    return compileCel(rule)(self);
+  }
+  const key = `${typeof self}:${String(self)}:${rule}`;
+  let outcome = scalarOutcomes.get(key);
+  if (!outcome) {
+    outcome = compileCel(rule)(self);
+    scalarOutcomes.set(key, outcome);
+  }
+  return outcome;
+}
+
 /** A copy of `data` with the schema's `default`s filled in where fields are absent, as the API server stores it. */
 export function withDefaults(schema: any, data: unknown): unknown {
-  if (!schema || data === null || data === undefined) {
+  if (!schema || data === null || data === undefined || !summary(schema).defaults) {
     return data;
   }
   if (Array.isArray(data)) {

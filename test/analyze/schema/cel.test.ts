@@ -79,6 +79,27 @@ describe('CEL rules of the bundle', () => {
     expect(celViolations(schema, { name: 'reviews', port: 9080 })).toEqual([]);
   });
 
+  test('defaults deep below a field without any apply; data under a schema without defaults is not copied', () => {
+    const schema = { properties: { spec: { properties: { policy: { properties: { mode: { type: 'string', default: 'STRICT' } } }, host: { type: 'string' } } } } };
+    expect(withDefaults(schema, { spec: { policy: {} } })).toEqual({ spec: { policy: { mode: 'STRICT' } } });
+    const plain = { properties: { spec: { properties: { host: { type: 'string' } } } } };
+    const data = { spec: { host: 'reviews' } };
+    expect(withDefaults(plain, data)).toBe(data);
+  });
+
+  test('one value under two rules gets each rule\'s outcome, however often it repeats', () => {
+    const short = { 'type': 'string', 'x-kubernetes-validations': [{ rule: 'self.size() < 3', message: 'too long' }] };
+    const noStar = { 'type': 'string', 'x-kubernetes-validations': [{ rule: '!self.contains("*")', message: 'no wildcard' }] };
+    const schema = { properties: { a: short, b: noStar, list: { items: short } } };
+    const found = celViolations(schema, { a: 'abcd', b: 'abcd', list: ['abcd', 'ab', 'abcd'] });
+    expect(found.map(v => [v.path, v.message])).toEqual([
+      [['a'], 'too long'],
+      [['list', 0], 'too long'],
+      [['list', 2], 'too long'],
+    ]);
+    expect(celViolations(schema, { b: '*.abcd' }).map(v => v.message)).toEqual(['no wildcard']);
+  });
+
   test('a transition rule (oldSelf) is not run offline: there is no stored object', () => {
     const schema = { 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'immutable' }] };
     expect(celViolations(schema, 'x')).toEqual([]);
