@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Entry point of `cdk8s-istio analyze`. An installed package runs its compiled build; a checkout of
-// this repository runs the TypeScript sources directly, so it never sees a stale build.
+// Entry point of `cdk8s-istio analyze`. An installed package runs its bundled build (bin/analyzer.js); a
+// checkout of this repository runs the TypeScript sources directly, so it never sees a stale build.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -12,6 +12,6 @@ if (fs.existsSync(source) && fs.existsSync(path.join(root, 'scripts', 'register.
   require('../scripts/register.js');
   cli = require(source);
 } else {
-  cli = require('../build/lib/analyze/cli.js');
+  cli = require('./analyzer.js').loadAnalyzer();
 }
 process.exitCode = cli.main(process.argv.slice(2));

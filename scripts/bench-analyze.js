@@ -7,21 +7,22 @@
 // per-service cost of analyze, to show how time grows with the mesh. `diff` compares the mesh with a copy
 // whose canary weights moved from 90/10 to 50/50 (--format markdown, so the diagram is built too). It also
 // times `analyze` of one small file (a release step of dist/), the cost of a command on a single file.
-// It runs the compiled build, as an installed package does (`npm run build` first when it is missing).
+// It runs the analyzer as an installed package does: the bundle of the build with its code cache
+// (bin/analyzer.js; `npm run build` first when it is missing), and says whether V8 took the cache.
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const analyzer = require('../bin/analyzer.js');
 
 const SIZES = process.argv.slice(2).map(Number).filter(n => n > 0);
 const sizes = SIZES.length > 0 ? SIZES : [100, 1000, 5000];
-const cli = path.join(__dirname, '..', 'build', 'lib', 'analyze', 'cli.js');
-if (!fs.existsSync(cli)) {
+if (!fs.existsSync(analyzer.BUNDLE)) {
   console.error('bench-analyze: no build; run `npm run build` first');
   process.exit(2);
 }
-const runner = `process.exitCode = require(${JSON.stringify(cli)}).main(process.argv.slice(1))`;
+const runner = `process.exitCode = require(${JSON.stringify(require.resolve('../bin/analyzer.js'))}).loadAnalyzer().main(process.argv.slice(1))`;
 
 function mesh(n, stable = 90) {
   const docs = [];
@@ -114,4 +115,6 @@ for (const r of rows) {
   console.log(`${String(r.n).padStart(8)}  ${String(r.n * 5 + 1).padStart(7)}  ${r.median.toFixed(2).padStart(9)}  ${(r.median * 1000 / r.n).toFixed(2).padStart(10)}  ${r.explain.toFixed(2).padStart(9)}  ${r.diff.toFixed(2).padStart(6)}`);
 }
 console.log(`one file (dist/steps/04-canary-10.k8s.yaml, 2 objects): analyze ${single.toFixed(2)} s`);
+analyzer.loadAnalyzer();
+console.log(`bundle: ${analyzer.codeCacheStatus()}`);
 

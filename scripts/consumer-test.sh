@@ -16,7 +16,7 @@ fail() { echo "consumer-test: $*" >&2; exit 1; }
 
 (cd "$root" && npm pack --silent --pack-destination "$work" >/dev/null)
 tarball="$(ls "$work"/cdk8s-istio-*.tgz)"
-for f in LICENSE README.md package.json build/lib/index.js build/lib/analyze/plugin.js build/lib/analyze/schema/generated/index.js bin/cdk8s-istio.js; do
+for f in LICENSE README.md package.json build/lib/index.js build/lib/analyze/plugin.js build/lib/analyze/schema/generated/index.js build/analyzer/cli.js build/analyzer/cli.js.cache build/analyzer/generated/index.js bin/cdk8s-istio.js bin/analyzer.js; do
   tar -tzf "$tarball" "package/$f" >/dev/null 2>&1 || fail "the tarball lacks $f"
 done
 
@@ -64,6 +64,11 @@ YAML
   npx cdk8s synth --no-check-upgrade >synth.log 2>&1 || { cat synth.log; fail "synth failed"; }
   [ ! -e dist/construct-metadata.json ] || fail "construct-metadata.json left in dist/"
   npx cdk8s-istio analyze dist/ || fail "the installed analyzer rejects the consumer's output"
+  # the installed command runs the bundle (bin/analyzer.js): it finds what the sources of this checkout find
+  for command in "analyze --json" "explain --format markdown"; do
+    diff <(npx cdk8s-istio $command "$root/dist" 2>&1) <(node "$root/bin/cdk8s-istio.js" $command "$root/dist" 2>&1) \
+      || fail "the installed 'cdk8s-istio $command' differs from the sources' on dist/"
+  done
   grep -q '^    team: checkout$' dist/shop.k8s.yaml || fail "a label set through canary.virtualService did not reach the VirtualService"
   # one object of every Istio and Gateway API kind through the exported namespaces: each spec synthesizes
   # exactly as written (every-kind.js exits 1 naming any that does not), and the plugin passes the state

@@ -42,7 +42,7 @@ export function validatorId(k: KindSchema, variant: number): string {
 
 /**
  * Fingerprint of exactly what ajv validates (the JSON Schemas and options): generated validators
- * carry it, and are ignored when it no longer matches.
+ * carry it, and a test fails when it no longer matches the table (the build regenerates them).
  */
 export function validatorFingerprint(): string {
   const schemas = Object.values(KINDS).flatMap(k => k.variants.map((v, i) => [validatorId(k, i), objectSchema(v.schema)]));

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { celViolations } from './cel';
@@ -5,7 +6,7 @@ import { CORE_SCHEMAS } from './core-schemas';
 import { check, Check, Finding, Severity } from '../finding';
 import { AJV_OPTIONS, objectSchema } from './json-schema';
 import { Manifest } from '../read/manifest';
-import { coreValidatorId, KINDS, kindSchema, SchemaVariant, validatorFingerprint, validatorId } from './schema-table';
+import { coreValidatorId, KINDS, kindSchema, SchemaVariant, validatorId } from './schema-table';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
@@ -23,8 +24,8 @@ export const CODES = {
 /**
  * Validates Istio objects against the openAPIV3Schema of their kind (ajv) and its CEL rules (cel-js).
  *
- * Each kind's validator comes precompiled from `generated/<Kind>.js` when those were generated from this
- * table, else ajv compiles it on first use, with the same options.
+ * Each kind's validator comes precompiled from `generated/<Kind>.js` when the build generated those,
+ * else ajv compiles it on first use, with the same options.
  */
 export class SchemaValidator {
   private readonly validators = new Map<string, ValidateFunction>();
@@ -96,7 +97,7 @@ export class SchemaValidator {
     if (!validate) {
       if (this.precompiled) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- the generated validators are plain JS, one file per kind
-        validate = require(`./generated/${coreValidatorId(key)}.js`) as ValidateFunction;
+        validate = require(generated(coreValidatorId(key))) as ValidateFunction;
       } else {
         validate = this.compiler().compile(schema);
       }
@@ -125,7 +126,7 @@ export class SchemaValidator {
     let validate = this.validators.get(id);
     if (!validate) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- the generated validators are plain JS, one file per kind
-      validate = this.precompiled ? require(`./generated/${id}.js`) as ValidateFunction : this.compile(variant);
+      validate = this.precompiled ? require(generated(id)) as ValidateFunction : this.compile(variant);
       this.validators.set(id, validate);
     }
     return validate;
@@ -149,10 +150,21 @@ function newAjv(): Ajv {
   return new AjvClass(AJV_OPTIONS);
 }
 
+/**
+ * A generated module, beside this one (build/lib/analyze/schema/generated/) or beside the analyzer's
+ * bundle (build/analyzer/generated/): a path the bundler leaves alone, so validators load on demand.
+ */
+function generated(name: string): string {
+  return path.join(__dirname, 'generated', `${name}.js`);
+}
+
 function hasPrecompiled(): boolean {
+  // the build generates them from the table it ships with; a test holds the repository's to its table
+  // (their fingerprint), so the run-time check is only that they exist
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('./generated/index.js').fingerprint === validatorFingerprint();
+    require(generated('index'));
+    return true;
   } catch {
     return false; // not generated (install scripts skipped): compile on demand
   }

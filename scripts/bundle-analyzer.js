@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Bundles the compiled analyzer (build/lib/analyze/cli.js, its precompiled validators and its runtime
+// dependencies) into build/analyzer/cli.js, then runs it on this repository's dist/ (analyze, explain,
+// diff) and writes the V8 code cache of what that compiled, which bin/analyzer.js loads. Part of
+// `npm run build`, after gen-validators.
+//   node scripts/bundle-analyzer.js
+'use strict';
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const { BUNDLE, CACHE, loadAnalyzer } = require('../bin/analyzer.js');
+
+const ROOT = path.join(__dirname, '..');
+
+/** The child: every command once, on inputs that meet most checks; its output is not wanted. */
+function warmUp() {
+  const { main } = loadAnalyzer({ recordCache: true });
+  const dist = path.join(ROOT, 'dist');
+  const step = name => path.join(dist, 'steps', name);
+  main(['analyze', dist]);
+  main(['analyze', '--json', step('04-canary-10.k8s.yaml')]);
+  main(['explain', '--format', 'markdown', dist]);
+  main(['diff', '--format', 'markdown', step('04-canary-10.k8s.yaml'), step('05-canary-50.k8s.yaml')]);
+  process.exitCode = 0;
+}
+
+function bundle() {
+  const { buildSync } = require('esbuild');
+  fs.rmSync(path.dirname(BUNDLE), { recursive: true, force: true });
+  buildSync({
+    entryPoints: [path.join(ROOT, 'build', 'lib', 'analyze', 'cli.js')],
+    outfile: BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // loaded when a document needs them (lines of unusual YAML, a CRD compiled at run time): not in the cache
+    external: ['yaml', 'ajv'],
+    logLevel: 'error',
+  });
+  // the validators load by path, one per kind met: beside the bundle as beside schema.js
+  fs.cpSync(path.join(ROOT, 'build', 'lib', 'analyze', 'schema', 'generated'), path.join(path.dirname(BUNDLE), 'generated'), { recursive: true });
+  // its summary lines go to stderr: shown only when it fails (execFileSync's error carries them)
+  execFileSync(process.execPath, [__filename, '--warm-up'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const size = file => `${(fs.statSync(file).size / 1024 / 1024).toFixed(1)} MiB`;
+  console.log(`bundle-analyzer: ${path.relative(ROOT, BUNDLE)} ${size(BUNDLE)}, code cache ${size(CACHE)}`);
+}
+
+if (process.argv[2] === '--warm-up') {
+  warmUp();
+} else {
+  bundle();
+}
