@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Times `cdk8s synth` of the whole app, as a user runs it, and prints the median wall time.
+// Times `cdk8s synth` of the whole app, as a user runs it, with the analyzer plugin of cdk8s.yaml and
+// without it (`--no-validate`), runs of the two interleaved, and prints the median wall time of each and
+// what the plugin adds.
 //   npm run bench [-- --runs 9]
 // Output goes to a temporary directory so dist/ is left alone.
 'use strict';
@@ -13,16 +15,33 @@ const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 const root = path.join(__dirname, '..');
 const cli = path.join(root, 'node_modules', '.bin', 'cdk8s');
 
-const times = [];
-for (let i = 0; i < runs + 1; i++) {
+function synth(extra) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-bench-'));
   const start = process.hrtime.bigint();
-  execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out], { cwd: root, stdio: 'ignore' });
+  execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out, ...extra], { cwd: root, stdio: 'ignore' });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   fs.rmSync(out, { recursive: true, force: true });
-  if (i > 0) times.push(seconds); // the first run warms the file cache
+  return seconds;
 }
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)];
-console.log(`cdk8s synth (whole app, ${runs} runs after 1 warm-up, ${os.cpus().length} cores, node ${process.version})`);
-console.log(`  median ${median.toFixed(2)} s   min ${times[0].toFixed(2)} s   max ${times[times.length - 1].toFixed(2)} s`);
+
+const withPlugin = [];
+const without = [];
+for (let i = 0; i < runs + 1; i++) {
+  const a = synth([]);
+  const b = synth(['--no-validate']);
+  if (i > 0) { // the first runs warm the file cache
+    withPlugin.push(a);
+    without.push(b);
+  }
+}
+const stats = times => {
+  const sorted = [...times].sort((x, y) => x - y);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+};
+const line = (label, s) => `  ${label}  median ${s.median.toFixed(2)} s   min ${s.min.toFixed(2)} s   max ${s.max.toFixed(2)} s`;
+const a = stats(withPlugin);
+const b = stats(without);
+console.log(`cdk8s synth (whole app, ${runs} runs each after 1 warm-up, ${os.cpus().length} cores, node ${process.version})`);
+console.log(line('with the analyzer plugin', a));
+console.log(line('--no-validate           ', b));
+console.log(`  the plugin adds ${(a.median - b.median).toFixed(2)} s (difference of the medians)`);
