@@ -550,6 +550,31 @@ describe('the Gateway API in ambient mode: HTTPRoutes read as istiod translates 
     expect(blocks.find(b => b.startsWith('reviews-v1 (bookinfo-ambient)'))).toContain('callers  those of reviews: a version of it, reached through its routes');
   });
 
+  test('a Service selecting part of another\'s pods is a version of the first such Service of its namespace', () => {
+    const service = (name: string, namespace: string, selector: string) => `apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: ${namespace} }
+spec: { selector: { ${selector} }, ports: [{ port: 80, name: http }] }
+`;
+    const file = write(tmp(), 'versions.yaml', [
+      service('cart-v2', 'shop', 'app: cart, version: v2'),
+      service('other', 'elsewhere', 'app: cart'),
+      service('cart-any', 'shop', 'version: v2'),
+      service('cart', 'shop', 'app: cart'),
+      service('cart-v2b', 'shop', 'app: cart, version: v2'),
+      service('ratings', 'shop', 'app: ratings'),
+    ].join('---\n'));
+    const { stdout } = run('explain', file);
+    const callers = (host: string) => stdout.split('\n\n').find(b => b.startsWith(`${host} (`))?.split('\n').find(l => l.trim().startsWith('callers'))?.trim();
+    // the first in the input, whichever of its labels it shares
+    expect(callers('cart-v2')).toBe('callers  those of cart-any: a version of it, reached through its routes');
+    expect(callers('cart-v2b')).toBe('callers  those of cart-any: a version of it, reached through its routes');
+    // a Service of another namespace, or of the same size of selector, is no wider
+    expect(callers('cart')).not.toContain('a version of it');
+    expect(callers('other')).not.toContain('a version of it');
+    expect(callers('ratings')).not.toContain('a version of it');
+  });
+
   test('rules in istiod\'s order (exact path, longer prefix, method, headers, catch-all), weights as shares, mirror and timeouts', () => {
     const file = write(tmp(), 'mesh.yaml', `apiVersion: v1
 kind: Service
