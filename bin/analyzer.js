@@ -1,14 +1,17 @@
 // The analyzer as an installed package runs it: one bundle (build/analyzer/cli.js, made by
-// scripts/bundle-analyzer.js) compiled from the V8 code cache the build wrote beside it. Loading 160
-// modules and compiling them took half of a command on one file; the bundle and the cache take a tenth
-// of that. A cache from another node version is rejected by V8, which then compiles the bundle as usual.
+// scripts/bundle-analyzer.js) and the precompiled validators beside it, each compiled from the V8 code
+// cache the build wrote next to it. Loading 160 modules and compiling them, and compiling the validators'
+// large functions on first call, was most of a command on one file. A cache from another node version is
+// rejected by V8, which then compiles the file as usual. The build writes bundle, validators and caches
+// together into a fresh folder, so a cache never sits beside another file than its own.
 'use strict';
 const fs = require('fs');
 const Module = require('module');
 const path = require('path');
 const vm = require('vm');
 
-const BUNDLE = path.join(__dirname, '..', 'build', 'analyzer', 'cli.js');
+const DIR = path.join(__dirname, '..', 'build', 'analyzer');
+const BUNDLE = path.join(DIR, 'cli.js');
 const CACHE = `${BUNDLE}.cache`;
 
 /** How the last load compiled the bundle: from the cache, or not (and why). */
@@ -16,29 +19,46 @@ let cacheStatus = 'not loaded';
 
 /**
  * The bundle's exports (`main`, as build/lib/analyze/cli.js exports it). With `recordCache`, the code
- * compiled until the process exits is written as the cache (the build does this after a warm-up run).
+ * compiled until the process exits is written as the caches (the build does this after a warm-up run).
  */
 function loadAnalyzer({ recordCache = false } = {}) {
-  const source = fs.readFileSync(BUNDLE, 'utf8');
-  let cachedData;
-  if (!recordCache) {
-    try {
-      cachedData = fs.readFileSync(CACHE);
-    } catch {
-      // no cache (a build that skipped the warm-up): compiled as usual
+  const loaded = new Map();
+  const recorded = [];
+
+  /** A file of the analyzer's folder, compiled from its cache, as a CommonJS module of `parent`. */
+  function load(file, parent) {
+    const known = loaded.get(file);
+    if (known) return known.exports;
+    const m = new Module(file, parent);
+    m.filename = file;
+    m.paths = Module._nodeModulePaths(path.dirname(file));
+    loaded.set(file, m);
+    const source = fs.readFileSync(file, 'utf8');
+    const cachedData = recordCache ? undefined : readIfPresent(`${file}.cache`);
+    const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+    if (file === BUNDLE) {
+      cacheStatus = !cachedData ? 'no code cache' : script.cachedDataRejected ? 'code cache rejected (another node or V8)' : 'code cache used';
     }
+    if (recordCache) recorded.push({ file, script });
+    // the bundle loads its validators by absolute path: those come from their caches too
+    const require = id => path.isAbsolute(id) && id.startsWith(DIR + path.sep) ? load(id, m) : m.require(id);
+    script.runInThisContext().call(m.exports, m.exports, require, m, file, path.dirname(file));
+    m.loaded = true;
+    return m.exports;
   }
-  const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData });
-  cacheStatus = !cachedData ? 'no code cache' : script.cachedDataRejected ? 'code cache rejected (another node or V8)' : 'code cache used';
-  const bundle = new Module(BUNDLE, module);
-  bundle.filename = BUNDLE;
-  bundle.paths = Module._nodeModulePaths(path.dirname(BUNDLE));
-  const require = id => bundle.require(id);
-  script.runInThisContext().call(bundle.exports, bundle.exports, require, bundle, BUNDLE, path.dirname(BUNDLE));
+
   if (recordCache) {
-    process.on('exit', () => fs.writeFileSync(CACHE, script.createCachedData()));
+    process.on('exit', () => recorded.forEach(({ file, script }) => fs.writeFileSync(`${file}.cache`, script.createCachedData())));
   }
-  return bundle.exports;
+  return load(BUNDLE, module);
+}
+
+function readIfPresent(file) {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined; // no cache (a validator the warm-up never met): compiled as usual
+  }
 }
 
 module.exports = { BUNDLE, CACHE, loadAnalyzer, codeCacheStatus: () => cacheStatus };

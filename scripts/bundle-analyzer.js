@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Bundles the compiled analyzer (build/lib/analyze/cli.js, its precompiled validators and its runtime
-// dependencies) into build/analyzer/cli.js, then runs it on this repository's dist/ (analyze, explain,
-// diff) and writes the V8 code cache of what that compiled, which bin/analyzer.js loads. Part of
-// `npm run build`, after gen-validators.
+// Bundles the compiled analyzer (build/lib/analyze/cli.js and its runtime dependencies) into
+// build/analyzer/cli.js beside a copy of the precompiled validators, then runs it on this repository's
+// dist/ (analyze, explain, diff) and writes the V8 code caches of what that compiled, of the bundle and
+// of each validator it met, which bin/analyzer.js loads. Part of `npm run build`, after gen-validators.
 //   node scripts/bundle-analyzer.js
 'use strict';
 const { execFileSync } = require('child_process');
@@ -43,7 +43,8 @@ function bundle() {
   // its summary lines go to stderr: shown only when it fails (execFileSync's error carries them)
   execFileSync(process.execPath, [__filename, '--warm-up'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const size = file => `${(fs.statSync(file).size / 1024 / 1024).toFixed(1)} MiB`;
-  console.log(`bundle-analyzer: ${path.relative(ROOT, BUNDLE)} ${size(BUNDLE)}, code cache ${size(CACHE)}`);
+  const validators = fs.readdirSync(path.join(path.dirname(BUNDLE), 'generated')).filter(f => f.endsWith('.js.cache')).length;
+  console.log(`bundle-analyzer: ${path.relative(ROOT, BUNDLE)} ${size(BUNDLE)}, code cache ${size(CACHE)}, and the caches of ${validators} validators`);
 }
 
 if (process.argv[2] === '--warm-up') {
