@@ -136,6 +136,18 @@ after: 1
     expect(fullParser(doc, 1)(path)).toBe(expected);
   });
 
+  test('places every field of a file with Windows line ends as the full parser does', () => {
+    const crlf = doc.replace(/\n/g, '\r\n');
+    const value = jsyaml.load(crlf, { schema: jsyaml.CORE_SCHEMA });
+    const locator = new IndentLocator(crlf, 1);
+    const full = fullParser(crlf, 1);
+    const all = [...paths(value)];
+    expect(all.length).toBeGreaterThan(40);
+    for (const p of all) {
+      expect([p, locator.line(value, p)]).toEqual([p, full(p)]);
+    }
+  });
+
   test.each([
     ['an anchor', 'a: &x { b: 1 }\nc: 2\n', ['a', 'b']],
     ['a flow collection over several lines', 'a: { b: 1,\n  c: 2 }\n', ['a', 'c']],
