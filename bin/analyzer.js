@@ -1,4 +1,5 @@
-// The analyzer as an installed package runs it: one bundle (build/analyzer/cli.js, made by
+// The analyzer as an installed package runs it, for the command (bin/cdk8s-istio.js) and the cdk8s
+// plugin (../plugin.js): one bundle (build/analyzer/cli.js, made by
 // scripts/bundle-analyzer.js) and the precompiled validators beside it, each compiled from the V8 code
 // cache the build wrote next to it. Loading 160 modules and compiling them, and compiling the validators'
 // large functions on first call, was most of a command on one file. A cache from another node version is
@@ -17,11 +18,16 @@ const CACHE = `${BUNDLE}.cache`;
 /** How the last load compiled the bundle: from the cache, or not (and why). */
 let cacheStatus = 'not loaded';
 
+/** The bundle's exports, once loaded. */
+let analyzer;
+
 /**
- * The bundle's exports (`main`, as build/lib/analyze/cli.js exports it). With `recordCache`, the code
- * compiled until the process exits is written as the caches (the build does this after a warm-up run).
+ * The bundle's exports: `main` of build/lib/analyze/cli.js and `IstioAnalyzerPlugin` of
+ * build/lib/analyze/plugin.js, loaded once per process. With `recordCache`, the code compiled until the
+ * process exits is written as the caches (the build does this after a warm-up run).
  */
 function loadAnalyzer({ recordCache = false } = {}) {
+  if (analyzer && !recordCache) return analyzer;
   const loaded = new Map();
   const recorded = [];
 
@@ -50,7 +56,8 @@ function loadAnalyzer({ recordCache = false } = {}) {
   if (recordCache) {
     process.on('exit', () => recorded.forEach(({ file, script }) => fs.writeFileSync(`${file}.cache`, script.createCachedData())));
   }
-  return load(BUNDLE, module);
+  analyzer = load(BUNDLE, module);
+  return analyzer;
 }
 
 function readIfPresent(file) {

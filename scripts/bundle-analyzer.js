@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Bundles the compiled analyzer (build/lib/analyze/cli.js and its runtime dependencies) into
-// build/analyzer/cli.js beside a copy of the precompiled validators, then runs it on this repository's
+// Bundles the compiled analyzer (build/lib/analyze/cli.js and plugin.js, and their runtime dependencies)
+// into build/analyzer/cli.js beside a copy of the precompiled validators, then runs it on this repository's
 // dist/ (analyze, explain, diff) and writes the V8 code caches of what that compiled, of the bundle and
 // of each validator it met, which bin/analyzer.js loads. Part of `npm run build`, after gen-validators.
 //   node scripts/bundle-analyzer.js
@@ -28,7 +28,12 @@ function bundle() {
   const { buildSync } = require('esbuild');
   fs.rmSync(path.dirname(BUNDLE), { recursive: true, force: true });
   buildSync({
-    entryPoints: [path.join(ROOT, 'build', 'lib', 'analyze', 'cli.js')],
+    // the command line and the cdk8s plugin (../plugin.js), in one bundle and one cache
+    stdin: {
+      contents: "module.exports = { main: require('./cli.js').main, IstioAnalyzerPlugin: require('./plugin.js').IstioAnalyzerPlugin };",
+      resolveDir: path.join(ROOT, 'build', 'lib', 'analyze'),
+      sourcefile: 'bundle-entry.js',
+    },
     outfile: BUNDLE,
     bundle: true,
     platform: 'node',

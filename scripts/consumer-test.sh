@@ -16,7 +16,7 @@ fail() { echo "consumer-test: $*" >&2; exit 1; }
 
 (cd "$root" && npm pack --silent --pack-destination "$work" >/dev/null)
 tarball="$(ls "$work"/cdk8s-istio-*.tgz)"
-for f in LICENSE README.md package.json build/lib/index.js build/lib/analyze/plugin.js build/lib/analyze/schema/generated/index.js build/analyzer/cli.js build/analyzer/cli.js.cache build/analyzer/generated/index.js bin/cdk8s-istio.js bin/analyzer.js; do
+for f in LICENSE README.md package.json build/lib/index.js build/lib/analyze/plugin.js build/lib/analyze/schema/generated/index.js build/analyzer/cli.js build/analyzer/cli.js.cache build/analyzer/generated/index.js bin/cdk8s-istio.js bin/analyzer.js plugin.js; do
   tar -tzf "$tarball" "package/$f" >/dev/null 2>&1 || fail "the tarball lacks $f"
 done
 
@@ -47,7 +47,7 @@ JSON
 language: typescript
 app: node build/main.js
 validations:
-  - package: ./node_modules/cdk8s-istio/build/lib/analyze/plugin.js
+  - package: ./node_modules/cdk8s-istio/plugin.js
     class: IstioAnalyzerPlugin
     version: 0.1.0
 YAML
@@ -120,7 +120,7 @@ JSON
 language: typescript
 app: node build/main.js
 validations:
-  - package: ./node_modules/cdk8s-istio/build/lib/analyze/plugin.js
+  - package: ./node_modules/cdk8s-istio/plugin.js
     class: IstioAnalyzerPlugin
     version: 0.1.0
 YAML

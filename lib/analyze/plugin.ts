@@ -50,7 +50,7 @@ export interface IstioAnalyzerPluginProps {
  * @example
  * # cdk8s.yaml
  * validations:
- *   - package: ./node_modules/cdk8s-istio/build/lib/analyze/plugin.js
+ *   - package: ./node_modules/cdk8s-istio/plugin.js
  *     class: IstioAnalyzerPlugin
  *     version: 0.1.0
  *     properties: { base: [bookinfo.k8s.yaml] }
