@@ -2,6 +2,7 @@ import * as jsyaml from 'js-yaml';
 import type { Document } from 'yaml';
 import { Check, check, Finding, Severity } from '../finding';
 import { IndentLocator } from './locate';
+import { KUBECTL_SCHEMA, KUBECTL_YAML_OPTIONS } from './scalars';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
@@ -115,7 +116,7 @@ function fastLoad(text: string): { value: unknown } | undefined {
   // aliases are rare in manifests and can expand without bound: the full parser limits them
   if (/(^|[\s[{,:-])\*[^\s,[\]{}]+/m.test(text)) return undefined;
   try {
-    return { value: jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA }) };
+    return { value: jsyaml.load(text, { schema: KUBECTL_SCHEMA }) };
   } catch {
     return undefined;
   }
@@ -207,7 +208,7 @@ function lazyDocument(segment: Segment): () => FullDocument {
     if (!parsed) {
       const { LineCounter, parseAllDocuments } = fullParser();
       const lines = new LineCounter();
-      const docs = parseAllDocuments(segment.text, { lineCounter: lines, uniqueKeys: false });
+      const docs = parseAllDocuments(segment.text, { ...KUBECTL_YAML_OPTIONS, lineCounter: lines, uniqueKeys: false });
       const document = (Array.isArray(docs) ? docs : [docs]).find(d => d.contents !== null || d.errors.length > 0)
         ?? (Array.isArray(docs) ? docs[0] : docs);
       const offset = segment.line - 1;

@@ -20,7 +20,13 @@ export function objectSchema(crdSchema: any): any {
       metadata: {
         'type': 'object',
         'required': ['name'],
-        'properties': { name: { type: 'string', minLength: 1 }, namespace: { type: 'string' } },
+        'properties': {
+          name: { type: 'string', minLength: 1 },
+          namespace: { type: 'string' },
+          // ObjectMeta's maps of strings: kubectl fails to decode an object with a label `enabled: yes` (a boolean)
+          labels: { type: 'object', additionalProperties: { type: 'string' } },
+          annotations: { type: 'object', additionalProperties: { type: 'string' } },
+        },
         'x-kubernetes-preserve-unknown-fields': true,
       },
       ...crdSchema.properties,

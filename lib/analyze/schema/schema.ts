@@ -218,9 +218,23 @@ function toFinding(manifest: Manifest, error: ErrorObject): Finding {
       return manifest.finding(CODES.schema, `${where}must be an integer or a string`, path);
     case 'enum':
       return manifest.finding(CODES.schema, `${where}unsupported value ${JSON.stringify(error.data)} (allowed: ${(error.params as any).allowedValues.join(', ')})`, path);
+    case 'type':
+      return manifest.finding(CODES.schema, `${where}${error.message}${unquoted((error.params as any).type, error.data)}`, path);
     default:
       return manifest.finding(CODES.schema, `${where}${error.message}`, path);
   }
+}
+
+/** Why a string field holds a boolean or a number: the value was written unquoted (read/scalars.ts). */
+function unquoted(expected: string | string[], data: unknown): string {
+  if (![expected].flat().includes('string')) return '';
+  if (typeof data === 'boolean') {
+    return `, got ${data}: kubectl reads an unquoted ${data ? 'y, yes, on or true' : 'n, no, off or false'} as a boolean (YAML 1.1); quote the value`;
+  }
+  if (typeof data === 'number') {
+    return `, got ${data}: kubectl reads an unquoted number as a number (0777 as octal 511, 1_000 as 1000); quote the value`;
+  }
+  return '';
 }
 
 function prefix(path: (string | number)[]): string {
