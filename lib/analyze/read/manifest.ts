@@ -7,7 +7,7 @@ import { KUBECTL_SCHEMA, KUBECTL_YAML_OPTIONS } from './scalars';
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
   notYaml: check('CI001', Severity.ERROR, '-', 'file or document is not valid YAML',
-    'a file or document that is not YAML (the other documents are still analyzed)'),
+    'a file or document that is not YAML, or that kubectl cannot convert to JSON (a `.inf` or `.nan`); the other documents are still analyzed'),
   noKind: check('CI002', Severity.ERROR, '-', 'document has no apiVersion or kind',
     'a document without `apiVersion`/`kind`'),
   duplicateKey: check('CI007', Severity.ERROR, 'kubectl apply',
@@ -168,6 +168,16 @@ export function parseManifests(file: string, text: string, namespace = 'default'
     if (object === null || object === undefined) {
       continue; // an empty document between separators, as generators often emit
     }
+    const infinite = /\.(?:inf|nan)\b/i.test(segment.text) ? nonFinite(object) : undefined;
+    if (infinite) {
+      const at = (fast && indentation.line(fast.value, infinite)) ?? locate(full(), infinite);
+      const value = valueAt(object, infinite) as number;
+      const written = Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
+      const where = infinite.map((k, i) => typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${k}`).join('');
+      findings.push(fileFinding(CODES.notYaml, at, `${where}: kubectl cannot convert ${written} to JSON ("unsupported value") and applies nothing `
+        + 'of the document; write a number, or quote the value'));
+      continue;
+    }
     if (typeof object !== 'object' || Array.isArray(object) || typeof object.kind !== 'string' || typeof object.apiVersion !== 'string') {
       findings.push(fileFinding(CODES.noKind, full().start, 'document is not a Kubernetes object: it needs string fields apiVersion and kind'));
       continue;
@@ -241,6 +251,27 @@ function duplicateKey(doc: FullDocument): { key: string; first: number; second: 
     },
   });
   return found;
+}
+
+/** The path of the first number YAML reads as infinite or not a number (`.inf`, `.nan`), which JSON cannot hold. */
+function nonFinite(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nonFinite(value[i], [...path, i]);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const found = nonFinite(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function valueAt(value: any, path: readonly (string | number)[]): unknown {
+  return path.reduce((v, k) => v?.[k], value);
 }
 
 /**

@@ -61,3 +61,27 @@ spec: { host: reviews, trafficPolicy: { outlierDetection: { splitExternalLocalOr
     expect(parseManifests('r.yaml', rule).manifests[0].object.spec.trafficPolicy.outlierDetection.splitExternalLocalOriginErrors).toBe(false);
   });
 });
+
+describe('values kubectl cannot convert to JSON', () => {
+  test('a .inf or .nan is an error at its line, and the document is not analyzed further', () => {
+    const text = (value: string) => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: r, namespace: shop }
+spec:
+  host: reviews
+  trafficPolicy:
+    loadBalancer:
+      warmup: { minimumPercent: ${value} }
+`;
+    const { manifests, findings } = parseManifests('r.yaml', text('.inf'));
+    expect(manifests).toEqual([]);
+    // kubectl: error converting YAML to JSON: json: unsupported value: +Inf
+    expect(findings.map(f => [f.code, f.line, f.message])).toEqual([['CI001', 8,
+      'spec.trafficPolicy.loadBalancer.warmup.minimumPercent: kubectl cannot convert .inf to JSON ("unsupported value") and applies nothing of the document; write a number, or quote the value']]);
+    expect(parseManifests('r.yaml', text('.NaN')).findings.map(f => f.message)).toEqual([expect.stringContaining('cannot convert .nan to JSON')]);
+    expect(parseManifests('r.yaml', text('-.Inf')).findings.map(f => f.message)).toEqual([expect.stringContaining('cannot convert -.inf to JSON')]);
+    // quoted, it is a string (the schema's to judge), and a name that merely contains ".inf" is no number
+    expect(parseManifests('r.yaml', text('".inf"')).findings).toEqual([]);
+    expect(parseManifests('r.yaml', text('50').replace('host: reviews', 'host: reviews.inf')).findings).toEqual([]);
+  });
+});
