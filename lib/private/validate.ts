@@ -64,6 +64,14 @@ export function validDuration(prop: string, duration: Duration): Duration {
 export const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
 /**
+ * An HTTP header name: RFC 7230 token characters, the Gateway API's HTTPHeaderName pattern, which
+ * Istio's header names satisfy too.
+ *
+ * @internal
+ */
+export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+
+/**
  * Throws unless `name` is a valid RFC 1123 DNS label, the rule for Kubernetes object names.
  *
  * @internal

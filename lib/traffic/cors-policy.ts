@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { HTTPRoute } from '../../imports/gateway-api';
 import { VirtualService } from '../../imports/networking.istio.io';
-import { validDuration } from '../private/validate';
+import { HEADER_NAME, validDuration } from '../private/validate';
 import { MeshService } from '../service';
 import { HostTraffic } from './host-traffic';
 import { CorsSettings } from './host/contributions';
@@ -40,8 +40,6 @@ export class CorsPolicy extends Construct {
   }
 }
 
-const TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
-
 /**
  * Validates a CORS policy written under `prefix` (`routes[0].cors.`).
  *
@@ -58,7 +56,7 @@ export function corsSettings(prefix: string, cors: CorsSettings): CorsSettings {
   }
   for (const prop of ['allowHeaders', 'exposeHeaders'] as const) {
     for (const [i, header] of (cors[prop] ?? []).entries()) {
-      if (header !== '*' && !TOKEN.test(header)) {
+      if (header !== '*' && !HEADER_NAME.test(header)) {
         throw new Error(`'${prefix}${prop}[${i}]' must be a header name, got '${header}'`);
       }
     }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { HTTPRoute } from '../../imports/gateway-api';
 import { VirtualService } from '../../imports/networking.istio.io';
+import { HEADER_NAME } from '../private/validate';
 import { MeshService } from '../service';
 import { HostTraffic } from './host-traffic';
 import { HeaderOperations, HeaderSettings } from './host/contributions';
@@ -51,9 +52,6 @@ export class HeaderPolicy extends Construct {
     this.httpRoute = model.httpRoute;
   }
 }
-
-// RFC 7230 token characters: the Gateway API's HTTPHeaderName pattern, which Istio's header names satisfy too
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 
 /**
  * Validates header changes written under `prefix` (`routes[0].headers.`): names are header names, values
