@@ -3,6 +3,7 @@ import type { Document } from 'yaml';
 import { Check, check, Finding, Severity } from '../finding';
 import { IndentLocator } from './locate';
 import { KUBECTL_SCHEMA, KUBECTL_YAML_OPTIONS } from './scalars';
+import { jsonPath } from './values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
@@ -170,11 +171,9 @@ export function parseManifests(file: string, text: string, namespace = 'default'
     }
     const infinite = /\.(?:inf|nan)\b/i.test(segment.text) ? nonFinite(object) : undefined;
     if (infinite) {
-      const at = (fast && indentation.line(fast.value, infinite)) ?? locate(full(), infinite);
-      const value = valueAt(object, infinite) as number;
-      const written = Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
-      const where = infinite.map((k, i) => typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${k}`).join('');
-      findings.push(fileFinding(CODES.notYaml, at, `${where}: kubectl cannot convert ${written} to JSON ("unsupported value") and applies nothing `
+      const at = (fast && indentation.line(fast.value, infinite.path)) ?? locate(full(), infinite.path);
+      const written = Number.isNaN(infinite.value) ? '.nan' : infinite.value > 0 ? '.inf' : '-.inf';
+      findings.push(fileFinding(CODES.notYaml, at, `${jsonPath(infinite.path)}: kubectl cannot convert ${written} to JSON ("unsupported value") and applies nothing `
         + 'of the document; write a number, or quote the value'));
       continue;
     }
@@ -253,25 +252,16 @@ function duplicateKey(doc: FullDocument): { key: string; first: number; second: 
   return found;
 }
 
-/** The path of the first number YAML reads as infinite or not a number (`.inf`, `.nan`), which JSON cannot hold. */
-function nonFinite(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nonFinite(value[i], [...path, i]);
-      if (found) return found;
-    }
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const found = nonFinite(v, [...path, k]);
-      if (found) return found;
-    }
+/** The first number YAML reads as infinite or not a number (`.inf`, `.nan`), which JSON cannot hold, with its path. */
+function nonFinite(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: number } | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path, value };
+  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v])
+    : value && typeof value === 'object' ? Object.entries(value) : [];
+  for (const [k, v] of entries) {
+    const found = nonFinite(v, [...path, k]);
+    if (found) return found;
   }
   return undefined;
-}
-
-function valueAt(value: any, path: readonly (string | number)[]): unknown {
-  return path.reduce((v, k) => v?.[k], value);
 }
 
 /**

@@ -31,3 +31,8 @@ export function durationMillis(value: unknown): number | undefined {
   }
   return total;
 }
+
+/** `spec.http[0].route`: the path as the API server prints it. */
+export function jsonPath(path: ReadonlyArray<string | number>): string {
+  return path.map((p, i) => typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`).join('');
+}

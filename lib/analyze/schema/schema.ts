@@ -6,6 +6,7 @@ import { CORE_SCHEMAS } from './core-schemas';
 import { check, Check, Finding, Severity } from '../finding';
 import { AJV_OPTIONS, objectSchema } from './json-schema';
 import { Manifest } from '../read/manifest';
+import { jsonPath } from '../read/values';
 import { coreValidatorId, KINDS, kindSchema, SchemaVariant, validatorId } from './schema-table';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
@@ -239,9 +240,4 @@ function unquoted(expected: string | string[], data: unknown): string {
 
 function prefix(path: (string | number)[]): string {
   return path.length === 0 ? '' : `${jsonPath(path)}: `;
-}
-
-/** `spec.http[0].route`: the path as the API server prints it. */
-export function jsonPath(path: ReadonlyArray<string | number>): string {
-  return path.map((p, i) => typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`).join('');
 }

@@ -1,6 +1,6 @@
 import { check, Check, Finding, Severity } from '../finding';
 import { Manifest } from '../read/manifest';
-import { jsonPath } from '../schema/schema';
+import { jsonPath } from '../read/values';
 
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
