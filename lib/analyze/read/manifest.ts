@@ -141,6 +141,7 @@ export function parseManifests(file: string, text: string, namespace = 'default'
     const full = lazyDocument(segment);
     const fast = fastLoad(segment.text);
     const indentation = new IndentLocator(segment.text, segment.line);
+    const lineOf = (at: readonly (string | number)[]) => (fast && indentation.line(fast.value, at)) ?? locate(full(), at);
     let object: any;
     if (fast) {
       object = pruneNulls(fast.value);
@@ -171,9 +172,8 @@ export function parseManifests(file: string, text: string, namespace = 'default'
     }
     const infinite = /\.(?:inf|nan)\b/i.test(segment.text) ? nonFinite(object) : undefined;
     if (infinite) {
-      const at = (fast && indentation.line(fast.value, infinite.path)) ?? locate(full(), infinite.path);
       const written = Number.isNaN(infinite.value) ? '.nan' : infinite.value > 0 ? '.inf' : '-.inf';
-      findings.push(fileFinding(CODES.notYaml, at, `${jsonPath(infinite.path)}: kubectl cannot convert ${written} to JSON ("unsupported value") and applies nothing `
+      findings.push(fileFinding(CODES.notYaml, lineOf(infinite.path), `${jsonPath(infinite.path)}: kubectl cannot convert ${written} to JSON ("unsupported value") and applies nothing `
         + 'of the document; write a number, or quote the value'));
       continue;
     }
@@ -187,10 +187,7 @@ export function parseManifests(file: string, text: string, namespace = 'default'
         findings.push(fileFinding(CODES.noKind, full().start, 'a List item is not a Kubernetes object: it needs string fields apiVersion and kind'));
         continue;
       }
-      manifests.push(new Manifest(file, item, path => {
-        const at = item === object ? path : [];
-        return (fast && indentation.line(fast.value, at)) ?? locate(full(), at);
-      }, undefined, namespace));
+      manifests.push(new Manifest(file, item, path => lineOf(item === object ? path : []), undefined, namespace));
     }
   }
   if (manifests.length === 0 && findings.length === 0) {
