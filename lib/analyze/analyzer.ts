@@ -4,6 +4,7 @@ import { check, Check, Finding, Severity } from './finding';
 import { assumedObjects } from './model/defaults';
 import { groupBy, Mesh } from './model/mesh';
 import { Manifest } from './read/manifest';
+import { metadataFindings } from './schema/metadata';
 import { SchemaValidator } from './schema/schema';
 import { CHECKED_GROUPS } from './schema/schema-table';
 import { webhookFindings } from './webhook';
@@ -144,6 +145,13 @@ export class Analyzer {
   }
 
   private checkObjectOnce(m: Manifest): Finding[] {
+    // the API server validates every kind's metadata before its schema
+    const metadata = metadataFindings(m);
+    const findings = this.checkContent(m);
+    return metadata.length === 0 ? findings : [...metadata, ...findings];
+  }
+
+  private checkContent(m: Manifest): Finding[] {
     const version = m.apiVersion.split('/').pop() ?? '';
     const removed = REMOVED_APIS.find(r => r.matches(m.group, version, m.kind));
     if (removed) {

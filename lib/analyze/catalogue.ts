@@ -11,6 +11,7 @@ import { CODES as gatewayApiCodes } from './checks/gateway-api';
 import { CODES as gatewayCodes } from './checks/gateway';
 import { CODES as kubernetesCodes } from './checks/kubernetes';
 import { CODES as manifestCodes } from './read/manifest';
+import { CODES as metadataCodes } from './schema/metadata';
 import { CODES as requestAuthenticationCodes } from './checks/request-authentication';
 import { CODES as schemaCodes } from './schema/schema';
 import { CODES as serviceEntryCodes } from './checks/service-entry';
@@ -18,6 +19,7 @@ import { CODES as sidecarCodes } from './checks/sidecar';
 import { CODES as telemetryCodes } from './checks/telemetry';
 import { CODES as verdictCodes } from './webhook/verdict';
 import { CODES as virtualServiceCodes } from './checks/virtual-service';
+import { CODES as webhooksCodes } from './checks/webhooks';
 import { Check } from './finding';
 
 /**
@@ -34,6 +36,7 @@ export const CHECKS = {
   checkFailed: analyzerCodes.checkFailed, // CI006
   duplicateKey: manifestCodes.duplicateKey, // CI007
   removedApi: analyzerCodes.removedApi, // CI008
+  metadata: metadataCodes.metadata, // CI009
   schema: schemaCodes.schema, // CI101
   cel: schemaCodes.cel, // CI102
   celNotEvaluated: schemaCodes.celNotEvaluated, // CI103
@@ -113,4 +116,6 @@ export const CHECKS = {
   argoRouteShape: deliveryCodes.argoRouteShape, // CI272
   localRateLimitMalformed: envoyFilterCodes.localRateLimitMalformed, // CI273
   inboundVhostNotServed: envoyFilterCodes.inboundVhostNotServed, // CI274
+  webhookOverlap: webhooksCodes.webhookOverlap, // CI275
+  externalControlPlane: webhooksCodes.externalControlPlane, // CI276
 } satisfies Record<string, Check>;

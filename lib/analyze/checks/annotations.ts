@@ -8,7 +8,7 @@ import { objects } from '../read/values';
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
   unknownAnnotation: check('CI257', Severity.WARNING, 'IST0108', 'an annotation in Istio\'s namespace (*istio.io/…) that Istio 1.30 does not define',
-    'an annotation in Istio\'s namespace (`*istio.io/…`, and `kubernetes.io/ingress.class`) that Istio 1.30 does not define, on a Namespace, Service, Pod or Deployment'),
+    'an annotation in Istio\'s namespace (`*istio.io/…`, and `kubernetes.io/ingress.class`) that Istio 1.30 does not define, on a Namespace, Service, Pod or Deployment, or on a workload\'s pod template (checked as its pods are)'),
   misplacedAnnotation: check('CI258', Severity.WARNING, 'IST0107', 'an Istio annotation on a kind it does not apply to (a pod annotation on a Deployment)',
     'an Istio annotation on a kind it does not apply to (a pod annotation such as `sidecar.istio.io/proxyCPU` on the Deployment instead of its pod template)'),
   invalidAnnotation: check('CI259', Severity.WARNING, 'IST0125', 'an Istio annotation value the sidecar injector refuses (ports, CIDRs, quantities, proxy config)',
@@ -48,32 +48,56 @@ export function checkAnnotations(mesh: Mesh): Finding[] {
       if (!annotations || typeof annotations !== 'object') continue;
       for (const [name, value] of Object.entries(annotations)) {
         if (isIstioAnnotation(name) && !ALWAYS_IGNORED.has(name)) {
-          findings.push(...annotationFindings(m, name, value));
+          findings.push(...annotationFindings(m, name, value, m.kind, []));
         }
+      }
+    }
+  }
+  // a workload's pod template becomes its pods, which istioctl reads from the cluster as Pods: the
+  // template's annotations are checked as a Pod's, at their place in the template
+  for (const m of mesh.manifests) {
+    const at = templatePath(m);
+    const annotations = at && at.reduce((o: any, k) => o?.[k], m.object)?.metadata?.annotations;
+    if (!annotations || typeof annotations !== 'object') continue;
+    for (const [name, value] of Object.entries(annotations)) {
+      if (isIstioAnnotation(name) && !ALWAYS_IGNORED.has(name)) {
+        findings.push(...annotationFindings(m, name, value, 'Pod', at));
       }
     }
   }
   return findings;
 }
 
-function annotationFindings(m: Manifest, name: string, value: unknown): Finding[] {
-  const path = ['metadata', 'annotations', name];
+/** Where a workload kind holds its pod template. */
+function templatePath(m: Manifest): string[] | undefined {
+  if (m.group === 'apps' && ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(m.kind)) return ['spec', 'template'];
+  if (m.group === 'batch' && m.kind === 'Job') return ['spec', 'template'];
+  if (m.group === 'batch' && m.kind === 'CronJob') return ['spec', 'jobTemplate', 'spec', 'template'];
+  if (m.group === '' && m.kind === 'ReplicationController') return ['spec', 'template'];
+  if (m.group === 'argoproj.io' && m.kind === 'Rollout') return ['spec', 'template'];
+  return undefined;
+}
+
+/** Findings for one annotation as it applies to `kind` (a Pod for a template), at `metadata.annotations` under `at`. */
+function annotationFindings(m: Manifest, name: string, value: unknown, kind: string, at: string[]): Finding[] {
+  const path = [...at, 'metadata', 'annotations', name];
   const known = ISTIO_ANNOTATIONS.get(name);
   if (!known) {
     return [m.finding(CODES.unknownAnnotation, `Unknown annotation: ${name} (not an annotation of Istio 1.30)`, path)];
   }
   const findings: Finding[] = [];
-  if (isAlpha(m, name, known)) {
+  if (isAlpha(m, name, known, kind, at)) {
     findings.push(m.finding(CODES.alphaAnnotation, `Annotation "${name}" is part of an alpha-phase feature and may be incompletely supported.`, path));
   }
-  if (known.deprecated && !(name === INJECT_ANNOTATION && m.object.metadata?.labels?.[INJECT_ANNOTATION] !== undefined)) {
+  const labels = at.reduce((o: any, k) => o?.[k], m.object)?.metadata?.labels;
+  if (known.deprecated && !(name === INJECT_ANNOTATION && labels?.[INJECT_ANNOTATION] !== undefined)) {
     const extra = name === INJECT_ANNOTATION ? ' in favor of the "sidecar.istio.io/inject" label' : '';
     findings.push(m.finding(CODES.deprecatedAnnotation, `Annotation "${name}" has been deprecated${extra} and may not work in future Istio versions.`, path));
   }
   if (known.resources.includes('Any')) {
     return findings;
   }
-  if (!known.resources.includes(m.kind)) {
+  if (!known.resources.includes(kind)) {
     findings.push(m.finding(CODES.misplacedAnnotation, `Misplaced annotation: ${name} can only be applied to ${known.resources.join(', ')}`, path));
     return findings;
   }
@@ -90,8 +114,9 @@ function isIstioAnnotation(name: string): boolean {
 }
 
 /** Alpha, except what the injector itself sets on a pod that uses istio-cni (no `istio-init` container). */
-function isAlpha(m: Manifest, name: string, known: IstioAnnotation): boolean {
+function isAlpha(m: Manifest, name: string, known: IstioAnnotation, kind: string, at: string[]): boolean {
   if (known.status !== 'Alpha') return false;
-  const withCni = m.kind === 'Pod' && !objects(m.object.spec?.initContainers).some(c => c.name === 'istio-init');
+  const spec = at.reduce((o: any, k) => o?.[k], m.object)?.spec;
+  const withCni = kind === 'Pod' && !objects(spec?.initContainers).some(c => c.name === 'istio-init');
   return !(withCni && SET_BY_INJECTOR.has(name));
 }

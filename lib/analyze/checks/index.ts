@@ -17,6 +17,7 @@ import { checkTelemetry, checkTelemetrySelectors } from './telemetry';
 import {
   checkDestinations, checkDuplicateVirtualServices, checkGateways, checkIngressSubsets, checkJwtClaimRoutes, checkMatches, checkRetriesAgainstTimeout, checkWeights,
 } from './virtual-service';
+import { checkExternalControlPlane, checkInjectionWebhooks } from './webhooks';
 
 /** Cross-object checks, each reading the indexed mesh. */
 export const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
@@ -29,4 +30,5 @@ export const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction, checkConditions,
   checkAnnotations, checkZtunnelAdmitsForwarders, checkIngressAdmitsOutside, checkGatewayRoutesAdmitted,
   checkRetriesAgainstTimeout, checkRouteRetriesAgainstTimeout, checkOutlierDetection, checkFlaggerOwnedHosts, checkArgoRoutes, checkLocalRateLimits,
+  checkInjectionWebhooks, checkExternalControlPlane,
 ];

@@ -19,10 +19,10 @@ export const CODES = {
     'two mesh VirtualServices for one host within one `exportTo` scope, a namespace\'s scope joined by the hosts exported everywhere (gateways merge theirs); each VirtualService reported once, naming at most ten others'),
   hostNotOnGateway: check('CI207', Severity.WARNING, 'IST0132', 'VirtualService host is not served by its Gateway',
     'a VirtualService host its Gateway does not serve'),
-  unreachableRoute: check('CI208', Severity.WARNING, 'IST0130', 'HTTP route is unreachable behind an earlier catch-all route',
-    'an HTTP route behind an earlier catch-all'),
-  duplicateMatch: check('CI209', Severity.INFO, 'IST0131', 'HTTP match repeats an earlier match and never applies',
-    'an HTTP match repeating an earlier one'),
+  unreachableRoute: check('CI208', Severity.WARNING, 'IST0130', 'HTTP or TLS route is unreachable behind an earlier catch-all or earlier matches',
+    'an HTTP or TLS route behind an earlier one that matches everything (no match, an empty match, `prefix: /` or `regex: .*` alone), or whose matches all repeat earlier rules\' (names aside)'),
+  duplicateMatch: check('CI209', Severity.INFO, 'IST0131', 'HTTP or TLS match repeats an earlier match and never applies',
+    'an HTTP or TLS match repeating an earlier one (names aside)'),
   portRequired: check('CI210', Severity.ERROR, 'IST0112', 'route to a multi-port Service or ServiceEntry names no port',
     'a route (mesh or gateway) to a multi-port Service or ServiceEntry without a port'),
   weights: check('CI214', Severity.WARNING, '-', 'route weights do not sum to 100 (Istio treats them as relative)',
@@ -151,41 +151,57 @@ export function checkWeights(mesh: Mesh): Finding[] {
   return findings;
 }
 
-/** IST0130 / IST0131: routes behind a catch-all, and matches repeating an earlier one. */
+/**
+ * IST0130 / IST0131, as istiod's webhook analyzes a VirtualService's HTTP and TLS rules: a rule behind one
+ * that matches every request (no match, an empty match, or a URI match of `prefix: /` or `regex: .*` alone)
+ * or whose matches all repeat earlier ones is unreachable; a match repeating an earlier one never applies.
+ * Matches compare without their `name`, which routes nothing.
+ */
 export function checkMatches(mesh: Mesh): Finding[] {
   const findings: Finding[] = [];
   for (const vs of mesh.virtualServices) {
-    const rules: any[] = vs.object.spec?.http ?? [];
-    const seen: Array<{ match: any; at: string }> = [];
-    let catchAll: number | undefined;
-    rules.forEach((rule, i) => {
-      if (catchAll !== undefined) {
-        findings.push(vs.finding(CODES.unreachableRoute, `http[${i}] is unreachable: http[${catchAll}] matches every request`, ['spec', 'http', i]));
-        return;
-      }
-      const matches: any[] = rule.match ?? [];
-      matches.forEach((match, j) => {
-        const earlier = seen.find(s => isDeepStrictEqual(s.match, match));
-        if (earlier) {
-          findings.push(vs.finding(CODES.duplicateMatch, `http[${i}].match[${j}] repeats ${earlier.at} and never applies`, ['spec', 'http', i, 'match', j]));
+    for (const protocol of ['http', 'tls'] as const) {
+      const seen: Array<{ match: any; at: string }> = [];
+      let catchAll: number | undefined;
+      objects(vs.object.spec?.[protocol]).forEach((rule, i) => {
+        if (catchAll !== undefined) {
+          findings.push(vs.finding(CODES.unreachableRoute, `${protocol}[${i}] is unreachable: ${protocol}[${catchAll}] matches every ${protocol === 'http' ? 'request' : 'connection'}`, ['spec', protocol, i]));
+          return;
         }
-        seen.push({ match, at: `http[${i}].match[${j}]` });
+        const matches = objects(rule.match).map(withoutName);
+        let repeated = 0;
+        matches.forEach((match, j) => {
+          const earlier = seen.find(s => isDeepStrictEqual(s.match, match));
+          if (earlier) {
+            repeated++;
+            findings.push(vs.finding(CODES.duplicateMatch, `${protocol}[${i}].match[${j}] repeats ${earlier.at} and never applies`, ['spec', protocol, i, 'match', j]));
+          }
+          seen.push({ match, at: `${protocol}[${i}].match[${j}]` });
+        });
+        if (matches.length > 0 && repeated === matches.length) {
+          findings.push(vs.finding(CODES.unreachableRoute, `${protocol}[${i}] is unreachable: each of its matches repeats an earlier rule's`, ['spec', protocol, i]));
+        }
+        if (matches.length === 0 || matches.some(matchesEverything)) {
+          catchAll = i;
+        }
       });
-      if (matches.length === 0 || matches.some(m => Object.keys(m).length === 0)) {
-        catchAll = i;
-      }
-    });
-    // TLS routes match on SNI hosts (and ports): a repeated match never applies either (IST0131's example)
-    const tlsSeen: Array<{ match: any; at: string }> = [];
-    objects(vs.object.spec?.tls).forEach((rule, i) => objects(rule.match).forEach((match, j) => {
-      const earlier = tlsSeen.find(s => isDeepStrictEqual(s.match, match));
-      if (earlier) {
-        findings.push(vs.finding(CODES.duplicateMatch, `tls[${i}].match[${j}] repeats ${earlier.at} and never applies`, ['spec', 'tls', i, 'match', j]));
-      }
-      tlsSeen.push({ match, at: `tls[${i}].match[${j}]` });
-    }));
+    }
   }
   return findings;
+}
+
+function withoutName(match: any): any {
+  const { name: _name, ...rest } = match;
+  return rest;
+}
+
+/** A match every request meets: no condition, or only a URI prefix `/` or regex `.*` (Envoy matches the path). */
+function matchesEverything(match: any): boolean {
+  const keys = Object.keys(match);
+  if (keys.length === 0) return true;
+  if (keys.length !== 1 || keys[0] !== 'uri' || !match.uri || typeof match.uri !== 'object') return false;
+  const uri = match.uri;
+  return Object.keys(uri).length === 1 && (uri.prefix === '/' || ['.*', '/.*', '^.*$'].includes(uri.regex));
 }
 
 /** The infix of the Istio Gateways that istiod generates from Gateway API Gateways (`name~istio-autogenerated-k8s-gateway~listener`). */

@@ -8,6 +8,11 @@ import { CORE_SCHEMAS } from './core-schemas';
 export interface SchemaVariant {
   readonly versions: string[];
   readonly schema: any;
+  /**
+   * Whether the version serves `status` as a subresource, so that the API server ignores `status` in what
+   * `kubectl apply` sends. Unset for the pinned bundles, where every kind with a `status` field has one.
+   */
+  readonly statusSubresource?: boolean;
 }
 
 /** One kind of the pinned bundles (Istio 1.30.3, Gateway API v1.5.1). */

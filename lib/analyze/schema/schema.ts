@@ -49,7 +49,7 @@ export class SchemaValidator {
     }
     const variants = spec.versions
       .filter((v: any) => v?.served !== false && v?.schema?.openAPIV3Schema)
-      .map((v: any) => ({ versions: [String(v.name)], schema: v.schema.openAPIV3Schema }));
+      .map((v: any) => ({ versions: [String(v.name)], schema: v.schema.openAPIV3Schema, statusSubresource: Boolean(v.subresources?.status) }));
     this.custom.set(`${group}/${kind}`, { crd, variants });
   }
 
@@ -117,8 +117,9 @@ export class SchemaValidator {
   }
 
   private findings(manifest: Manifest, validate: ValidateFunction, variant: SchemaVariant): Finding[] {
-    const schemaFindings = validate(manifest.object) ? [] : readableErrors(validate.errors ?? []).map(e => toFinding(manifest, e));
-    const celFindings = celViolations(variant.schema, manifest.object).map(v =>
+    const object = withoutIgnoredStatus(manifest.object, variant);
+    const schemaFindings = validate(object) ? [] : readableErrors(validate.errors ?? []).map(e => toFinding(manifest, e));
+    const celFindings = celViolations(variant.schema, object).map(v =>
       manifest.finding(v.evaluated ? CODES.cel : CODES.celNotEvaluated, `${prefix(v.path)}${v.message}`, v.path));
     return [...schemaFindings, ...celFindings];
   }
@@ -142,6 +143,14 @@ export class SchemaValidator {
     this.ajv ??= newAjv();
     return this.ajv.compile(objectSchema(variant.schema));
   }
+}
+
+/** The object as the API server validates it: with a status subresource, the main resource ignores `status`. */
+function withoutIgnoredStatus(object: any, variant: SchemaVariant): any {
+  if (!object || typeof object !== 'object' || !('status' in object)) return object;
+  if (!(variant.statusSubresource ?? Boolean(variant.schema?.properties?.status))) return object;
+  const { status: _status, ...rest } = object;
+  return rest;
 }
 
 /** ajv itself is loaded only when a schema must be compiled: precompiled validators need its runtime alone. */

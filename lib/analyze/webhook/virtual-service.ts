@@ -263,20 +263,56 @@ function authorityRewrite(v: Verdict, path: Path, http: any): void {
 
 function virtualServiceHosts(v: Verdict, vs: any): void {
   const hosts: unknown[] = list(vs.hosts);
-  const boundToGatewayOnly = list(vs.gateways).length > 0 && !list(vs.gateways).includes('mesh');
+  const gateways = list(vs.gateways);
+  const appliesToGateway = gateways.length > 0 && !gateways.includes('mesh');
+  // a gateway-bound host may also be an AUTO_PASSTHROUGH name (outbound_.80_._.host) when TLS routes match SNI hosts
+  const sni = list(vs.tls).some(tls => list(tls?.match).some(match => list(match?.sniHosts).length > 0));
+  let allValid = true;
   hosts.forEach((host, i) => {
-    // hosts of gateway-bound VirtualServices follow the gateway's rules (SNI, ports), not checked here
-    const error = typeof host === 'string' && !boundToGatewayOnly && !isIpAddress(host) ? wildcardDomainError(host) : undefined;
-    if (error) v.error(['spec', 'hosts', i], error);
-    if (host === '*' && !boundToGatewayOnly) {
+    if (typeof host !== 'string') return;
+    const error = appliesToGateway ? gatewayBoundHostError(sni, host) : wildcardDomainError(host);
+    if (error) {
+      if (!isIpAddress(host)) {
+        v.error(['spec', 'hosts', i], error);
+        allValid = false;
+      }
+    } else if (!appliesToGateway && host === '*') {
       v.error(['spec', 'hosts', i], 'wildcard host * is not allowed for virtual services bound to the mesh gateway');
+      allValid = false;
     }
   });
-  const seen = new Map<unknown, number>();
-  hosts.forEach((host, i) => {
-    if (seen.has(host)) v.error(['spec', 'hosts', i], `duplicate hosts in virtual service: ${host} & ${host}`);
-    seen.set(host, i);
-  });
+  if (!allValid) return;
+  // duplicates include wildcard ones: *.foo.com and *.com overlap in one VirtualService
+  const strings = hosts.map(h => String(h));
+  strings.forEach((a, i) => strings.slice(i + 1).forEach((b, j) => {
+    if (hostNamesMatch(a, b)) v.error(['spec', 'hosts', i + 1 + j], `duplicate hosts in virtual service: ${a} & ${b}`);
+  }));
+}
+
+/** Istio's ValidateWildcardDomainForVirtualServiceBoundToGateway. */
+function gatewayBoundHostError(sni: boolean, host: string): string | undefined {
+  if (host.length > 255) return `domain name "${host}" too long (max 255)`;
+  if (host.length === 0) return 'empty domain name not allowed';
+  if (sni && host.startsWith('outbound_')) {
+    const parts = host.split('_');
+    if (parts.length < 4) return `domain name ${host} invalid, should follow 'outbound_.<port>_._.<hostname>' format`;
+    const port = parts[1].replace(/^\.+|\.+$/g, '');
+    const name = parts[3].replace(/^\.+|\.+$/g, '');
+    if (!/[0-9]/.test(port)) return `domain name "${host}" invalid (label "${port}" invalid). should follow outbound_.<port>_._.<hostname> format`;
+    if (!/[a-zA-Z]/.test(name)) return `domain name "${host}" invalid (label "${name}" invalid). should follow outbound_.<port>_._.<hostname> format`;
+    return undefined;
+  }
+  return wildcardDomainError(host);
+}
+
+/** Istio's host.Name.Matches: equal, or one a wildcard whose suffix the other ends with. */
+function hostNamesMatch(a: string, b: string): boolean {
+  const aw = a.startsWith('*');
+  const bw = b.startsWith('*');
+  if (aw && bw) return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1));
+  if (aw) return b.endsWith(a.slice(1));
+  if (bw) return a.endsWith(b.slice(1));
+  return a === b;
 }
 
 /** Routing on JWT claims needs the gateway's RequestAuthentication: the mesh has none to route on. */

@@ -130,3 +130,40 @@ describe('IST0136: alpha-phase annotations (CI261)', () => {
     expect(annotationCodes(POD(injected, 'istio-init'))).toEqual(['CI261', 'CI261']);
   });
 });
+
+describe('a workload\'s pod template is checked as its pods are (istioctl reads the pods it becomes)', () => {
+  const TEMPLATED = (kind: string, annotations: string) => {
+    const template = `metadata: { labels: { app: web }, annotations: { ${annotations} } }
+    spec: { containers: [{ name: web, image: web }] }`;
+    return kind === 'CronJob'
+      ? `apiVersion: batch/v1
+kind: CronJob
+metadata: { name: web, namespace: shop }
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    spec:
+      template:
+        ${template.replace('\n    ', '\n        ')}`
+      : `apiVersion: apps/v1
+kind: ${kind}
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    ${template}`;
+  };
+
+  test.each(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'])('an invalid proxyCPU, an unknown and a deprecated annotation in a %s template', kind => {
+    const doc = TEMPLATED(kind, 'sidecar.istio.io/proxyCPU: lots, sidecar.istio.io/unknownThing: x, sidecar.istio.io/inject: "true"');
+    const findings = analyzeYaml(doc).filter(f => ['CI257', 'CI259', 'CI260'].includes(f.code));
+    expect(findings.map(f => f.code).sort()).toEqual(['CI257', 'CI259', 'CI260']);
+    expect(findings.find(f => f.code === 'CI259')?.line).toBe(lineOf([doc], 'proxyCPU'));
+    expect(findings.find(f => f.code === 'CI259')?.message).toMatch(/^Invalid annotation sidecar\.istio\.io\/proxyCPU: /);
+  });
+
+  test('a pod annotation in the template is in its place (no IST0107): a valid value is only alpha (IST0136)', () => {
+    expect(annotationCodes(TEMPLATED('Deployment', 'sidecar.istio.io/proxyCPU: 100m'))).toEqual(['CI261']);
+    expect(annotationCodes(TEMPLATED('Deployment', 'proxy.istio.io/config: "{}"'))).toEqual([]);
+  });
+});

@@ -73,10 +73,60 @@ describe('CI208/CI209 unreachable routes and repeated matches (IST0130, IST0131)
     route: [{ destination: { host: reviews, subset: v1 } }]
   - route: [{ destination: { host: reviews, subset: v1 } }]
   - route: [{ destination: { host: reviews, subset: v2 } }]`));
+    // a rule whose every match repeats earlier ones is unreachable too, as istiod's webhook reports it
     expect(findings.map(f => [f.code, f.message])).toEqual([
+      ['CI208', "http[1] is unreachable: each of its matches repeats an earlier rule's"],
       ['CI209', 'http[1].match[0] repeats http[0].match[0] and never applies'],
       ['CI208', 'http[3] is unreachable: http[2] matches every request'],
     ]);
+  });
+
+  test.each([
+    ['prefix: /', "{ uri: { prefix: / } }"],
+    ['regex: .*', "{ uri: { regex: '.*' } }"],
+    ['an empty match', '{}'],
+  ])('a route matching every request (%s) shadows the routes after it', (_, match) => {
+    const findings = analyzeYaml(...GOOD.slice(0, 4), reviewsRoute(`
+  - match: [${match}]
+    route: [{ destination: { host: reviews, subset: v1 } }]
+  - match: [{ headers: { end-user: { exact: jason } } }]
+    route: [{ destination: { host: reviews, subset: v2 } }]`));
+    expect(findings.map(f => [f.code, f.message])).toEqual([['CI208', 'http[1] is unreachable: http[0] matches every request']]);
+  });
+
+  test('a narrower prefix, or a prefix beside another condition, is no catch-all', () => {
+    for (const match of ['{ uri: { prefix: /api } }', '{ uri: { prefix: / }, headers: { end-user: { exact: jason } } }']) {
+      expect(codes(analyzeYaml(...GOOD.slice(0, 4), reviewsRoute(`
+  - match: [${match}]
+    route: [{ destination: { host: reviews, subset: v1 } }]
+  - route: [{ destination: { host: reviews, subset: v2 } }]`)))).toEqual([]);
+    }
+  });
+
+  test('a TLS rule whose matches all repeat earlier ones is unreachable; match names do not count', () => {
+    const tls = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: tls, namespace: default }
+spec:
+  hosts: [reviews]
+  tls:
+  - match: [{ sniHosts: [reviews], port: 9443 }]
+    route: [{ destination: { host: reviews, subset: v1 } }]
+  - match: [{ sniHosts: [reviews], port: 9443 }]
+    route: [{ destination: { host: reviews, subset: v2 } }]`;
+    const findings = analyzeYaml(...GOOD.slice(0, 4), tls);
+    expect(findings.map(f => [f.code, f.message])).toEqual([
+      ['CI208', "tls[1] is unreachable: each of its matches repeats an earlier rule's"],
+      ['CI209', 'tls[1].match[0] repeats tls[0].match[0] and never applies'],
+    ]);
+    const named = analyzeYaml(...GOOD.slice(0, 4), reviewsRoute(`
+  - name: first
+    match: [{ name: a, headers: { end-user: { exact: jason } } }]
+    route: [{ destination: { host: reviews, subset: v2 } }]
+  - match: [{ name: b, headers: { end-user: { exact: jason } } }]
+    route: [{ destination: { host: reviews, subset: v1 } }]
+  - route: [{ destination: { host: reviews, subset: v1 } }]`));
+    expect(codes(named)).toEqual(['CI208', 'CI209']);
   });
 });
 
