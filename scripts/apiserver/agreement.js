@@ -9,7 +9,6 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const YAML = require('yaml');
 const { crdFiles, documents } = require('./crds');
 
 const root = path.join(__dirname, '..', '..');
@@ -52,9 +51,14 @@ function valid(schema, depth = 0) {
       const item = valid(schema.items, depth + 1);
       return item === undefined ? [] : Array.from({ length: n }, () => clone(item));
     }
-    case 'string':
-      if (schema.pattern || schema.format) return undefined;
-      return 'a'.repeat(Math.max(schema.minLength ?? 1, 1));
+    case 'string': {
+      if (schema.format === 'date-time') return '2026-01-01T00:00:00Z';
+      const min = schema.minLength ?? 1;
+      const max = schema.maxLength ?? Infinity;
+      const pattern = schema.pattern ? safeRegExp(schema.pattern) : undefined;
+      return STRINGS.find(c => c.length >= min && c.length <= max && (!pattern || pattern.test(c)))
+        ?? (pattern ? undefined : 'a'.repeat(Math.max(min, 1)));
+    }
     case 'integer':
     case 'number':
       return Math.max(schema.minimum ?? 1, 1);
@@ -64,6 +68,37 @@ function valid(schema, depth = 0) {
       return undefined;
   }
 }
+
+/** Strings a generated object tries, in order, for a string field: the first its pattern and lengths allow. */
+const STRINGS = ['a', 'example.com', 'example.com/a', 'TCP', 'HTTP', 'a-b', '1', '10s', '/a', 'A', 'a.b', 'ab', 'abc', '1.2.3.4'];
+
+function safeRegExp(pattern) {
+  try { return new RegExp(pattern); } catch { return undefined; }
+}
+
+/**
+ * Object nodes of `obj` (under `spec`) and the optional properties their schema declares that are absent:
+ * the single additions a search for a valid base tries.
+ */
+function* additions(obj, schema, p = []) {
+  const value = getAt(obj, p);
+  if (!schema || !value || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    if (value.length > 0) yield* additions(obj, schema.items, [...p, 0]);
+    return;
+  }
+  for (const [key, sub] of Object.entries(schema.properties ?? {})) {
+    if (p.length === 0 && key !== 'spec') continue;
+    if (key in value) yield* additions(obj, sub, [...p, key]);
+    else {
+      const v = valid(sub);
+      if (v !== undefined) yield setAt(obj, [...p, key], v);
+    }
+  }
+}
+
+/** How many causes the server's refusal lists (`[a, b, c]`), to tell a nearer miss. */
+const causes = message => (message.match(/Invalid value|Required value|Unsupported value|Too many|Duplicate value/g) ?? []).length || 1;
 
 /** The changes to try at one schema node, given its current value (undefined: absent). */
 function changesOf(schema, value) {
@@ -171,7 +206,9 @@ function* metadataMutations(base, namespaced) {
 
 async function agreement(server, { log = () => {} } = {}) {
   const { Analyzer, parseManifests } = require(path.join(root, 'build', 'lib', 'analyze', 'index.js'));
-  const analyzer = new Analyzer();
+  // the delivery controllers' kinds are checked against their CRDs, as a user gives them (--crd)
+  const crdManifests = crdFiles().flatMap(f => parseManifests(f, fs.readFileSync(f, 'utf8')).manifests);
+  const analyzer = new Analyzer(crdManifests);
   const analyzerRejects = obj => {
     const text = JSON.stringify(obj, null, 1);
     const { manifests, findings } = parseManifests('generated.yaml', text, NAMESPACE);
@@ -207,12 +244,32 @@ async function agreement(server, { log = () => {} } = {}) {
     // the richest base both sides accept: more fields present, more of the schema walked
     candidates.sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length);
     let base;
+    const refused = [];
     for (const c of candidates.slice(0, 8)) {
       const server = await send(c);
       if (server.ok && analyzerRejects(c).length === 0) { base = c; break; }
+      if (!server.ok) refused.push(server.message.slice(0, 200));
       if (server.ok) { report.disagreements.push(`${names.kind} base object: the server accepts it, the analyzer says ${analyzerRejects(c).map(f => f.message).join('; ')}`); }
     }
-    if (!base) { report.skipped.push(`${apiVersion} ${names.kind}: no base object both accept`); continue; }
+    // no base from the corpus: repair the one built from the schema, one optional field at a time, while
+    // the server's refusal shrinks (CEL rules that require one of several fields, a port beside a Service)
+    if (!base) {
+      let current = candidates[candidates.length - 1];
+      let refusal = await send(current);
+      for (let round = 0; round < 4 && !base && !refusal.ok; round++) {
+        let best;
+        let tries = 0;
+        for (const next of additions(current, schema)) {
+          if (++tries > 60) break;
+          const verdict = await send(next);
+          if (verdict.ok && analyzerRejects(next).length === 0) { base = next; break; }
+          if (!verdict.ok && causes(verdict.message) < causes((best ?? { verdict: refusal }).verdict.message)) best = { next, verdict };
+        }
+        if (!base && !best) break;
+        if (!base) { current = best.next; refusal = best.verdict; }
+      }
+    }
+    if (!base) { report.skipped.push(`${apiVersion} ${names.kind}: no base object both accept (the server: ${refused.join(' | ')})`); continue; }
 
     const all = [...metadataMutations(base, namespaced), ...mutations(base, schema, [])];
     // a deterministic sample when a schema offers more changes than the budget

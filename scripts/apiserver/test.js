@@ -51,12 +51,13 @@ async function main() {
     const crds = crdFiles();
     const applied = k(['apply', '--server-side', '--field-manager=cdk8s-istio-test', ...crds.flatMap(f => ['-f', f])]);
     const crdCount = crds.reduce((n, f) => n + documents(f).filter(d => d.kind === 'CustomResourceDefinition').length, 0);
-    record(`the ${crdCount} CRDs apply`, !failed(applied), failed(applied) ? why(applied) : `${((Date.now() - t) / 1000).toFixed(1)} s`);
+    // the server's warnings on the CRDs themselves (Flagger's `format: string`) are upstream's, not ours
+    record(`the ${crdCount} CRDs apply`, applied.status === 0, applied.status !== 0 ? why(applied) : `${((Date.now() - t) / 1000).toFixed(1)} s`);
     const established = k(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
     record('every CRD is established', established.status === 0, established.status === 0 ? '' : why(established));
 
-    // 2. the states users apply
-    const states = renderedStates();
+    // 2. the states users apply (APISERVER_ONLY=agreement skips to 3)
+    const states = process.env.APISERVER_ONLY === 'agreement' ? [] : renderedStates();
     for (const group of states) {
       t = Date.now();
       // the namespaces a group's objects name, created first: a file may hold its Namespace after its objects

@@ -18,10 +18,10 @@ export function objectSchema(crdSchema: any): any {
       apiVersion: { type: 'string' },
       kind: { type: 'string' },
       metadata: {
+        // a missing or empty name is metadata.ts's (CI009), as for every kind
         'type': 'object',
-        'required': ['name'],
         'properties': {
-          name: { type: 'string', minLength: 1 },
+          name: { type: 'string' },
           namespace: { type: 'string' },
           // ObjectMeta's maps of strings: kubectl fails to decode an object with a label `enabled: yes` (a boolean)
           labels: { type: 'object', additionalProperties: { type: 'string' } },

@@ -4,7 +4,7 @@ import { Manifest } from '../read/manifest';
 /** The checks of this module, by name; lib/analyze/catalogue.ts lists every module's in code order. */
 export const CODES = {
   metadata: check('CI009', Severity.ERROR, 'API server', 'object metadata the API server refuses: name, namespace, labels, annotations',
-    'object metadata the API server refuses for every kind (apimachinery\'s ObjectMeta validation, Kubernetes 1.35): a name that is no DNS-1123 subdomain (at most 253 lowercase letters, digits, `-` and `.`, alphanumeric at both ends; a DNS-1123 label for Namespaces, Services and ServiceAccounts of at most 63), a namespace that is no DNS-1123 label, label keys that are no qualified names (an optional DNS-subdomain prefix and `/`, a name of at most 63 characters of alphanumerics, `-`, `_` and `.`), label values over 63 characters or of other characters, annotation keys that are no qualified names, and annotations over 256 KiB together'),
+    'object metadata the API server refuses for every kind (apimachinery\'s ObjectMeta validation, Kubernetes 1.35): no name (nor `generateName`), a name that is no DNS-1123 subdomain (at most 253 lowercase letters, digits, `-` and `.`, alphanumeric at both ends; a DNS-1123 label for Namespaces, Services and ServiceAccounts of at most 63), a namespace that is no DNS-1123 label, label keys that are no qualified names (an optional DNS-subdomain prefix and `/`, a name of at most 63 characters of alphanumerics, `-`, `_` and `.`), label values over 63 characters or of other characters, annotation keys that are no qualified names, and annotations over 256 KiB together'),
 } satisfies Record<string, Check>;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -23,7 +23,9 @@ export function metadataFindings(m: Manifest): Finding[] {
   const findings: Finding[] = [];
   const error = (path: Array<string>, message: string) => findings.push(m.finding(CODES.metadata, `metadata.${path.join('.')}: ${message}`, ['metadata', ...path]));
   const name = meta.name;
-  if (typeof name === 'string' && name !== '') {
+  if ((name === undefined || name === null || name === '') && !(typeof meta.generateName === 'string' && meta.generateName !== '')) {
+    error(['name'], 'Required value: name or generateName is required');
+  } else if (typeof name === 'string') {
     const label = LABEL_NAMED.has(`${m.group}/${m.kind}`);
     const problem = label ? dnsLabelError(name, m.kind === 'Service') : dnsSubdomainError(name);
     if (problem) error(['name'], `invalid value ${JSON.stringify(name)}: ${problem}`);

@@ -13,6 +13,8 @@ export interface SchemaVariant {
    * `kubectl apply` sends. Unset for the pinned bundles, where every kind with a `status` field has one.
    */
   readonly statusSubresource?: boolean;
+  /** The scale subresource's `specReplicasPath` (`.spec.replicas`), if the version serves one. */
+  readonly specReplicasPath?: string;
 }
 
 /** One kind of the pinned bundles (Istio 1.30.3, Gateway API v1.5.1). */

@@ -1,7 +1,8 @@
 import * as path from 'path';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { celViolations } from './cel';
+import { celViolations, withDefaults } from './cel';
+import { formatViolations } from './formats';
 import { CORE_SCHEMAS } from './core-schemas';
 import { check, Check, Finding, Severity } from '../finding';
 import { AJV_OPTIONS, objectSchema } from './json-schema';
@@ -49,7 +50,10 @@ export class SchemaValidator {
     }
     const variants = spec.versions
       .filter((v: any) => v?.served !== false && v?.schema?.openAPIV3Schema)
-      .map((v: any) => ({ versions: [String(v.name)], schema: v.schema.openAPIV3Schema, statusSubresource: Boolean(v.subresources?.status) }));
+      .map((v: any) => ({
+        versions: [String(v.name)], schema: v.schema.openAPIV3Schema, statusSubresource: Boolean(v.subresources?.status),
+        specReplicasPath: typeof v.subresources?.scale?.specReplicasPath === 'string' ? v.subresources.scale.specReplicasPath : undefined,
+      }));
     this.custom.set(`${group}/${kind}`, { crd, variants });
   }
 
@@ -117,11 +121,14 @@ export class SchemaValidator {
   }
 
   private findings(manifest: Manifest, validate: ValidateFunction, variant: SchemaVariant): Finding[] {
-    const object = withoutIgnoredStatus(manifest.object, variant);
+    // the API server validates what it would store: defaults applied, `status` dropped where it is a subresource
+    const object = withDefaults(variant.schema, withoutIgnoredStatus(manifest.object, variant));
     const schemaFindings = validate(object) ? [] : readableErrors(validate.errors ?? []).map(e => toFinding(manifest, e));
+    const formatFindings = formatViolations(variant.schema, object).map(v => manifest.finding(CODES.schema, `${prefix(v.path)}${v.message}`, v.path));
+    const scaleFindings = replicasViolations(manifest, object, variant);
     const celFindings = celViolations(variant.schema, object).map(v =>
       manifest.finding(v.evaluated ? CODES.cel : CODES.celNotEvaluated, `${prefix(v.path)}${v.message}`, v.path));
-    return [...schemaFindings, ...celFindings];
+    return [...schemaFindings, ...formatFindings, ...scaleFindings, ...celFindings];
   }
 
   private validatorFor(id: string, variant: SchemaVariant): ValidateFunction {
@@ -143,6 +150,15 @@ export class SchemaValidator {
     this.ajv ??= newAjv();
     return this.ajv.compile(objectSchema(variant.schema));
   }
+}
+
+/** With a scale subresource, the API server requires the replicas field to be a non-negative integer. */
+function replicasViolations(manifest: Manifest, object: any, variant: SchemaVariant): Finding[] {
+  if (!variant.specReplicasPath) return [];
+  const path = variant.specReplicasPath.replace(/^\./, '').split('.');
+  const value = path.reduce((o: any, k) => (o && typeof o === 'object' ? o[k] : undefined), object);
+  if (value === undefined || value === null || (Number.isInteger(value) && value >= 0)) return [];
+  return [manifest.finding(CODES.schema, `${variant.specReplicasPath}: invalid value ${JSON.stringify(value)}: should be a non-negative integer (the scale subresource's replicas)`, path)];
 }
 
 /** The object as the API server validates it: with a status subresource, the main resource ignores `status`. */
