@@ -287,6 +287,33 @@ async function agreement(server, { log = () => {} } = {}) {
     }
     report.kinds.push({ kind: `${apiVersion} ${names.kind}`, changes: all.length, tried: picked.length, agree });
   }
+  // the third-party documents of the corpus as written (in our test namespace): the same verdicts
+  const kinds = new Map(crds.map(c => [`${c.spec.group}/${c.spec.names.kind}`, c]));
+  report.corpus = { total: 0, rejected: 0 };
+  const seen = new Set();
+  for (const doc of objects) {
+    const crd = kinds.get(`${doc.apiVersion.split('/')[0]}/${doc.kind}`);
+    if (!crd || !doc.apiVersion.includes('/')) continue;
+    const version = doc.apiVersion.split('/')[1];
+    if (!crd.spec.versions.some(v => v.name === version && v.served !== false)) continue;
+    const o = clone(doc);
+    o.metadata = { ...(o.metadata ?? {}), ...(crd.spec.scope === 'Namespaced' ? { namespace: NAMESPACE } : {}) };
+    delete o.metadata.resourceVersion; delete o.metadata.uid; delete o.metadata.creationTimestamp;
+    const key = JSON.stringify(o);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const url = `/apis/${crd.spec.group}/${version}${crd.spec.scope === 'Namespaced' ? `/namespaces/${NAMESPACE}` : ''}/${crd.spec.names.plural}?dryRun=All&fieldValidation=Strict`;
+    const res = await server.request('POST', url, o);
+    const ok = res.status >= 200 && res.status < 300;
+    const ours = analyzerRejects(o);
+    report.corpus.total++;
+    if (!ok) report.corpus.rejected++;
+    if (ok !== (ours.length === 0)) {
+      report.disagreements.push(`${doc.kind} ${doc.metadata?.name} (a third-party document): server ${ok ? 'accepts' : `rejects (${String(res.body?.message).slice(0, 240)})`}, `
+        + `analyzer ${ours.length === 0 ? 'accepts' : `rejects (${ours.map(f => `${f.code} ${f.message}`).join('; ').slice(0, 240)})`}`);
+    }
+  }
+  log(`third-party documents as written: ${report.corpus.total}, the server rejected ${report.corpus.rejected}`);
   log(`generated ${report.total} objects over ${report.kinds.length} kinds: the server rejected ${report.rejected}, accepted ${report.accepted}; `
     + `${report.total - report.disagreements.length} verdicts agree${report.skipped.length ? `; skipped: ${report.skipped.join(', ')}` : ''}`);
   return report;

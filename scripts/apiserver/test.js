@@ -79,7 +79,7 @@ async function main() {
     // 3. the analyzer against the server on generated bad objects
     const { agreement } = require('./agreement');
     const report = await agreement(server, { log: m => console.log(`test:apiserver: ${m}`) });
-    record(`the analyzer agrees with the server on ${report.total} generated objects (${report.rejected} rejected by the server, ${report.accepted} accepted)`,
+    record(`the analyzer agrees with the server on ${report.total} generated objects (${report.rejected} rejected by the server, ${report.accepted} accepted) over ${report.kinds.length} kinds, and on ${report.corpus.total} third-party documents as written`,
       report.disagreements.length === 0, report.disagreements.length === 0 ? '' : `${report.disagreements.length} disagreements:\n    ${report.disagreements.slice(0, 20).join('\n    ')}`);
     if (process.env.APISERVER_REPORT) fs.writeFileSync(process.env.APISERVER_REPORT, JSON.stringify(report, null, 2));
   } finally {
