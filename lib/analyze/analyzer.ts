@@ -36,6 +36,17 @@ const REMOVED_APIS: ReadonlyArray<{ matches: (group: string, version: string, ki
   { matches: (g, v, k) => g === 'extensions' && v === 'v1beta1' && k === 'Ingress', replacement: () => 'networking.k8s.io/v1 Ingress (removed in Kubernetes 1.22)' },
 ];
 
+/** How an analyzer reads its input. */
+export interface AnalyzerOptions {
+  /**
+   * The input is the whole cluster, as `istioctl analyze` sees one: every host, selector, Secret, Gateway
+   * and namespace a reference names must be in it (Istio's default ingress gateway and what Flagger
+   * creates aside). By default a reference into a namespace the input does not describe is not checked,
+   * as the input may be a part of what the cluster holds.
+   */
+  readonly complete?: boolean;
+}
+
 /**
  * Checks Istio configuration offline: each object against its CRD schema and CEL rules, then the
  * objects against each other the way `istioctl analyze` and Kiali do.
@@ -46,14 +57,16 @@ export class Analyzer {
   private readonly schemas = new SchemaValidator();
   /** Per-object findings depend on the object alone: layers share a base, so each is checked once. */
   private readonly objectFindings = new WeakMap<Manifest, Finding[]>();
+  private readonly complete: boolean;
 
   /**
    * @param crds CustomResourceDefinitions whose kinds are validated against their schemas (CI101, CI102)
    *   beside Istio's and the Gateway API's: a delivery controller's, a team's own. Those in the input
    *   count too.
    */
-  public constructor(crds: readonly Manifest[] = []) {
+  public constructor(crds: readonly Manifest[] = [], options: AnalyzerOptions = {}) {
     crds.forEach(crd => this.addCrd(crd));
+    this.complete = options.complete ?? false;
   }
 
   /**
@@ -73,11 +86,11 @@ export class Analyzer {
     const assumed = assumedObjects(manifests);
     for (const check of MESH_CHECKS) {
       try {
-        whole ??= new Mesh([...manifests, ...assumed]);
+        whole ??= new Mesh([...manifests, ...assumed], { complete: this.complete });
         findings.push(...check(whole));
       } catch {
         try {
-          valid ??= new Mesh([...manifests.filter(m => !rejected.has(m)), ...assumed]);
+          valid ??= new Mesh([...manifests.filter(m => !rejected.has(m)), ...assumed], { complete: this.complete });
           findings.push(...check(valid));
         } catch (e) {
           findings.push(checkFailed(check.name, manifests, e as Error));

@@ -22,7 +22,7 @@ function version(): string {
   return 'unknown';
 }
 
-const ANALYZE_HELP = `usage: cdk8s-istio analyze [--json] [-n <namespace>] [--base <file>]... [--crd <file>]... [--suppress <rule>]... <file or directory>...
+const ANALYZE_HELP = `usage: cdk8s-istio analyze [--json] [--complete] [-n <namespace>] [--base <file>]... [--crd <file>]... [--suppress <rule>]... <file or directory>...
 
 Checks Istio YAML offline: CRD schemas and CEL rules of Istio 1.30.3 and the Gateway API v1.5.1, istiod's
 validating webhook, and references between objects (hosts, subsets, gateways, policies) as istioctl
@@ -31,6 +31,10 @@ each file in a subdirectory is an alternative analyzed on top of that state and 
 directories between, replacing objects of the same kind, namespace and name (dist/steps/ on dist/).
 
   --json             print findings as JSON
+  --complete         the input is the whole cluster, as istioctl analyze sees one: every host, selector,
+                     Secret, Gateway and namespace a reference names must be in it (Istio's default ingress
+                     gateway aside). Without it, references into namespaces the input does not describe
+                     are not checked, as the input may be part of what the cluster holds
   --base <file>      a base under every other input, which are alternatives to each other
   --crd <file>       CustomResourceDefinitions (a controller's, your own) whose objects are checked against
                      their schemas, as those in the input are; repeatable
@@ -100,7 +104,7 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
     err(`cdk8s-istio: unknown command '${command}' (commands: analyze, explain, diff; see --help)\n`);
     return 2;
   }
-  const { json, bases, paths, problem, suppress, namespace, crds } = parseArgs(rest);
+  const { json, bases, paths, problem, suppress, namespace, crds, complete } = parseArgs(rest);
   let suppressions: Suppressions;
   try {
     suppressions = Suppressions.parse(suppress);
@@ -124,9 +128,10 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
   const loaded = loadFiles(paths, namespace);
   // with --base, every other file is an alternative on top of it; without, a directory is a tree of states
   const overlays = [...groupBy(loaded.manifests.filter(m => !baseFiles.has(m.file)), m => m.file).values()];
+  const analyzer = new Analyzer(crdObjects, { complete });
   const analyzed = bases.length > 0
-    ? new Analyzer(crdObjects).analyzeLayers(given.manifests, overlays)
-    : new Analyzer(crdObjects).analyzeTree(loaded.manifests, loaded.nested);
+    ? analyzer.analyzeLayers(given.manifests, overlays)
+    : analyzer.analyzeTree(loaded.manifests, loaded.nested);
   const findings = suppressions.apply(sortFindings([...given.findings, ...loaded.findings.filter(f => !baseFiles.has(f.file)), ...analyzed]),
     [...given.manifests, ...loaded.manifests]);
   if (json) {
@@ -146,11 +151,14 @@ function parseArgs(args: readonly string[]) {
   const crds: string[] = [];
   let problem: string | undefined;
   let json = false;
+  let complete = false;
   let namespace = 'default';
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') {
       json = true;
+    } else if (a === '--complete') {
+      complete = true;
     } else if (a === '-n' || a === '--namespace') {
       const value = args[++i];
       if (value === undefined || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
@@ -173,7 +181,7 @@ function parseArgs(args: readonly string[]) {
       paths.push(a);
     }
   }
-  return { json, bases, paths, problem, suppress, namespace, crds };
+  return { json, bases, paths, problem, suppress, namespace, crds, complete };
 }
 
 const FORMATS: readonly Format[] = ['text', 'markdown', 'json'];

@@ -38,6 +38,14 @@ export interface IstioAnalyzerPluginProps {
    * @default - none
    */
   readonly crds?: string[];
+
+  /**
+   * The app's output is the whole cluster, as `cdk8s-istio analyze --complete` reads its input: every
+   * host, selector, Secret, Gateway and namespace a reference names must be synthesized too.
+   *
+   * @default false
+   */
+  readonly complete?: boolean;
 }
 
 /**
@@ -62,7 +70,10 @@ export class IstioAnalyzerPlugin implements Validation {
 
   private readonly crds: Manifest[];
 
+  private readonly complete: boolean;
+
   public constructor(props: IstioAnalyzerPluginProps = {}) {
+    this.complete = props.complete ?? false;
     this.base = new Set(props.base ?? []);
     try {
       this.suppressions = Suppressions.parse(props.suppress ?? []);
@@ -86,7 +97,7 @@ export class IstioAnalyzerPlugin implements Validation {
       throw new Error(`IstioAnalyzerPlugin: 'base' names ${missing.join(', ')}, which the app did not synthesize (synthesized: ${files.map(f => path.basename(f.file)).join(', ')})`);
     }
     const outdir = files.map(f => path.dirname(f.file)).sort((a, b) => a.length - b.length)[0];
-    const analyzer = new Analyzer(this.crds);
+    const analyzer = new Analyzer(this.crds, { complete: this.complete });
     const isBase = (file: string) => this.base.has(path.basename(file));
     const analyzed = this.base.size > 0
       ? analyzer.analyzeLayers(files.filter(f => isBase(f.file)).flatMap(f => f.manifests), files.filter(f => !isBase(f.file)).map(f => f.manifests))

@@ -194,3 +194,13 @@ spec:
   });
 });
 
+
+describe('cdk8s-istio analyze --complete', () => {
+  test('the tutorial\'s routes alone: without Bookinfo\'s Services nothing can be checked, with --complete their absence is an error', () => {
+    const file = write('routes.yaml', TUTORIAL_90_10);
+    expect(run('analyze', file).stdout).not.toMatch(/CI201/);
+    const complete = run('analyze', '--complete', file);
+    expect(complete.code).toBe(1);
+    expect(complete.stdout).toMatch(/CI201  error  VirtualService\/default\/reviews/);
+  });
+});

@@ -25,6 +25,19 @@ export interface WaypointRef {
   readonly via: string;
 }
 
+/** How the input relates to the cluster it is applied to. */
+export interface MeshOptions {
+  /** The input is the whole cluster: what it does not hold does not exist (Istio's default ingress gateway aside). */
+  readonly complete?: boolean;
+}
+
+/** The namespaces of a complete input: every one is described, so every reference is checked. */
+class EveryNamespace extends Set<string> {
+  public has(_namespace: string): boolean {
+    return true;
+  }
+}
+
 /**
  * The input indexed the way Istio resolves it: hosts to fully qualified names, and every object by
  * the key other objects refer to it with. Built once per analysis; every check reads it.
@@ -43,8 +56,11 @@ export class Mesh {
   public readonly kubernetesGateways = new Map<string, Manifest>();
   /** Gateway API HTTPRoutes and GRPCRoutes. */
   public readonly routes: Manifest[] = [];
-  /** Namespaces the input describes: references into other namespaces cannot be checked. */
-  public readonly knownNamespaces = new Set<string>();
+  /**
+   * Namespaces the input describes: references into other namespaces cannot be checked. When the input
+   * is the whole cluster (`complete`), every namespace is described, as `istioctl analyze` sees a cluster.
+   */
+  public readonly knownNamespaces: Set<string>;
 
   /** Workloads by `namespace|label=value`, so selectors are resolved without scanning every workload. */
   private readonly workloadIndex = new Map<string, Workload[]>();
@@ -58,7 +74,8 @@ export class Mesh {
   private readonly byKind: Map<string, Manifest[]>;
   private servicesByWorkload?: Map<Workload, Manifest[]>;
 
-  public constructor(public readonly manifests: readonly Manifest[]) {
+  public constructor(public readonly manifests: readonly Manifest[], options: MeshOptions = {}) {
+    this.knownNamespaces = options.complete ? new EveryNamespace() : new Set<string>();
     this.byKind = groupBy(manifests, m => `${m.group}/${m.kind}`);
     for (const m of manifests) {
       if (m.group === '' && m.kind === 'Node') {
