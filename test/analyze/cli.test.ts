@@ -201,6 +201,6 @@ describe('cdk8s-istio analyze --complete', () => {
     expect(run('analyze', file).stdout).not.toMatch(/CI201/);
     const complete = run('analyze', '--complete', file);
     expect(complete.code).toBe(1);
-    expect(complete.stdout).toMatch(/CI201  error  VirtualService\/default\/reviews/);
+    expect(complete.stdout).toMatch(/CI201 {2}error {2}VirtualService\/default\/reviews/);
   });
 });
