@@ -142,6 +142,14 @@ export class Analyzer {
     return sortFindings([...unique.values()]);
   }
 
+  /**
+   * Why `kubectl apply` would not store `m`, judged on the object alone: the first error of the API
+   * server's checks (schema, CEL, metadata, removed APIs) or istiod's validating webhook; else undefined.
+   */
+  public refusal(m: Manifest): Finding | undefined {
+    return this.checkObject(m).find(f => f.severity === Severity.ERROR);
+  }
+
   private addCrd(m: Manifest): void {
     if (m.group === 'apiextensions.k8s.io' && m.kind === 'CustomResourceDefinition') {
       this.schemas.addCustomResourceDefinition(m);

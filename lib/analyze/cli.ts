@@ -5,6 +5,7 @@ import { loadFiles } from './read/files';
 import { CHECKS } from './catalogue';
 import { Severity } from './finding';
 import { diff, explain, Format, formatDiff } from './review/review';
+import { Manifest } from './read/manifest';
 import { applyInOrder, InputError, loadSide } from './review/sources';
 import { TrafficModel } from './review/traffic-model';
 import { groupBy } from './model/mesh';
@@ -45,15 +46,23 @@ directories between, replacing objects of the same kind, namespace and name (dis
 
 Exit codes: 0 no error (warnings and infos allowed), 1 an error finding, 2 bad input (one line on stderr).`;
 
-const EXPLAIN_HELP = `usage: cdk8s-istio explain [--format text|markdown|json] [--base <input>] <input>...
+const EXPLAIN_HELP = `usage: cdk8s-istio explain [--format text|markdown|json] [--base <input>] [--from <workload>] <input>...
 
-For each host, what a request gets in route order (match, destinations with weights, subsets and the pod
-labels they select, timeout, retries, fault, mirror), the DestinationRule policy, the mTLS mode, and who
-may call it after the AuthorizationPolicies. HTTPRoutes attached to a Service read as istiod translates
-them; behind a waypoint, callers are those it admits.
+For each host, what a request gets in route order (match, destinations with their shares, subsets and the
+pod labels they select, timeout, retries, fault, mirror), the DestinationRule policy, the mTLS mode, and
+who may call it after the AuthorizationPolicies, as istiod programs it: delegate VirtualServices merged
+into their root, Istio's default retry policy where a route sets none, weights as the shares Envoy takes.
+HTTPRoutes attached to a Service read as istiod translates them; behind a waypoint, callers are those it
+admits.
+
+  --from <workload>  answer for one caller ([namespace/]name of a Deployment, StatefulSet, Pod, ...), as
+                     istiod programs its proxy: only the hosts its Sidecar's egress and the exportTo of
+                     Services and VirtualServices let it see, only the routes whose sourceLabels and
+                     sourceNamespace it matches
 
 An <input> is a file, a directory (its own .yaml files, as kubectl apply -f reads them), or a git revision
-and path (main:dist/). Inputs apply in order: a later object replaces an earlier one of the same identity.
+and path (main:dist/). Inputs apply in order: a later object replaces an earlier one of the same identity,
+unless the API server or istiod's webhook refuses it, when the earlier one stays (explain lists it).
 
 Exit codes: 0 explained, 2 bad input (one line on stderr).`;
 
@@ -197,12 +206,18 @@ function review(command: 'explain' | 'diff', args: readonly string[], out: (s: s
       throw new InputError('explain takes at least one input');
     }
     const base = options.base ? [loadSide(options.base)] : [];
+    // the state a cluster keeps: what the API server or the webhook refuses is not applied
+    const analyzer = new Analyzer();
+    const refusal = (m: Manifest) => analyzer.refusal(m);
     if (command === 'explain') {
-      const manifests = applyInOrder([...base, ...options.inputs.map(loadSide)]);
-      out(explain(new TrafficModel(manifests), new Analyzer().analyze(manifests), options.format));
+      const { manifests, notApplied } = applyInOrder([...base, ...options.inputs.map(loadSide)], refusal);
+      out(explain(new TrafficModel(manifests, { notApplied, from: options.from }), analyzer.analyze(manifests), options.format));
       return 0;
     }
-    const [before, after] = options.inputs.map(side => new TrafficModel(applyInOrder([...base, loadSide(side)])));
+    const [before, after] = options.inputs.map(side => {
+      const { manifests, notApplied } = applyInOrder([...base, loadSide(side)], refusal);
+      return new TrafficModel(manifests, { notApplied, from: options.from });
+    });
     const changes = diff(before, after);
     out(formatDiff(changes, before, after, options.format));
     return options.exitCode && changes.length > 0 ? 1 : 0;
@@ -212,10 +227,11 @@ function review(command: 'explain' | 'diff', args: readonly string[], out: (s: s
   }
 }
 
-function reviewArgs(args: readonly string[]): { format: Format; exitCode: boolean; base?: string; inputs: string[] } {
+function reviewArgs(args: readonly string[]): { format: Format; exitCode: boolean; base?: string; from?: string; inputs: string[] } {
   let format: Format = 'text';
   let exitCode = false;
   let base: string | undefined;
+  let from: string | undefined;
   const inputs: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -232,11 +248,16 @@ function reviewArgs(args: readonly string[]): { format: Format; exitCode: boolea
         throw new InputError('--base needs an input');
       }
       base = args[++i];
+    } else if (a === '--from') {
+      if (args[i + 1] === undefined) {
+        throw new InputError('--from needs a workload ([namespace/]name of a Deployment, StatefulSet, Pod, ...)');
+      }
+      from = args[++i];
     } else if (a.startsWith('--')) {
       throw new InputError(`unknown option ${a} (see --help)`);
     } else {
       inputs.push(a);
     }
   }
-  return { format, exitCode, base, inputs };
+  return { format, exitCode, base, from, inputs };
 }

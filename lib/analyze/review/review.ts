@@ -37,12 +37,27 @@ export function explain(model: TrafficModel, findings: readonly Finding[], forma
     ...h.gateway ? byObject.get(h.gateway) ?? [] : [],
   ];
   if (format === 'json') {
-    return JSON.stringify({ hosts: hosts.map(h => ({ ...h, findings: marks(h) })) }, null, 2) + '\n';
+    return JSON.stringify({
+      ...model.caller ? { caller: model.caller, hidden: model.hidden } : {},
+      ...model.notApplied.length > 0 ? { notApplied: model.notApplied } : {},
+      hosts: hosts.map(h => ({ ...h, findings: marks(h) })),
+    }, null, 2) + '\n';
   }
+  const head = preamble(model);
   if (format === 'markdown') {
-    return hosts.map(h => explainMarkdown(h, marks(h))).join('\n') + '\n' + mermaid(model, hosts.map(h => h.fqdn), undefined) + '\n';
+    return (head.length > 0 ? head.map(l => `> ${cell(l)}`).join('\n') + '\n\n' : '')
+      + hosts.map(h => explainMarkdown(h, marks(h))).join('\n') + '\n' + mermaid(model, hosts.map(h => h.fqdn), undefined) + '\n';
   }
-  return hosts.map(h => explainText(h, marks(h))).join('\n');
+  return (head.length > 0 ? head.join('\n') + '\n\n' : '') + hosts.map(h => explainText(h, marks(h))).join('\n');
+}
+
+/** What the state is: for which caller, what the inputs hold that the cluster would not apply, what the caller is not given. */
+function preamble(model: TrafficModel): string[] {
+  return [
+    ...model.caller ? [`as istiod programs the proxy of ${model.caller}`] : [],
+    ...model.notApplied.map(n => `not applied: ${n.object} (${n.file}) is refused, ${n.reason}; the cluster keeps ${n.kept ? `the one of ${n.kept}` : 'none'}`),
+    ...model.hidden.map(h => `not given to ${model.caller}: ${h.host} (${h.why})`),
+  ];
 }
 
 function explainText(h: HostModel, findings: readonly Finding[]): string {
@@ -54,6 +69,10 @@ function explainText(h: HostModel, findings: readonly Finding[]): string {
       lines.push(`           ${extras.join('; ')}`);
     }
   });
+  const byDefault = h.routes.find(r => r.retriesByDefault);
+  if (byDefault) {
+    lines.push(`  retries  a route that shows none gets Istio's default: ${byDefault.retries} (status 503)`);
+  }
   if (Object.keys(h.subsets).length > 0) {
     lines.push(`  subsets  ${Object.entries(h.subsets).map(([name, labels]) => `${name} [${labels}]`).join(', ')}`);
   }
@@ -88,6 +107,7 @@ function explainMarkdown(h: HostModel, findings: readonly Finding[]): string {
     ...rows,
     '',
     ...h.delivery ? [`Delivery: ${cell(h.delivery)}`, ''] : [],
+    ...h.routes.some(r => r.retriesByDefault) ? [`Retries: a route that shows none gets Istio's default, ${cell(h.routes.find(r => r.retriesByDefault)!.retries!)} (status 503).`, ''] : [],
     `mTLS: ${cell(h.mtls)} · callers: ${cell(callers(h))}${Object.keys(h.policy).length > 0 ? ` · policy: ${cell(Object.entries(h.policy).map(([k, v]) => `${k} ${v}`).join('; '))}` : ''}`,
     ...findings.map(f => `> ${f.code} ${f.severity}: ${cell(f.message)}`),
     '',
@@ -101,13 +121,13 @@ function destinations(r: RouteModel): string {
   if (r.destinations.length === 0) {
     return '(no destination: 404)';
   }
-  return r.destinations.map(d => `${d.target} ${d.weight}%${d.labels ? ` [${d.labels}]` : ''}`).join(', ');
+  return r.destinations.map(d => `${d.target} ${d.weight}%${d.written !== undefined ? ` (weight ${d.written})` : ''}${d.labels ? ` [${d.labels}]` : ''}`).join(', ');
 }
 
 function behaviour(r: RouteModel): string[] {
   return [
     r.timeout && `timeout ${r.timeout}`,
-    r.retries && `retries ${r.retries}`,
+    r.retries && !r.retriesByDefault && `retries ${r.retries}`,
     r.delay && `delay ${r.delay.fixedDelay} on ${r.delay.percentage}%`,
     r.abort && `abort ${r.abort.httpStatus} on ${r.abort.percentage}%`,
     r.mirror && `mirror to ${r.mirror}`,
@@ -322,14 +342,17 @@ function describe(r: RouteModel): string {
 
 /** Renders the changes of `diff`. */
 export function formatDiff(changes: readonly TrafficChange[], before: TrafficModel, after: TrafficModel, format: Format): string {
+  // what the after side holds that the cluster would refuse: the review says so, as it changes nothing
+  const refused = after.notApplied.map(n => `not applied: ${n.object} (${n.file}) is refused, ${n.reason}; the cluster keeps ${n.kept ? `the one of ${n.kept}` : 'none'}`);
   if (format === 'json') {
-    return JSON.stringify({ changed: changes.length > 0, changes }, null, 2) + '\n';
+    return JSON.stringify({ changed: changes.length > 0, changes, ...after.notApplied.length > 0 ? { notApplied: after.notApplied } : {} }, null, 2) + '\n';
   }
+  const notes = refused.length === 0 ? '' : format === 'markdown' ? refused.map(l => `> ${cell(l)}`).join('\n') + '\n\n' : refused.join('\n') + '\n';
   if (changes.length === 0) {
-    return format === 'markdown' ? '### Traffic changes\n\nNo traffic changes.\n' : 'no traffic changes\n';
+    return format === 'markdown' ? `### Traffic changes\n\n${notes}No traffic changes.\n` : `${notes}no traffic changes\n`;
   }
   if (format === 'text') {
-    return changes.map(c => `${c.host} (${c.namespace}): ${c.summary}`).join('\n') + '\n';
+    return notes + changes.map(c => `${c.host} (${c.namespace}): ${c.summary}`).join('\n') + '\n';
   }
   const byHost = groupBy(changes, c => `${c.host} (${c.namespace})`);
   const tables = [...byHost].map(([host, hostChanges]) => {
@@ -338,7 +361,7 @@ export function formatDiff(changes: readonly TrafficChange[], before: TrafficMod
   });
   const fqdnOf = new Map([...before.hosts.values(), ...after.hosts.values()].map(h => [`${h.host} (${h.namespace})`, h.fqdn]));
   const changed = new Set(changes.map(c => fqdnOf.get(`${c.host} (${c.namespace})`)).filter((f): f is string => f !== undefined));
-  return ['### Traffic changes', '', ...tables, mermaid(after, [...changed], before), ''].join('\n');
+  return ['### Traffic changes', '', ...notes ? [notes.trimEnd(), ''] : [], ...tables, mermaid(after, [...changed], before), ''].join('\n');
 }
 
 function cell(text: string): string {

@@ -20,16 +20,37 @@ export function loadSide(spec: string): Manifest[] {
   return manifests;
 }
 
-/** Applies inputs in order, as successive `kubectl apply` would: a later object replaces an earlier one of the same identity. */
-export function applyInOrder(layers: readonly Manifest[][]): Manifest[] {
+/** An object `kubectl apply` would not store: the API server or istiod's webhook refuses it. */
+export interface NotApplied {
+  /** `Kind/namespace/name`. */
+  readonly object: string;
+  readonly file: string;
+  /** The first refusal, as the analyzer words it (`CI104 spec.http[0].retries: ...`). */
+  readonly reason: string;
+  /** Where the object the cluster keeps instead came from, if an earlier input applied one. */
+  readonly kept?: string;
+}
+
+/**
+ * Applies inputs in order, as successive `kubectl apply` would: a later object replaces an earlier one of
+ * the same identity, unless the API server or the webhook refuses it (`refusal`), when the earlier one stays.
+ */
+export function applyInOrder(layers: readonly Manifest[][], refusal: (m: Manifest) => Finding | undefined = () => undefined): { manifests: Manifest[]; notApplied: NotApplied[] } {
   const byIdentity = new Map<string, Manifest>();
+  const notApplied: NotApplied[] = [];
   for (const layer of layers) {
     for (const m of layer) {
+      const refused = refusal(m);
+      if (refused) {
+        const kept = byIdentity.get(m.identity);
+        notApplied.push({ object: m.id, file: m.file, reason: `${refused.code} ${refused.message}`, ...kept ? { kept: kept.file } : {} });
+        continue;
+      }
       byIdentity.delete(m.identity);
       byIdentity.set(m.identity, m);
     }
   }
-  return [...byIdentity.values()];
+  return { manifests: [...byIdentity.values()], notApplied };
 }
 
 function loadPath(p: string): Manifest[] {

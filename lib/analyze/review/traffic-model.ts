@@ -1,9 +1,12 @@
 import { ArgoRoute, argoRoutes, flaggerReleases } from '../model/delivery';
+import { mergedHttpRoutes } from '../model/delegation';
 import { asIstioHttpRoutes, serviceParents } from '../model/gateway-routes';
 import { append, Mesh, Workload } from '../model/mesh';
 import { Manifest } from '../read/manifest';
 import { labelsMatch, objects, strings } from '../read/values';
+import { Caller, exportedTo, imports, resolveCaller, routesFor, serviceExportTo } from './caller';
 import { AccessModel, PolicyIndex } from './policy-index';
+import { NotApplied } from './sources';
 
 /**
  * What one HTTP route of a host does to the requests it matches.
@@ -16,13 +19,19 @@ export interface RouteModel {
   /** Where matching requests go, with the share of each (0..100) and the pod labels the subset selects. */
   readonly destinations: Array<{
     readonly target: string;
+    /** The share of requests (0..100) as Envoy takes it: weights that do not sum to 100 are relative. */
     readonly weight: number;
+    /** The weight as written, when it differs from the share (weights 1 and 3 are shares 25 and 75). */
+    readonly written?: number;
     readonly labels?: string;
     /** FQDN of the destination when it is another host than the routed one (a version Service, another service), which `target` names. */
     readonly host?: string;
   }>;
   readonly timeout?: string;
+  /** The retry policy: the route's, else Istio's default, which istiod gives every route that sets none. */
   readonly retries?: string;
+  /** Whether `retries` is Istio's default (the route sets none). */
+  readonly retriesByDefault?: boolean;
   readonly delay?: { readonly fixedDelay: string; readonly percentage: number };
   readonly abort?: { readonly httpStatus: number; readonly percentage: number };
   readonly mirror?: string;
@@ -70,10 +79,24 @@ export interface HostModel {
   readonly delivery?: string;
 }
 
+/** What a traffic model is of: the state a cluster keeps, and optionally one caller's view of it. */
+export interface TrafficModelOptions {
+  /** The objects of the inputs that the cluster would not store (the API server or the webhook refuses them). */
+  readonly notApplied?: readonly NotApplied[];
+  /** `[namespace/]name` of the workload whose proxy the model is for, as istiod scopes it (`explain --from`). */
+  readonly from?: string;
+}
+
 /**
  * The traffic of a mesh, host by host: the model `explain` prints and `diff` compares.
  */
 export class TrafficModel {
+  /** The objects the inputs hold that the cluster would not store, and what it keeps instead. */
+  public readonly notApplied: readonly NotApplied[];
+  /** The caller the model is for (`namespace/name`), with `explain --from`. */
+  public readonly caller?: string;
+  /** Hosts the caller's proxy is not given (its Sidecar's egress or their exportTo leaves them out), with the reason. */
+  public readonly hidden: Array<{ readonly host: string; readonly why: string }> = [];
   /** Hosts by FQDN, in name order. */
   public readonly hosts: Map<string, HostModel>;
   /** Call edges the AuthorizationPolicies allow: caller display name → host FQDNs. */
@@ -85,9 +108,12 @@ export class TrafficModel {
    */
   public readonly policies = new Map<string, { readonly kind: string; readonly namespace: string; readonly name: string; readonly selects: string; readonly spec: string }>();
 
-  public constructor(manifests: readonly Manifest[]) {
+  public constructor(manifests: readonly Manifest[], options: TrafficModelOptions = {}) {
     const mesh = new Mesh(manifests);
     const index = new PolicyIndex(manifests);
+    const caller = options.from !== undefined ? resolveCaller(mesh, options.from) : undefined;
+    this.notApplied = options.notApplied ?? [];
+    this.caller = caller?.name;
     const fqdns = new Set<string>([...mesh.services.keys()]);
     const routesByHost = new Map<string, Manifest[]>();
     for (const vs of mesh.virtualServices) {
@@ -98,9 +124,15 @@ export class TrafficModel {
         if (!host.includes('*')) {
           const fqdn = mesh.fqdn(host, vs.namespace);
           fqdns.add(fqdn);
+          // a caller's proxy takes the VirtualServices exported to its namespace that its Sidecar imports
+          if (caller && !(exportedTo(strings(vs.object.spec?.exportTo), vs.namespace, caller) && imports(caller, vs.namespace, fqdn))) continue;
           append(routesByHost, fqdn, vs);
         }
       }
+    }
+    if (caller) {
+      // of several, the caller's own namespace's VirtualService first, as istiod prefers it
+      for (const list of routesByHost.values()) list.sort((a, b) => Number(b.namespace === caller.namespace) - Number(a.namespace === caller.namespace));
     }
     const httpRoutesByHost = new Map<string, Manifest[]>();
     for (const route of mesh.routes.filter(r => r.kind === 'HTTPRoute')) {
@@ -149,9 +181,26 @@ export class TrafficModel {
         }
       }
     }
+    const visible = (fqdn: string): string | undefined => {
+      if (!caller) return undefined;
+      const service = mesh.services.get(fqdn);
+      const entry = entries.get(fqdn);
+      const owner = service ?? entry;
+      if (!owner) return routesByHost.has(fqdn) ? undefined : 'no VirtualService of it is given to the caller';
+      const exportTo = service ? serviceExportTo(service) : strings(entry!.object.spec?.exportTo);
+      if (!exportedTo(exportTo, owner.namespace, caller)) return `${owner.kind} ${owner.namespace}/${owner.name} is not exported to ${caller.namespace}`;
+      if (!imports(caller, owner.namespace, fqdn)) return `the caller's Sidecar ${caller.sidecar!.namespace}/${caller.sidecar!.name} does not import it`;
+      return undefined;
+    };
+    const shown = [...fqdns].sort().filter(fqdn => {
+      const why = visible(fqdn);
+      if (why) this.hidden.push({ host: fqdn, why });
+      return !why;
+    });
     const hosts = [
-      ...[...fqdns].sort().map(fqdn => ({ ...hostModel(mesh, index, fqdn, routesByHost.get(fqdn)?.[0], httpRoutesByHost.get(fqdn) ?? [], entries.get(fqdn)), versionOf: versionOf.get(fqdn) })),
-      ...[...ingressEntries(mesh)].sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => ingressModel(mesh, index, key, entry)),
+      ...shown.map(fqdn => ({ ...hostModel(mesh, index, fqdn, routesByHost.get(fqdn)?.[0], httpRoutesByHost.get(fqdn) ?? [], entries.get(fqdn), caller), versionOf: versionOf.get(fqdn) })),
+      // a workload's requests do not pass through the ingress gateways
+      ...caller ? [] : [...ingressEntries(mesh)].sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => ingressModel(mesh, index, key, entry)),
     ];
     this.hosts = new Map(withDelivery(mesh, hosts).map(h => [h.fqdn, h]));
     for (const m of manifests.filter(x => x.group === 'security.istio.io')) {
@@ -198,7 +247,7 @@ function withDelivery(mesh: Mesh, hosts: HostModel[]): HostModel[] {
         routes: [{
           key: 'default', label: 'plain requests', managedBy: by,
           timeout: typeof service.timeout === 'string' ? service.timeout : undefined,
-          retries: service.retries ? describeRetries(service.retries) : undefined,
+          ...service.retries ? { retries: describeRetries(service.retries) } : DEFAULT_RETRIES,
           destinations: [`${release.service}-primary`, `${release.service}-canary`].map((target, i) => ({ target, weight: i === 0 ? 100 : 0, host: mesh.fqdn(target, release.canary.namespace) })),
         }],
       };
@@ -283,9 +332,10 @@ function ingressModel(mesh: Mesh, index: PolicyIndex, key: string, e: IngressEnt
  * The routes of a host or a gateway entry: its VirtualService's, else its HTTPRoutes' as istiod translates
  * them. A VirtualService routes by subsets; an HTTPRoute by other Services (one per version).
  */
-function routing(mesh: Mesh, routed: string, namespace: string, vs: Manifest | undefined, httpRoutes: Manifest[]): Pick<HostModel, 'virtualService' | 'httpRoutes' | 'routes'> | undefined {
+function routing(mesh: Mesh, routed: string, namespace: string, vs: Manifest | undefined, httpRoutes: Manifest[], caller?: Caller): Pick<HostModel, 'virtualService' | 'httpRoutes' | 'routes'> | undefined {
   if (vs) {
-    return { virtualService: `${vs.namespace}/${vs.name}`, routes: routesOf(vs.object.spec?.http, vs.namespace, mesh, routed, d => subsetLabels(mesh, d, vs.namespace)) };
+    const http = mergedHttpRoutes(mesh, vs);
+    return { virtualService: `${vs.namespace}/${vs.name}`, routes: routesOf(caller ? routesFor(caller, http) : http, vs.namespace, mesh, routed, d => subsetLabels(mesh, d, vs.namespace)) };
   }
   if (httpRoutes.length > 0) {
     const http = withoutSolePorts(mesh, asIstioHttpRoutes(httpRoutes), namespace);
@@ -307,15 +357,15 @@ function meshBound(vs: Manifest): boolean {
   return !Array.isArray(gateways) || gateways.length === 0 || gateways.includes('mesh');
 }
 
-function hostModel(mesh: Mesh, index: PolicyIndex, fqdn: string, vs: Manifest | undefined, httpRoutes: Manifest[], entry?: Manifest): HostModel {
+function hostModel(mesh: Mesh, index: PolicyIndex, fqdn: string, vs: Manifest | undefined, httpRoutes: Manifest[], entry?: Manifest, caller?: Caller): HostModel {
   const namespace = mesh.namespaceOf(fqdn) ?? vs?.namespace ?? entry?.namespace ?? 'default';
   const host = fqdn.endsWith('.svc.cluster.local') ? fqdn.split('.')[0] : fqdn;
   const service = mesh.services.get(fqdn);
   const workloads = workloadsOf(mesh, service);
   const subsets = Object.fromEntries(mesh.subsetsOf(fqdn).map(s => [s.name, `${formatLabels(s.labels)}${podsOf(workloads, s.labels)}`]));
   // a VirtualService routes by subsets of the host; an HTTPRoute by other Services (one per version)
-  const routed = routing(mesh, fqdn, namespace, vs, httpRoutes)
-    ?? { routes: [{ key: 'default', label: 'plain requests', destinations: [{ target: ALL_ENDPOINTS, weight: 100 }] }] };
+  const routed = routing(mesh, fqdn, namespace, vs, httpRoutes, caller)
+    ?? { routes: [{ key: 'default', label: 'plain requests', destinations: [{ target: ALL_ENDPOINTS, weight: 100 }], ...DEFAULT_RETRIES }] };
   const waypoint = service && mesh.waypointOf(service);
   // Istio takes a ServiceEntry without location as MESH_EXTERNAL
   const external = !service && entry !== undefined && (entry.object.spec?.location ?? 'MESH_EXTERNAL') === 'MESH_EXTERNAL';
@@ -373,17 +423,22 @@ function routesOf(http: unknown, namespace: string, mesh: Mesh, routed: string, 
     const matches = Array.isArray(r.match) ? r.match.filter((m: unknown) => m && typeof m === 'object') : [];
     const route: any[] = Array.isArray(r.route) ? r.route : [];
     const total = route.length === 1 && route[0]?.weight === undefined ? 100 : undefined;
+    const written = route.map(d => total ?? Number(d?.weight ?? 0));
+    const sum = written.reduce((a, w) => a + w, 0);
+    // Envoy's weighted clusters are relative: a share is the weight over their sum
+    const share = (w: number) => (sum > 0 && sum !== 100 ? Math.round(w * 10000 / sum) / 100 : w);
     return {
       key: matches.length === 0 ? 'default' : canonical(matches.map(({ name: _name, ...m }: any) => m)),
       label: matches.length === 0 ? 'plain requests' : matches.map(describeMatch).join(' or '),
-      destinations: route.map(d => ({
+      destinations: route.map((d, i) => ({
         target: destinationName(d?.destination, namespace, mesh, routed),
-        weight: total ?? Number(d?.weight ?? 0),
+        weight: share(written[i]),
+        ...share(written[i]) !== written[i] ? { written: written[i] } : {},
         labels: labelsOf(d?.destination),
         host: isOtherHost(d?.destination, namespace, mesh, routed) ? mesh.fqdn(d.destination.host, namespace) : undefined,
       })),
       timeout: typeof r.timeout === 'string' ? r.timeout : undefined,
-      retries: r.retries ? describeRetries(r.retries) : undefined,
+      ...r.retries ? { retries: describeRetries(r.retries) } : DEFAULT_RETRIES,
       delay: r.fault?.delay ? { fixedDelay: String(r.fault.delay.fixedDelay ?? r.fault.delay.exponentialDelay), percentage: percent(r.fault.delay) } : undefined,
       abort: r.fault?.abort ? { httpStatus: r.fault.abort.httpStatus ?? r.fault.abort.grpcStatus, percentage: percent(r.fault.abort) } : undefined,
       mirror: r.mirror ? `${destinationName(r.mirror, namespace, mesh, routed)} (${r.mirrorPercentage?.value ?? 100}%)` : undefined,
@@ -448,11 +503,17 @@ function describeHeaders(h: any): string | undefined {
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
+/** The conditions istiod retries on when a route sets no `retryOn` (pilot's retry.DefaultPolicy; status 503 for the last). */
+const DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
+
+/** What istiod gives a route without `retries`: 2 attempts on its default conditions. */
+const DEFAULT_RETRIES = { retries: `2 attempts, on ${DEFAULT_RETRY_ON}`, retriesByDefault: true } as const;
+
 function describeRetries(r: any): string {
   if (r.attempts === 0) {
     return 'none';
   }
-  return [`${r.attempts ?? 2} attempts`, r.perTryTimeout && `${r.perTryTimeout} per try`, r.retryOn && `on ${r.retryOn}`].filter(Boolean).join(', ');
+  return [`${r.attempts ?? 2} attempts`, r.perTryTimeout && `${r.perTryTimeout} per try`, `on ${r.retryOn || DEFAULT_RETRY_ON}`].filter(Boolean).join(', ');
 }
 
 const STRING_MATCH: Record<string, string> = { exact: '=', prefix: '^=', regex: '~' };

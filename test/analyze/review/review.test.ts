@@ -419,6 +419,8 @@ ${SHOP_ALLOW_NOTHING}`);
       '  route 3  uri = /login → productpage 100% [app=productpage: productpage-v1]',
       '  route 4  uri ^= /api/v1/products → productpage 100% [app=productpage: productpage-v1]',
       '  route 5  uri ^= /static → productpage 100% [app=productpage: productpage-v1]',
+      // istiod gives every route that sets none its default retry policy
+      '  retries  a route that shows none gets Istio\'s default: 2 attempts, on connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes (status 503)',
       '  mTLS     not applicable: the gateway terminates its clients\' connections',
       // its proxy runs in the namespace: the namespace's allow-only-waypoint applies beside allow-ingress
       '  callers  anyone, sa waypoint (bookinfo-ambient)',
