@@ -45,6 +45,10 @@ function bundle() {
   });
   // the validators load by path, one per kind met: beside the bundle as beside schema.js
   fs.cpSync(path.join(ROOT, 'build', 'lib', 'analyze', 'schema', 'generated'), path.join(path.dirname(BUNDLE), 'generated'), { recursive: true });
+  // Envoy's types, read by path on the first EnvoyFilter (webhook/xds-types.ts): beside the bundle and the compiled module
+  for (const dir of [path.dirname(BUNDLE), path.join(ROOT, 'build', 'lib', 'analyze', 'webhook')]) {
+    fs.copyFileSync(path.join(ROOT, 'lib', 'analyze', 'webhook', 'envoy-types.json'), path.join(dir, 'envoy-types.json'));
+  }
   // its summary lines go to stderr: shown only when it fails (execFileSync's error carries them)
   execFileSync(process.execPath, [__filename, '--warm-up'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const size = file => `${(fs.statSync(file).size / 1024 / 1024).toFixed(1)} MiB`;

@@ -16,7 +16,7 @@ fail() { echo "consumer-test: $*" >&2; exit 1; }
 
 (cd "$root" && npm pack --silent --pack-destination "$work" >/dev/null)
 tarball="$(ls "$work"/cdk8s-istio-*.tgz)"
-for f in LICENSE README.md package.json build/lib/index.js build/lib/analyze/plugin.js build/lib/analyze/schema/generated/index.js build/analyzer/cli.js build/analyzer/cli.js.cache build/analyzer/generated/index.js bin/cdk8s-istio.js bin/analyzer.js plugin.js; do
+for f in LICENSE README.md package.json build/lib/index.js build/lib/analyze/plugin.js build/lib/analyze/schema/generated/index.js build/analyzer/cli.js build/analyzer/cli.js.cache build/analyzer/generated/index.js build/analyzer/envoy-types.json build/lib/analyze/webhook/envoy-types.json bin/cdk8s-istio.js bin/analyzer.js plugin.js; do
   tar -tzf "$tarball" "package/$f" >/dev/null 2>&1 || fail "the tarball lacks $f"
 done
 

@@ -1,6 +1,7 @@
 import { Manifest } from '../read/manifest';
 import { emptySelector } from './values';
 import { Verdict } from './verdict';
+import { patchValue } from './xds-types';
 
 // istiod's webhook rules for EnvoyFilter (pkg/config/validation/envoyfilter) and WorkloadGroup
 // (pkg/config/validation/validation.go), Istio 1.30. WasmPlugin's and ProxyConfig's rules are all in
@@ -44,22 +45,6 @@ function deprecatedName(v: Verdict, path: Array<string | number>, name: unknown)
   if (replacement) v.warning([...path, 'name'], `using deprecated filter name "${name}"; use "${replacement}" instead`);
 }
 
-/**
- * Typed configs naming a v2 xDS type: istiod 1.30 knows v3 only and refuses them. Other type URLs would
- * need Envoy's protobuf descriptors to check, which the analyzer does not carry.
- */
-function v2Types(v: Verdict, path: Array<string | number>, value: unknown): void {
-  if (Array.isArray(value)) return value.forEach((x, i) => v2Types(v, [...path, i], x));
-  if (!value || typeof value !== 'object') return;
-  for (const [key, x] of Object.entries(value)) {
-    if (key === '@type' && typeof x === 'string' && /\.v2(alpha)?\./.test(x)) {
-      v.error([...path, key], `referenced type unknown (hint: try using the v3 XDS API): could not resolve Any message type: ${x}`);
-    } else {
-      v2Types(v, [...path, key], x);
-    }
-  }
-}
-
 /** The filter a listener-class patch matches; false when istiod stops checking the patch there. */
 function filterMatch(v: Verdict, at: Array<string | number>, applyTo: string, filter: any): boolean {
   const path = [...at, 'match', 'listener', 'filterChain', 'filter'];
@@ -97,7 +82,7 @@ function configPatch(v: Verdict, at: Array<string | number>, cp: any): void {
   } else if (typed && cp.applyTo === 'CLUSTER' && typed !== 'cluster') {
     v.error([...at, 'match'], 'Envoy filter: applyTo for cluster class objects cannot have non cluster match');
   }
-  v2Types(v, [...at, 'patch', 'value'], cp.patch.value);
+  patchValue(v, [...at, 'patch', 'value'], cp.applyTo, cp.patch.value);
 }
 
 export function envoyFilter(v: Verdict, m: Manifest): void {
