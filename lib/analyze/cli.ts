@@ -208,7 +208,13 @@ function review(command: 'explain' | 'diff', args: readonly string[], out: (s: s
     const base = options.base ? [loadSide(options.base)] : [];
     // the state a cluster keeps: what the API server or the webhook refuses is not applied
     const analyzer = new Analyzer();
-    const refusal = (m: Manifest) => analyzer.refusal(m);
+    // the two sides of a diff mostly hold the same objects: each distinct object is judged once
+    const verdicts = new Map<string, ReturnType<Analyzer['refusal']>>();
+    const refusal = (m: Manifest) => {
+      const key = `${m.identity}\n${JSON.stringify(m.object)}`;
+      if (!verdicts.has(key)) verdicts.set(key, analyzer.refusal(m));
+      return verdicts.get(key);
+    };
     if (command === 'explain') {
       const { manifests, notApplied } = applyInOrder([...base, ...options.inputs.map(loadSide)], refusal);
       out(explain(new TrafficModel(manifests, { notApplied, from: options.from }), analyzer.analyze(manifests), options.format));

@@ -156,6 +156,11 @@ export function celViolations(schema: any, data: unknown, path: (string | number
   return violations(schema, withDefaults(schema, data), path);
 }
 
+/** `celViolations` of data that has its defaults already (`withDefaults`): not copied again. */
+export function celViolationsOfDefaulted(schema: any, data: unknown): CelViolation[] {
+  return violations(schema, data, []);
+}
+
 function violations(schema: any, data: unknown, path: (string | number)[]): CelViolation[] {
   if (data === undefined || data === null || !schema || !summary(schema).rules) {
     return [];

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { celViolations, withDefaults } from './cel';
+import { celViolationsOfDefaulted, withDefaults } from './cel';
 import { formatViolations } from './formats';
 import { CORE_SCHEMAS } from './core-schemas';
 import { check, Check, Finding, Severity } from '../finding';
@@ -126,7 +126,7 @@ export class SchemaValidator {
     const schemaFindings = validate(object) ? [] : readableErrors(validate.errors ?? []).map(e => toFinding(manifest, e));
     const formatFindings = formatViolations(variant.schema, object).map(v => manifest.finding(CODES.schema, `${prefix(v.path)}${v.message}`, v.path));
     const scaleFindings = replicasViolations(manifest, object, variant);
-    const celFindings = celViolations(variant.schema, object).map(v =>
+    const celFindings = celViolationsOfDefaulted(variant.schema, object).map(v =>
       manifest.finding(v.evaluated ? CODES.cel : CODES.celNotEvaluated, `${prefix(v.path)}${v.message}`, v.path));
     return [...schemaFindings, ...formatFindings, ...scaleFindings, ...celFindings];
   }
