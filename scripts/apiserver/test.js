@@ -114,10 +114,17 @@ function renderedStates() {
   const apps = [
     ...fs.readdirSync(path.join(root, 'examples')).filter(f => f.endsWith('.ts')).sort().map(f => ({ name: `examples/${f}`, entry: path.join(root, 'examples', f) })),
     { name: 'test/consumer/main.ts', entry: path.join(root, 'test', 'consumer', 'main.ts') },
+    // one object of every Istio and Gateway API kind, through the exported generated constructs
+    { name: 'test/consumer/every-kind.ts', code: `require(${JSON.stringify(path.join(root, 'scripts', 'register.js'))});
+const { App, Chart } = require('cdk8s');
+const app = new App();
+require(${JSON.stringify(path.join(root, 'test', 'consumer', 'every-kind.ts'))}).everyKind(new Chart(app, 'every-kind'));
+app.synth();` },
   ];
   for (const app of apps) {
     const out = path.join(synthDir, app.name.replace(/[/.]/g, '-'));
-    const r = run(process.execPath, [path.join(root, 'scripts', 'run-ts.js'), app.entry], { cwd: root, env: { ...process.env, CDK8S_OUTDIR: out } });
+    const args = app.code ? ['-e', app.code] : [path.join(root, 'scripts', 'run-ts.js'), app.entry];
+    const r = run(process.execPath, args, { cwd: root, env: { ...process.env, CDK8S_OUTDIR: out } });
     if (r.status !== 0) {
       record(`${app.name}: synthesizes`, false, r.stderr.trim().split('\n').slice(0, 8).join('\n    '));
       continue;
