@@ -52,7 +52,7 @@ export class PolicyIndex {
   }
 
   /** Who may call the host's workloads: the policies that select them (sidecars, or ztunnel without a waypoint). */
-  public access(namespace: string, workloads: Workload[]): AccessModel {
+  public access(namespace: string, workloads: ReadonlyArray<Pick<Workload, 'labels'>>): AccessModel {
     // a policy that selects some pods applies to the host only through workloads the input shows
     const namespaces = [...new Set([namespace, ROOT_NAMESPACE])];
     const candidates = new Set(namespaces.flatMap(ns => [

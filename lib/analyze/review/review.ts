@@ -1,5 +1,6 @@
 import { Finding } from '../finding';
 import { groupBy } from '../model/mesh';
+import { AccessModel } from './policy-index';
 import { HostModel, RouteModel, TrafficModel } from './traffic-model';
 import { durationMillis } from '../read/values';
 
@@ -173,6 +174,13 @@ function policyChanges(before: TrafficModel, after: TrafficModel, hostChanges: r
     if ((a && b && a.spec === b.spec) || shown.has(p.namespace)) {
       return [];
     }
+    // an AuthorizationPolicy changes who may call the pods it selects: said caller by caller, as for a host
+    const selection = p.kind === 'AuthorizationPolicy' ? p.selection : undefined;
+    if (selection) {
+      const callers = callerChanges(before.accessOf(selection.namespace, selection.labels), after.accessOf(selection.namespace, selection.labels),
+        (aspect, subject, was, now, summary) => ({ host: p.selects, namespace: p.namespace, aspect, subject, before: was, after: now, summary: `${summary} (${p.kind} ${p.name}${!a ? ' added' : !b ? ' removed' : ' changed'})` }));
+      if (callers.length > 0) return callers;
+    }
     const summary = !a ? `+ ${p.kind} ${p.name}` : !b ? `- ${p.kind} ${p.name}` : `${p.kind} ${p.name} changed`;
     return [{ host: p.selects, namespace: p.namespace, aspect: 'policy', subject: `${p.kind} ${p.namespace}/${p.name}`, before: a?.spec ?? '', after: b?.spec ?? '', summary }];
   });
@@ -316,7 +324,12 @@ function sameValue(x: string, y: string): boolean {
 }
 
 function accessChanges(a: HostModel, b: HostModel, change: ChangeOf): TrafficChange[] {
-  const who = (h: HostModel) => h.access.kind === 'anyone' ? ['anyone'] : h.access.callers;
+  return callerChanges(a.access, b.access, change);
+}
+
+/** The callers one access model admits and the other does not, each a change. */
+function callerChanges(a: AccessModel, b: AccessModel, change: ChangeOf): TrafficChange[] {
+  const who = (m: AccessModel) => m.kind === 'anyone' ? ['anyone'] : m.callers;
   const x = new Set(who(a));
   const y = new Set(who(b));
   const changes: TrafficChange[] = [];
@@ -326,8 +339,8 @@ function accessChanges(a: HostModel, b: HostModel, change: ChangeOf): TrafficCha
   for (const caller of [...x].filter(c => !y.has(c))) {
     changes.push(change('access', caller, 'allowed', '', caller === 'anyone' ? 'only the callers its ALLOW policies name may call it now' : `${caller} may no longer call it`));
   }
-  if (a.access.kind !== b.access.kind && b.access.kind === 'nobody') {
-    changes.push(change('access', 'callers', a.access.kind, b.access.kind, 'nobody may call it (allow-nothing)'));
+  if (a.kind !== b.kind && b.kind === 'nobody') {
+    changes.push(change('access', 'callers', a.kind, b.kind, 'nobody may call it (allow-nothing)'));
   }
   return changes;
 }

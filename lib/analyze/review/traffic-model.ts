@@ -106,11 +106,16 @@ export class TrafficModel {
    * `Kind/namespace/name`, with what they select and their spec as canonical JSON, so a change to one is
    * reported even when the input holds no host it protects.
    */
-  public readonly policies = new Map<string, { readonly kind: string; readonly namespace: string; readonly name: string; readonly selects: string; readonly spec: string }>();
+  public readonly policies = new Map<string, { readonly kind: string; readonly namespace: string; readonly name: string; readonly selects: string; readonly spec: string;
+    /** For a policy that selects pods by labels (or a whole namespace), the pods it selects as the access model reads them. */
+    readonly selection?: { readonly namespace: string; readonly labels: Record<string, string> } }>();
+
+  private readonly index: PolicyIndex;
 
   public constructor(manifests: readonly Manifest[], options: TrafficModelOptions = {}) {
     const mesh = new Mesh(manifests);
     const index = new PolicyIndex(manifests);
+    this.index = index;
     const caller = options.from !== undefined ? resolveCaller(mesh, options.from) : undefined;
     this.notApplied = options.notApplied ?? [];
     this.caller = caller?.name;
@@ -208,13 +213,19 @@ export class TrafficModel {
       const refs = objects([m.object.spec?.targetRef, ...objects(m.object.spec?.targetRefs)]).map(r => `${r.kind} ${r.name}`);
       const selects = refs.length > 0 ? refs.join(', ')
         : matchLabels && typeof matchLabels === 'object' ? `workloads ${formatLabels(matchLabels)}` : 'every workload of the namespace';
-      this.policies.set(m.id, { kind: m.kind, namespace: m.namespace, name: m.name, selects, spec: canonical(m.object.spec ?? {}) });
+      const labels = refs.length > 0 ? undefined : matchLabels && typeof matchLabels === 'object' ? matchLabels : {};
+      this.policies.set(m.id, { kind: m.kind, namespace: m.namespace, name: m.name, selects, spec: canonical(m.object.spec ?? {}), ...labels ? { selection: { namespace: m.namespace, labels } } : {} });
     }
     for (const h of hosts) {
       for (const caller of h.access.callers) {
         append(this.callers, caller.replace(/ \[.*\]$/, ''), h.fqdn);
       }
     }
+  }
+
+  /** Who may call pods of `labels` in `namespace` after this state's AuthorizationPolicies, whether or not the input holds them. */
+  public accessOf(namespace: string, labels: Record<string, string>): AccessModel {
+    return this.index.access(namespace, [{ labels }]);
   }
 }
 

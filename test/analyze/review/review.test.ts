@@ -674,12 +674,29 @@ metadata: { name: allow-web, namespace: shop }
 spec: { selector: { matchLabels: { app: web } }, rules: [{ from: [{ source: { principals: [cluster.local/ns/shop/sa/${principal}] } }] }] }
 `;
 
-  test('is reported at the workloads it selects, added, changed or removed', () => {
+  test('is reported at the workloads it selects as the callers it admits and refuses, added, changed or removed', () => {
     const dir = tmp();
     const before = write(dir, 'before.yaml', policy('frontend'));
-    expect(run('diff', before, write(dir, 'changed.yaml', policy('admin'))).stdout).toBe('workloads app=web (shop): AuthorizationPolicy allow-web changed\n');
+    expect(run('diff', before, write(dir, 'changed.yaml', policy('admin'))).stdout).toBe([
+      'workloads app=web (shop): + sa admin (shop) may call it (AuthorizationPolicy allow-web changed)',
+      'workloads app=web (shop): sa frontend (shop) may no longer call it (AuthorizationPolicy allow-web changed)',
+      '',
+    ].join('\n'));
     const empty = write(dir, 'empty.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: { name: other }\n');
-    expect(run('diff', empty, before).stdout).toBe('workloads app=web (shop): + AuthorizationPolicy allow-web\n');
+    expect(run('diff', empty, before).stdout).toBe([
+      'workloads app=web (shop): + sa frontend (shop) may call it (AuthorizationPolicy allow-web added)',
+      'workloads app=web (shop): only the callers its ALLOW policies name may call it now (AuthorizationPolicy allow-web added)',
+      '',
+    ].join('\n'));
     expect(run('diff', before, before).stdout).toBe('no traffic changes\n');
+  });
+
+  test('a change that admits the same callers is still reported, as a policy change', () => {
+    const dir = tmp();
+    const before = write(dir, 'before.yaml', policy('frontend'));
+    const relabelled = write(dir, 'relabelled.yaml', policy('frontend').replace('metadata: { name: allow-web, namespace: shop }', 'metadata: { name: allow-web, namespace: shop }\n# same callers, other rule order'));
+    expect(run('diff', before, relabelled).stdout).toBe('no traffic changes\n');
+    const sameCallers = write(dir, 'same-callers.yaml', policy('frontend').replace('rules: [', 'rules: [{ from: [{ source: { principals: [cluster.local/ns/shop/sa/frontend] } }] }, '));
+    expect(run('diff', before, sameCallers).stdout).toBe('workloads app=web (shop): AuthorizationPolicy allow-web changed\n');
   });
 });
