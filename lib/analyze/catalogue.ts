@@ -13,6 +13,7 @@ import { CODES as kubernetesCodes } from './checks/kubernetes';
 import { CODES as manifestCodes } from './read/manifest';
 import { CODES as metadataCodes } from './schema/metadata';
 import { CODES as requestAuthenticationCodes } from './checks/request-authentication';
+import { CODES as portsCodes } from './checks/ports';
 import { CODES as schemaCodes } from './schema/schema';
 import { CODES as serviceEntryCodes } from './checks/service-entry';
 import { CODES as sidecarCodes } from './checks/sidecar';
@@ -118,4 +119,7 @@ export const CHECKS = {
   inboundVhostNotServed: envoyFilterCodes.inboundVhostNotServed, // CI274
   webhookOverlap: webhooksCodes.webhookOverlap, // CI275
   externalControlPlane: webhooksCodes.externalControlPlane, // CI276
+  tcpProtocolAsHttp: portsCodes.tcpProtocolAsHttp, // CI277
+  targetPortNotServed: portsCodes.targetPortNotServed, // CI278
+  policyPortNotServed: portsCodes.policyPortNotServed, // CI279
 } satisfies Record<string, Check>;

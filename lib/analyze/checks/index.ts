@@ -17,6 +17,7 @@ import { checkTelemetry, checkTelemetrySelectors } from './telemetry';
 import {
   checkDestinations, checkDuplicateVirtualServices, checkGateways, checkIngressSubsets, checkJwtClaimRoutes, checkMatches, checkRetriesAgainstTimeout, checkWeights,
 } from './virtual-service';
+import { checkPolicyPorts, checkServicePorts } from './ports';
 import { checkExternalControlPlane, checkInjectionWebhooks } from './webhooks';
 
 /** Cross-object checks, each reading the indexed mesh. */
@@ -30,5 +31,5 @@ export const MESH_CHECKS: Array<(mesh: Mesh) => Finding[]> = [
   checkDestinationRuleHosts, checkDeprecations, checkIngressSubsets, checkJwksFetchRestriction, checkConditions,
   checkAnnotations, checkZtunnelAdmitsForwarders, checkIngressAdmitsOutside, checkGatewayRoutesAdmitted,
   checkRetriesAgainstTimeout, checkRouteRetriesAgainstTimeout, checkOutlierDetection, checkFlaggerOwnedHosts, checkArgoRoutes, checkLocalRateLimits,
-  checkInjectionWebhooks, checkExternalControlPlane,
+  checkInjectionWebhooks, checkExternalControlPlane, checkServicePorts, checkPolicyPorts,
 ];
