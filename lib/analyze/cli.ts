@@ -4,6 +4,7 @@ import { Analyzer, formatFindings, hasErrors, sortFindings } from './analyzer';
 import { loadFiles } from './read/files';
 import { CHECKS } from './catalogue';
 import { Severity } from './finding';
+import { init, INIT_HELP, OwnPackage } from './init';
 import { diff, explain, Format, formatDiff } from './review/review';
 import { Manifest } from './read/manifest';
 import { applyInOrder, InputError, loadSide } from './review/sources';
@@ -12,15 +13,20 @@ import { groupBy } from './model/mesh';
 import { Suppressions } from './suppress';
 
 /** The package's version, from its package.json (two folders up from the sources, three from build/). */
-function version(): string {
+/** This package's package.json, found above this module (the sources, the compiled modules or the bundle). */
+function ownPackage(): OwnPackage | undefined {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
     if (fs.existsSync(file)) {
       const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (pkg.name === 'cdk8s-istio') return pkg.version;
+      if (pkg.name === 'cdk8s-istio') return pkg;
     }
   }
-  return 'unknown';
+  return undefined;
+}
+
+function version(): string {
+  return ownPackage()?.version ?? 'unknown';
 }
 
 const ANALYZE_HELP = `usage: cdk8s-istio analyze [--json] [--complete] [-n <namespace>] [--base <file>]... [--crd <file>]... [--suppress <rule>]... <file or directory>...
@@ -77,6 +83,7 @@ Exit codes: 0 compared (with --exit-code: no traffic change), 1 with --exit-code
 const USAGE = `usage: cdk8s-istio <command> [options]
 
 commands:
+  init      write a cdk8s app that uses cdk8s-istio (package.json, cdk8s.yaml with the plugin, main.ts)
   analyze   check Istio YAML offline, as the API server, istiod and istioctl analyze would
   explain   what a request to each host gets, and who may make it
   diff      what a change does to traffic
@@ -85,7 +92,7 @@ commands:
   cdk8s-istio --checks           every check: code, severity, the istioctl/Kiali code it mirrors
   cdk8s-istio --version          the version of cdk8s-istio`;
 
-const HELP: Record<string, string> = { analyze: ANALYZE_HELP, explain: EXPLAIN_HELP, diff: DIFF_HELP };
+const HELP: Record<string, string> = { init: INIT_HELP, analyze: ANALYZE_HELP, explain: EXPLAIN_HELP, diff: DIFF_HELP };
 
 /** Runs the command line; returns the exit code. */
 export function main(argv: readonly string[], out: (s: string) => void = s => process.stdout.write(s), err: (s: string) => void = s => process.stderr.write(s)): number {
@@ -109,8 +116,11 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
   if (command === 'explain' || command === 'diff') {
     return review(command, rest, out, err);
   }
+  if (command === 'init') {
+    return init(rest, ownPackage() ?? { version: '0.1.0' }, out, err);
+  }
   if (command !== 'analyze') {
-    err(`cdk8s-istio: unknown command '${command}' (commands: analyze, explain, diff; see --help)\n`);
+    err(`cdk8s-istio: unknown command '${command}' (commands: init, analyze, explain, diff; see --help)\n`);
     return 2;
   }
   const { json, bases, paths, problem, suppress, namespace, crds, complete } = parseArgs(rest);

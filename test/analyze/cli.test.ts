@@ -124,7 +124,7 @@ describe('cdk8s-istio analyze', () => {
   test.each([['--help'], ['-h']])('%s lists the commands and exits 0', (...argv) => {
     const { code, stdout } = run(...argv);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^usage: cdk8s-istio <command> \[options\]\n\ncommands:\n {2}analyze/);
+    expect(stdout).toMatch(/^usage: cdk8s-istio <command> \[options\]\n\ncommands:\n {2}init /);
   });
 
   test('without a command it lists the commands on stderr and exits 2', () => {
@@ -135,7 +135,7 @@ describe('cdk8s-istio analyze', () => {
 
   test.each([
     [['analyze'], 'cdk8s-istio analyze: no file or directory to analyze (see --help)'],
-    [['lint', 'x.yaml'], "cdk8s-istio: unknown command 'lint' (commands: analyze, explain, diff; see --help)"],
+    [['lint', 'x.yaml'], "cdk8s-istio: unknown command 'lint' (commands: init, analyze, explain, diff; see --help)"],
     [['analyze', '--fix', 'x.yaml'], 'cdk8s-istio analyze: unknown option --fix (see --help)'],
     [['analyze', '--suppress'], 'cdk8s-istio analyze: --suppress needs a value (see --help)'],
   ])('usage errors are one line and exit 2: %p', (argv, message) => {
