@@ -90,10 +90,14 @@ YAML
 done
 
 # The starter `cdk8s-istio init` writes, as a newcomer runs it: ts-node synth with the plugin, then analyze
+(
 starter="$work/starter"
 node "$root/bin/cdk8s-istio.js" init --package "file:$tarball" "$starter" >/dev/null
 cd "$starter"
 echo "consumer-test: the starter of cdk8s-istio init"
+# as on a newcomer's machine: without this project's .npmrc preload, whose --import makes node load main.ts
+# through its ES-module loader, which ts-node's CommonJS hook never sees
+unset NODE_OPTIONS npm_config_node_options
 npm install --no-audit --no-fund --loglevel=error >/dev/null
 [ "$(node -p "require('typescript/package.json').version.split('.')[0]")" = 5 ] || fail "the starter installed a TypeScript that ts-node cannot run"
 npx tsc -p . --noEmit || fail "the starter does not type-check (--strict)"
@@ -101,7 +105,7 @@ npx cdk8s synth --no-check-upgrade >synth.log 2>&1 || { cat synth.log; fail "the
 grep -q 'kind: VirtualService' dist/bookinfo.k8s.yaml || fail "the starter synthesized no VirtualService"
 npx cdk8s-istio analyze dist/ || fail "the analyzer rejects the starter's output"
 echo "consumer-test: the starter passed (npm install, cdk8s synth through ts-node with the plugin, analyze)"
-cd "$root"
+)
 
 # The "your own services" example on cdk8s-plus: its workloads give the mesh its hosts, ports, selectors,
 # identities and versions. Once on cdk8s-plus-28, once on the newest (the project's devDependency).
