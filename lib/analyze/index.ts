@@ -1,5 +1,5 @@
 // The analyzer as a library (`cdk8s-istio/analyze`): the cdk8s validation plugin is `cdk8s-istio/plugin`.
-export { Analyzer, formatFindings, hasErrors, sortFindings } from './analyzer';
+export { Analyzer, AnalyzerOptions, formatFindings, hasErrors, sortFindings } from './analyzer';
 export { LoadResult, loadFiles } from './read/files';
 export { main } from './cli';
 export { CHECKS } from './catalogue';
