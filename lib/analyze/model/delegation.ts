@@ -1,6 +1,7 @@
 import { Manifest } from '../read/manifest';
 import { objects, strings } from '../read/values';
 import { Mesh } from './mesh';
+import { exportedTo, exportToOf } from './visibility';
 
 // How istiod merges delegate VirtualServices into the routes of their root (pilot's MergeHTTPRoutes,
 // Istio 1.30): a root route that names a `delegate` is replaced by the delegate's routes, each match
@@ -16,17 +17,12 @@ export function mergedHttpRoutes(mesh: Mesh, vs: Manifest): any[] {
     if (!root.delegate || typeof root.delegate !== 'object') return [root];
     const namespace = typeof root.delegate.namespace === 'string' && root.delegate.namespace !== '' ? root.delegate.namespace : vs.namespace;
     const delegate = mesh.virtualServices.find(d => d.namespace === namespace && d.name === root.delegate.name && strings(d.object.spec?.hosts).length === 0);
-    if (!delegate || !exportedTo(delegate, vs.namespace)) return [];
+    if (!delegate || !exportedTo(exportToOf(delegate), delegate.namespace, vs.namespace)) return [];
     return objects(delegate.object.spec?.http).flatMap(child => {
       const merged = mergeRoute(root, qualified(mesh, child, namespace));
       return merged ? [merged] : [];
     });
   });
-}
-
-function exportedTo(vs: Manifest, namespace: string): boolean {
-  const exportTo = strings(vs.object.spec?.exportTo);
-  return exportTo.length === 0 || exportTo.includes('*') || exportTo.includes(namespace) || (exportTo.includes('.') && vs.namespace === namespace);
 }
 
 /** A delegate's short destination hosts name Services of its own namespace. */

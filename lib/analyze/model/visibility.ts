@@ -4,6 +4,24 @@ import { Mesh } from './mesh';
 /** `exportTo` value meaning every namespace. */
 const ALL = '*';
 
+/**
+ * An object's `exportTo` list: a Service's `networking.istio.io/exportTo` annotation (comma-separated), any
+ * other kind's `spec.exportTo`. Empty means every namespace.
+ */
+export function exportToOf(m: Manifest): string[] {
+  if (m.group === '' && m.kind === 'Service') {
+    const annotation = m.object.metadata?.annotations?.['networking.istio.io/exportTo'];
+    return typeof annotation === 'string' ? annotation.split(',').map(s => s.trim()).filter(Boolean) : [];
+  }
+  const exportTo: unknown = m.object.spec?.exportTo;
+  return Array.isArray(exportTo) ? exportTo.map(String) : [];
+}
+
+/** Whether an object of `namespace` whose `exportTo` is `scopes` is seen in `to` (`.` is its own namespace). */
+export function exportedTo(scopes: readonly string[], namespace: string, to: string): boolean {
+  return scopes.length === 0 || scopes.includes(ALL) || scopes.includes(to) || (scopes.includes('.') && namespace === to);
+}
+
 /** A Service or ServiceEntry host, with the ports it serves. */
 export interface VisibleHost {
   readonly owner: Manifest;
@@ -23,14 +41,14 @@ export class HostVisibility {
 
   public constructor(mesh: Mesh) {
     for (const service of mesh.services.values()) {
-      const annotation = service.object.metadata?.annotations?.['networking.istio.io/exportTo'];
-      const scopes = typeof annotation === 'string' && annotation.trim() !== '' ? annotation.split(',').map(s => s.trim()) : [ALL];
+      const exportTo = exportToOf(service);
+      const scopes = exportTo.length > 0 ? exportTo : [ALL];
       const ports = (Array.isArray(service.object.spec?.ports) ? service.object.spec.ports : []).map((p: any) => p?.port).filter(Number.isInteger);
       this.add(scopes, service.namespace, mesh.fqdn(service.name, service.namespace), { owner: service, ports });
     }
     for (const { host, manifest } of mesh.serviceEntryHosts) {
-      const exportTo: unknown = manifest.object.spec?.exportTo;
-      const scopes = Array.isArray(exportTo) && exportTo.length > 0 && !exportTo.includes(ALL) ? exportTo.map(String) : [ALL];
+      const exportTo = exportToOf(manifest);
+      const scopes = exportTo.length > 0 && !exportTo.includes(ALL) ? exportTo : [ALL];
       const ports = (Array.isArray(manifest.object.spec?.ports) ? manifest.object.spec.ports : []).map((p: any) => p?.number).filter(Number.isInteger);
       this.add(scopes, manifest.namespace, host, { owner: manifest, ports });
     }

@@ -1,6 +1,7 @@
 import { labelsMatch, objects, strings } from '../read/values';
 import { Manifest } from '../read/manifest';
 import { Mesh, ROOT_NAMESPACE, Workload } from '../model/mesh';
+import { exportedTo, exportToOf } from '../model/visibility';
 import { InputError } from './sources';
 
 // What one caller's proxy is given, as istiod scopes it (Istio 1.30): the Sidecar that applies to the
@@ -54,15 +55,9 @@ export function imports(caller: Caller, namespace: string, fqdn: string): boolea
   });
 }
 
-/** Whether an `exportTo` list (empty: everywhere) exports an object of `namespace` to the caller's. */
-export function exportedTo(exportTo: readonly string[], namespace: string, caller: Caller): boolean {
-  return exportTo.length === 0 || exportTo.includes('*') || exportTo.includes(caller.namespace) || (exportTo.includes('.') && namespace === caller.namespace);
-}
-
-/** A Service's `networking.istio.io/exportTo` annotation as a list. */
-export function serviceExportTo(service: Manifest | undefined): string[] {
-  const value = service?.object.metadata?.annotations?.['networking.istio.io/exportTo'];
-  return typeof value === 'string' ? value.split(',').map(v => v.trim()).filter(Boolean) : [];
+/** Whether the caller's proxy is given an object (a Service, ServiceEntry, VirtualService) after its `exportTo`. */
+export function givenTo(caller: Caller, m: Manifest): boolean {
+  return exportedTo(exportToOf(m), m.namespace, caller.namespace);
 }
 
 /** The routes istiod emits for the caller: matches it does not meet are dropped, and routes left without any. */

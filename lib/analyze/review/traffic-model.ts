@@ -4,7 +4,7 @@ import { asIstioHttpRoutes, serviceParents } from '../model/gateway-routes';
 import { append, Mesh, Workload } from '../model/mesh';
 import { Manifest } from '../read/manifest';
 import { labelsMatch, objects, strings } from '../read/values';
-import { Caller, exportedTo, imports, resolveCaller, routesFor, serviceExportTo } from './caller';
+import { Caller, givenTo, imports, resolveCaller, routesFor } from './caller';
 import { AccessModel, PolicyIndex } from './policy-index';
 import { NotApplied } from './sources';
 
@@ -130,7 +130,7 @@ export class TrafficModel {
           const fqdn = mesh.fqdn(host, vs.namespace);
           fqdns.add(fqdn);
           // a caller's proxy takes the VirtualServices exported to its namespace that its Sidecar imports
-          if (caller && !(exportedTo(strings(vs.object.spec?.exportTo), vs.namespace, caller) && imports(caller, vs.namespace, fqdn))) continue;
+          if (caller && !(givenTo(caller, vs) && imports(caller, vs.namespace, fqdn))) continue;
           append(routesByHost, fqdn, vs);
         }
       }
@@ -192,8 +192,7 @@ export class TrafficModel {
       const entry = entries.get(fqdn);
       const owner = service ?? entry;
       if (!owner) return routesByHost.has(fqdn) ? undefined : 'no VirtualService of it is given to the caller';
-      const exportTo = service ? serviceExportTo(service) : strings(entry!.object.spec?.exportTo);
-      if (!exportedTo(exportTo, owner.namespace, caller)) return `${owner.kind} ${owner.namespace}/${owner.name} is not exported to ${caller.namespace}`;
+      if (!givenTo(caller, owner)) return `${owner.kind} ${owner.namespace}/${owner.name} is not exported to ${caller.namespace}`;
       if (!imports(caller, owner.namespace, fqdn)) return `the caller's Sidecar ${caller.sidecar!.namespace}/${caller.sidecar!.name} does not import it`;
       return undefined;
     };
