@@ -13,20 +13,20 @@ import { groupBy } from './model/mesh';
 import { Suppressions } from './suppress';
 
 /** The package's version, from its package.json (two folders up from the sources, three from build/). */
-/** This package's package.json, found above this module (the sources, the compiled modules or the bundle). */
-function ownPackage(): OwnPackage | undefined {
+/** This package's package.json and its directory, found above this module (the sources, the compiled modules or the bundle). */
+function ownPackage(): { pkg: OwnPackage; root: string } | undefined {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
     if (fs.existsSync(file)) {
       const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (pkg.name === 'cdk8s-istio') return pkg;
+      if (pkg.name === 'cdk8s-istio') return { pkg, root: dir };
     }
   }
   return undefined;
 }
 
 function version(): string {
-  return ownPackage()?.version ?? 'unknown';
+  return ownPackage()?.pkg.version ?? 'unknown';
 }
 
 const ANALYZE_HELP = `usage: cdk8s-istio analyze [--json] [--complete] [-n <namespace>] [--base <file>]... [--crd <file>]... [--suppress <rule>]... <file or directory>...
@@ -117,7 +117,12 @@ export function main(argv: readonly string[], out: (s: string) => void = s => pr
     return review(command, rest, out, err);
   }
   if (command === 'init') {
-    return init(rest, ownPackage() ?? { version: '0.1.0' }, out, err);
+    const own = ownPackage();
+    if (!own) {
+      err('cdk8s-istio init: cannot find the package.json of cdk8s-istio above this command\n');
+      return 2;
+    }
+    return init(rest, own.pkg, own.root, out, err);
   }
   if (command !== 'analyze') {
     err(`cdk8s-istio: unknown command '${command}' (commands: init, analyze, explain, diff; see --help)\n`);

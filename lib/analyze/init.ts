@@ -26,28 +26,19 @@ export interface OwnPackage {
   readonly devDependencies?: Record<string, string>;
 }
 
-const MAIN_TS = `// A cdk8s app with cdk8s-istio: \`npx cdk8s synth\` writes dist/, and the analyzer plugin of
+/** The starter's main.ts is the README's quickstart (examples/quickstart.ts, shipped), under this header. */
+const MAIN_HEADER = `// A cdk8s app with cdk8s-istio: \`npx cdk8s synth\` writes dist/, and the analyzer plugin of
 // cdk8s.yaml fails the synth on what the API server, istiod or istioctl analyze would reject.
-import { App, Chart, Duration } from 'cdk8s';
-import { BookinfoApp, Canary, HttpMatch, RequestTimeout, StringMatch } from 'cdk8s-istio';
-
-const app = new App();
-const chart = new Chart(app, 'bookinfo');
-// Istio's sample app; bind your own workloads with MeshService.fromService, fromDeployment or fromHost
-const bookinfo = new BookinfoApp(chart, 'bookinfo', { namespace: 'bookinfo' });
-
-// reviews: 10% to v2, iPhone users always on v2, and a 0.8 s timeout: one VirtualService
-new Canary(chart, 'reviews-canary', {
-  service: bookinfo.reviews, stable: 'v1', canary: 'v2', canaryWeight: 10,
-  canaryMatch: [HttpMatch.header('user-agent', StringMatch.regex('.*iPhone.*'))],
-});
-new RequestTimeout(chart, 'reviews-timeout', { service: bookinfo.reviews, timeout: Duration.millis(800) });
-
-app.synth();
+// Bind your own workloads with MeshService.fromService, fromDeployment or fromHost.
 `;
 
+/** The quickstart's code without its own leading comment, under the starter's. */
+export function starterMain(quickstart: string): string {
+  return MAIN_HEADER + quickstart.replace(/^(\/\/.*\n)+/, '');
+}
+
 /** The files of the starter, by name. */
-export function starterFiles(name: string, own: OwnPackage, packageSpec?: string): Record<string, string> {
+export function starterFiles(name: string, own: OwnPackage, quickstart: string, packageSpec?: string): Record<string, string> {
   const dev = own.devDependencies ?? {};
   const peer = own.peerDependencies ?? {};
   const pkg = {
@@ -75,13 +66,13 @@ export function starterFiles(name: string, own: OwnPackage, packageSpec?: string
       compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true, types: ['node'] },
       include: ['main.ts'],
     }, null, 2) + '\n',
-    'main.ts': MAIN_TS,
+    'main.ts': starterMain(quickstart),
     '.gitignore': 'node_modules/\n',
   };
 }
 
 /** `init`: writes the starter into the directory the arguments name; returns the exit code. */
-export function init(args: readonly string[], own: OwnPackage, out: (s: string) => void, err: (s: string) => void): number {
+export function init(args: readonly string[], own: OwnPackage, root: string, out: (s: string) => void, err: (s: string) => void): number {
   let dir: string | undefined;
   let spec: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -108,7 +99,7 @@ export function init(args: readonly string[], own: OwnPackage, out: (s: string) 
     return 2;
   }
   const name = path.basename(target).toLowerCase().replace(/[^a-z0-9-._~]/g, '-').replace(/^[-._]+/, '') || 'cdk8s-app';
-  const files = starterFiles(name, own, spec);
+  const files = starterFiles(name, own, fs.readFileSync(path.join(root, 'examples', 'quickstart.ts'), 'utf8'), spec);
   const existing = Object.keys(files).filter(f => fs.existsSync(path.join(target, f)));
   if (existing.length > 0) {
     err(`cdk8s-istio init: ${target} already has ${existing.join(', ')}; init writes only into a directory without them\n`);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../lib/analyze/cli';
-import { starterFiles } from '../../lib/analyze/init';
+import { starterFiles, starterMain } from '../../lib/analyze/init';
 import { ROOT } from '../fixtures';
 
 // `cdk8s-istio init`: the starter's pins come from this package's package.json. The consumer test installs
@@ -16,10 +16,11 @@ function run(...argv: string[]) {
 }
 
 const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const QUICKSTART = fs.readFileSync(path.join(ROOT, 'examples', 'quickstart.ts'), 'utf8');
 
 describe('cdk8s-istio init', () => {
   test('package.json pins what this package is tested with: the peer ranges, the TypeScript ts-node runs, its cdk8s-cli', () => {
-    const pkg = JSON.parse(starterFiles('shop', own)['package.json']);
+    const pkg = JSON.parse(starterFiles('shop', own, QUICKSTART)['package.json']);
     expect(pkg.dependencies).toEqual({ 'cdk8s': own.peerDependencies.cdk8s, 'cdk8s-istio': `^${own.version}`, 'constructs': own.peerDependencies.constructs });
     expect(pkg.devDependencies.typescript).toBe(`~${own.devDependencies.typescript.split('.').slice(0, 2).join('.')}.0`);
     expect(pkg.devDependencies.typescript).toMatch(/^~5\./);
@@ -28,7 +29,7 @@ describe('cdk8s-istio init', () => {
   });
 
   test('cdk8s.yaml names the app and the analyzer plugin together', () => {
-    expect(starterFiles('shop', own)['cdk8s.yaml']).toBe(`language: typescript
+    expect(starterFiles('shop', own, QUICKSTART)['cdk8s.yaml']).toBe(`language: typescript
 app: npx ts-node main.ts
 validations:
   - package: ./node_modules/cdk8s-istio/plugin.js
@@ -47,6 +48,14 @@ validations:
     const again = run('init', dir);
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(`cdk8s-istio init: ${dir} already has package.json, cdk8s.yaml, tsconfig.json, main.ts, .gitignore; init writes only into a directory without them\n`);
+  });
+
+  test('main.ts is the README\'s quickstart, which the package ships, under the starter\'s own header', () => {
+    const main = starterFiles('shop', own, QUICKSTART)['main.ts'];
+    expect(main).toBe(starterMain(QUICKSTART));
+    expect(main).toMatch(/^\/\/ A cdk8s app with cdk8s-istio/);
+    expect(main.endsWith(QUICKSTART.slice(QUICKSTART.indexOf('import ')))).toBe(true);
+    expect(own.files).toContain('examples/quickstart.ts');
   });
 
   test('bad arguments are one line and exit 2', () => {
