@@ -1,6 +1,7 @@
 import { Finding } from '../finding';
 import { groupBy } from '../model/mesh';
 import { AccessModel } from './policy-index';
+import { NotApplied } from './sources';
 import { HostModel, RouteModel, TrafficModel } from './traffic-model';
 import { durationMillis } from '../read/values';
 
@@ -52,11 +53,15 @@ export function explain(model: TrafficModel, findings: readonly Finding[], forma
   return (head.length > 0 ? head.join('\n') + '\n\n' : '') + hosts.map(h => explainText(h, marks(h))).join('\n');
 }
 
+function notAppliedLine(n: NotApplied): string {
+  return `not applied: ${n.object} (${n.file}) is refused, ${n.reason}; the cluster keeps ${n.kept ? `the one of ${n.kept}` : 'none'}`;
+}
+
 /** What the state is: for which caller, what the inputs hold that the cluster would not apply, what the caller is not given. */
 function preamble(model: TrafficModel): string[] {
   return [
     ...model.caller ? [`as istiod programs the proxy of ${model.caller}`] : [],
-    ...model.notApplied.map(n => `not applied: ${n.object} (${n.file}) is refused, ${n.reason}; the cluster keeps ${n.kept ? `the one of ${n.kept}` : 'none'}`),
+    ...model.notApplied.map(notAppliedLine),
     ...model.hidden.map(h => `not given to ${model.caller}: ${h.host} (${h.why})`),
   ];
 }
@@ -356,7 +361,7 @@ function describe(r: RouteModel): string {
 /** Renders the changes of `diff`. */
 export function formatDiff(changes: readonly TrafficChange[], before: TrafficModel, after: TrafficModel, format: Format): string {
   // what the after side holds that the cluster would refuse: the review says so, as it changes nothing
-  const refused = after.notApplied.map(n => `not applied: ${n.object} (${n.file}) is refused, ${n.reason}; the cluster keeps ${n.kept ? `the one of ${n.kept}` : 'none'}`);
+  const refused = after.notApplied.map(notAppliedLine);
   if (format === 'json') {
     return JSON.stringify({ changed: changes.length > 0, changes, ...after.notApplied.length > 0 ? { notApplied: after.notApplied } : {} }, null, 2) + '\n';
   }
