@@ -103,7 +103,7 @@ function revisionsOf(m: Manifest): string[] {
 }
 
 /** A Kubernetes LabelSelector against a label set; no selector matches everything, a malformed one nothing. */
-export function selectorMatches(selector: any, labels: Record<string, string>): boolean {
+function selectorMatches(selector: any, labels: Record<string, string>): boolean {
   if (selector === undefined || selector === null) return true;
   if (typeof selector !== 'object') return false;
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {

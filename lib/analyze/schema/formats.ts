@@ -1,4 +1,5 @@
-import { isIpAddress } from '../webhook/verdict';
+import * as net from 'net';
+import { jsonPath } from '../read/values';
 
 /**
  * The string formats of CRD schemas that the API server validates (apiextensions' supported formats, as
@@ -11,8 +12,9 @@ const FORMATS: Record<string, (value: string) => boolean> = {
   'datetime': v => FORMATS['date-time'](v),
   'date': v => /^\d{4}-\d{2}-\d{2}$/.test(v),
   'byte': v => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(v),
-  'ipv4': v => v.includes('.') && !v.includes(':') && isIpAddress(v),
-  'ipv6': v => v.includes(':') && isIpAddress(v),
+  // Go's net.ParseIP, which strfmt uses, takes no zone (`%eth0`)
+  'ipv4': v => net.isIPv4(v),
+  'ipv6': v => net.isIPv6(v) && !v.includes('%'),
 };
 
 export interface FormatViolation {
@@ -46,7 +48,7 @@ export function formatViolations(schema: any, data: unknown, path: (string | num
   if (data === undefined || data === null || !summary(schema)) return [];
   if (typeof data === 'string') {
     const test = typeof schema.format === 'string' ? FORMATS[schema.format] : undefined;
-    return test && !test(data) ? [{ path, message: `${pathText(path)} in body must be of type ${schema.format}: ${JSON.stringify(data)}` }] : [];
+    return test && !test(data) ? [{ path, message: `${jsonPath(path)} in body must be of type ${schema.format}: ${JSON.stringify(data)}` }] : [];
   }
   if (Array.isArray(data)) {
     return schema.items ? data.flatMap((item, i) => formatViolations(schema.items, item, [...path, i])) : [];
@@ -58,8 +60,4 @@ export function formatViolations(schema: any, data: unknown, path: (string | num
     if (child) out.push(...formatViolations(child, value, [...path, key]));
   }
   return out;
-}
-
-function pathText(path: (string | number)[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`)).join('');
 }
